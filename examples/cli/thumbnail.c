@@ -1,0 +1,451 @@
+/* thumbnail: the command-line front end of libthumbnail.
+ *
+ *   thumbnail -s 256 photo.jpg -o thumb.webp
+ *   thumbnail -s 320x240 --fit cover -f webp -o thumbs/ *.jpg
+ */
+#include <thumbnail.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Exit codes, documented in --help. */
+enum {
+    EXIT_ALL_OK = 0,
+    EXIT_SOME_FAILED = 1,
+    EXIT_USAGE = 2,
+};
+
+static const char usage_text[] =
+    "Usage: thumbnail [OPTION]... -o OUT INPUT...\n"
+    "Make thumbnails of JPEG, PNG, WebP and GIF images.\n"
+    "\n"
+    "With one INPUT, OUT is the output file; its extension (.jpg, .jpeg,\n"
+    ".png, .webp) picks the format unless -f is given. With several\n"
+    "INPUTs, OUT is a directory (created if missing); each output is named\n"
+    "after its input with the output format's extension.\n"
+    "\n"
+    "  -s, --size SIZE        N (an NxN box), WxH, Wx (width only) or xH\n"
+    "                         (height only); default: keep the size\n"
+    "      --fit MODE         inside (default): within the box, aspect kept;\n"
+    "                         cover: fill the box, centre crop;\n"
+    "                         fill: exactly the box, aspect ignored\n"
+    "      --enlarge          allow output larger than the input\n"
+    "  -f, --format FMT       jpeg, png or webp (default: from OUT, or the\n"
+    "                         input's format; GIF input gives PNG)\n"
+    "  -q, --quality N        JPEG/WebP quality 1-100 (default 80)\n"
+    "      --progressive      progressive JPEG\n"
+    "      --subsampling S    JPEG chroma: 420 (default) or 444\n"
+    "      --png-compression N  zlib level 0-9 (default 6)\n"
+    "      --lossless         lossless WebP\n"
+    "      --background RRGGBB  colour under transparency for JPEG\n"
+    "                         (default ffffff)\n"
+    "      --no-rotate        ignore the EXIF orientation\n"
+    "      --max-pixels N     refuse larger inputs (default 100000000)\n"
+    "  -o, --output OUT       output file or directory (required)\n"
+    "  -v, --verbose          one line per image: sizes and timings\n"
+    "      --version          print the library version\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Exit status: 0 if every input was converted, 1 if any failed (each\n"
+    "failure is reported on one line and the others still run), 2 on a\n"
+    "usage error.\n";
+
+typedef struct cli {
+    thumb_ctx *ctx;
+    const char *output;
+    int format_given;
+    int verbose;
+} cli;
+
+static int usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "thumbnail: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'thumbnail --help'.\n");
+    return EXIT_USAGE;
+}
+
+static int parse_uint(const char *s, long long max, long long *out) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > max)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+/* SIZE as vipsthumbnail takes it: N, WxH, Wx, xH. */
+static int parse_size(const char *s, long long *w, long long *h) {
+    const char *x = strchr(s, 'x');
+    char part[32];
+    *w = *h = 0;
+    if (!x)
+        return parse_uint(s, THUMB_MAX_DIMENSION, w) && *w > 0 &&
+               (*h = *w, 1);
+    size_t n = (size_t)(x - s);
+    if (n >= sizeof part)
+        return 0;
+    memcpy(part, s, n);
+    part[n] = '\0';
+    if (n && (!parse_uint(part, THUMB_MAX_DIMENSION, w) || *w == 0))
+        return 0;
+    if (x[1] && (!parse_uint(x + 1, THUMB_MAX_DIMENSION, h) || *h == 0))
+        return 0;
+    return *w || *h;
+}
+
+static int format_from_name(const char *s, thumb_format *f) {
+    if (!strcasecmp(s, "jpeg") || !strcasecmp(s, "jpg"))
+        *f = THUMB_FORMAT_JPEG;
+    else if (!strcasecmp(s, "png"))
+        *f = THUMB_FORMAT_PNG;
+    else if (!strcasecmp(s, "webp"))
+        *f = THUMB_FORMAT_WEBP;
+    else
+        return 0;
+    return 1;
+}
+
+static const char *extension_of(thumb_format f) {
+    switch (f) {
+    case THUMB_FORMAT_JPEG:
+        return "jpg";
+    case THUMB_FORMAT_PNG:
+        return "png";
+    case THUMB_FORMAT_WEBP:
+        return "webp";
+    default:
+        return "bin";
+    }
+}
+
+static unsigned char *read_file(const char *path, size_t *size,
+                                const char **why) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    unsigned char *data = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 1 << 16;
+            unsigned char *p = realloc(data, cap);
+            if (!p) {
+                *why = "out of memory";
+                free(data);
+                fclose(f);
+                return NULL;
+            }
+            data = p;
+        }
+        size_t n = fread(data + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    if (ferror(f)) {
+        *why = strerror(errno);
+        free(data);
+        data = NULL;
+    }
+    fclose(f);
+    *size = len;
+    return data;
+}
+
+/* Writes through a temporary file and a rename, so a failure never leaves
+ * a partial output where the final one belongs. */
+static int write_file(const char *path, const unsigned char *data,
+                      size_t size, const char **why) {
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >=
+        (int)sizeof tmp) {
+        *why = "output path too long";
+        return 0;
+    }
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        *why = strerror(errno);
+        return 0;
+    }
+    int ok = fwrite(data, 1, size, f) == size;
+    ok = (fclose(f) == 0) && ok;
+    if (ok && rename(tmp, path) != 0)
+        ok = 0;
+    if (!ok) {
+        *why = strerror(errno);
+        remove(tmp);
+    }
+    return ok;
+}
+
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* OUT/<input name without extension>.<ext> */
+static int output_path_in_dir(char *dst, size_t cap, const char *dir,
+                              const char *input, thumb_format f) {
+    const char *base = base_name(input);
+    const char *dot = strrchr(base, '.');
+    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    return snprintf(dst, cap, "%s/%.*s.%s", dir, stem, base,
+                    extension_of(f)) < (int)cap;
+}
+
+static int convert(cli *c, const char *input, const char *output) {
+    const char *why = NULL;
+    size_t size;
+    unsigned char *data = read_file(input, &size, &why);
+    if (!data) {
+        fprintf(stderr, "thumbnail: %s: cannot read: %s\n", input, why);
+        return 0;
+    }
+    const unsigned char *out;
+    size_t out_len;
+    thumb_status st = thumb_run(c->ctx, data, size, &out, &out_len);
+    free(data);
+    if (st != THUMB_OK) {
+        fprintf(stderr, "thumbnail: %s: %s (%s)\n", input,
+                thumb_ctx_error(c->ctx), thumb_strerror(st));
+        return 0;
+    }
+    char path[PATH_MAX];
+    if (!output) {
+        thumb_format f =
+            (thumb_format)thumb_ctx_info(c->ctx, THUMB_INFO_OUTPUT_FORMAT);
+        if (!output_path_in_dir(path, sizeof path, c->output, input, f)) {
+            fprintf(stderr, "thumbnail: %s: output path too long\n", input);
+            return 0;
+        }
+        output = path;
+    }
+    if (!write_file(output, out, out_len, &why)) {
+        fprintf(stderr, "thumbnail: %s: cannot write %s: %s\n", input, output,
+                why);
+        return 0;
+    }
+    if (c->verbose)
+        fprintf(stderr,
+                "%s: %lldx%lld %s -> %s %lldx%lld %s, %zu bytes, "
+                "decode %.1f ms, resize %.1f ms, encode %.1f ms\n",
+                input, (long long)thumb_ctx_info(c->ctx, THUMB_INFO_WIDTH),
+                (long long)thumb_ctx_info(c->ctx, THUMB_INFO_HEIGHT),
+                thumb_format_name(
+                    (thumb_format)thumb_ctx_info(c->ctx, THUMB_INFO_FORMAT)),
+                output,
+                (long long)thumb_ctx_info(c->ctx, THUMB_INFO_OUTPUT_WIDTH),
+                (long long)thumb_ctx_info(c->ctx, THUMB_INFO_OUTPUT_HEIGHT),
+                thumb_format_name((thumb_format)thumb_ctx_info(
+                    c->ctx, THUMB_INFO_OUTPUT_FORMAT)),
+                out_len,
+                thumb_ctx_info(c->ctx, THUMB_INFO_DECODE_US) / 1000.0,
+                thumb_ctx_info(c->ctx, THUMB_INFO_RESIZE_US) / 1000.0,
+                thumb_ctx_info(c->ctx, THUMB_INFO_ENCODE_US) / 1000.0);
+    return 1;
+}
+
+static int set(cli *c, thumb_option key, long long v) {
+    if (thumb_ctx_set(c->ctx, key, v) != THUMB_OK) {
+        fprintf(stderr, "thumbnail: %s\n", thumb_ctx_error(c->ctx));
+        return 0;
+    }
+    return 1;
+}
+
+enum {
+    OPT_FIT = 256,
+    OPT_ENLARGE,
+    OPT_PROGRESSIVE,
+    OPT_SUBSAMPLING,
+    OPT_PNG_COMPRESSION,
+    OPT_LOSSLESS,
+    OPT_BACKGROUND,
+    OPT_NO_ROTATE,
+    OPT_MAX_PIXELS,
+    OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"size", required_argument, NULL, 's'},
+    {"fit", required_argument, NULL, OPT_FIT},
+    {"enlarge", no_argument, NULL, OPT_ENLARGE},
+    {"format", required_argument, NULL, 'f'},
+    {"quality", required_argument, NULL, 'q'},
+    {"progressive", no_argument, NULL, OPT_PROGRESSIVE},
+    {"subsampling", required_argument, NULL, OPT_SUBSAMPLING},
+    {"png-compression", required_argument, NULL, OPT_PNG_COMPRESSION},
+    {"lossless", no_argument, NULL, OPT_LOSSLESS},
+    {"background", required_argument, NULL, OPT_BACKGROUND},
+    {"no-rotate", no_argument, NULL, OPT_NO_ROTATE},
+    {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
+    {"output", required_argument, NULL, 'o'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Applies one parsed option; returns 0 on a usage error (reported). */
+static int apply_option(cli *c, int opt, const char *arg) {
+    long long v, w, h;
+    thumb_format f;
+    char *end;
+    switch (opt) {
+    case 's':
+        if (!parse_size(arg, &w, &h))
+            return !usage_error("invalid size '%s'", arg);
+        return set(c, THUMB_OPT_WIDTH, w) && set(c, THUMB_OPT_HEIGHT, h);
+    case OPT_FIT:
+        if (!strcmp(arg, "inside"))
+            return set(c, THUMB_OPT_FIT, THUMB_FIT_INSIDE);
+        if (!strcmp(arg, "cover"))
+            return set(c, THUMB_OPT_FIT, THUMB_FIT_COVER);
+        if (!strcmp(arg, "fill"))
+            return set(c, THUMB_OPT_FIT, THUMB_FIT_FILL);
+        return !usage_error("invalid fit '%s'", arg);
+    case OPT_ENLARGE:
+        return set(c, THUMB_OPT_ENLARGE, 1);
+    case 'f':
+        if (!format_from_name(arg, &f))
+            return !usage_error("invalid format '%s'", arg);
+        c->format_given = 1;
+        return set(c, THUMB_OPT_FORMAT, f);
+    case 'q':
+        if (!parse_uint(arg, 100, &v) || v < 1)
+            return !usage_error("invalid quality '%s' (1-100)", arg);
+        return set(c, THUMB_OPT_QUALITY, v);
+    case OPT_PROGRESSIVE:
+        return set(c, THUMB_OPT_JPEG_PROGRESSIVE, 1);
+    case OPT_SUBSAMPLING:
+        if (!strcmp(arg, "420"))
+            return set(c, THUMB_OPT_JPEG_SUBSAMPLING, THUMB_SUBSAMPLING_420);
+        if (!strcmp(arg, "444"))
+            return set(c, THUMB_OPT_JPEG_SUBSAMPLING, THUMB_SUBSAMPLING_444);
+        return !usage_error("invalid subsampling '%s' (420 or 444)", arg);
+    case OPT_PNG_COMPRESSION:
+        if (!parse_uint(arg, 9, &v))
+            return !usage_error("invalid PNG compression '%s' (0-9)", arg);
+        return set(c, THUMB_OPT_PNG_COMPRESSION, v);
+    case OPT_LOSSLESS:
+        return set(c, THUMB_OPT_WEBP_LOSSLESS, 1);
+    case OPT_BACKGROUND:
+        v = strtoll(arg[0] == '#' ? arg + 1 : arg, &end, 16);
+        if (strlen(arg[0] == '#' ? arg + 1 : arg) != 6 || *end)
+            return !usage_error("invalid background '%s' (RRGGBB)", arg);
+        return set(c, THUMB_OPT_BACKGROUND, v);
+    case OPT_NO_ROTATE:
+        return set(c, THUMB_OPT_AUTOROTATE, 0);
+    case OPT_MAX_PIXELS:
+        if (!parse_uint(arg, LLONG_MAX, &v) || v < 1)
+            return !usage_error("invalid pixel limit '%s'", arg);
+        return set(c, THUMB_OPT_MAX_PIXELS, v);
+    case 'o':
+        c->output = arg;
+        return 1;
+    case 'v':
+        c->verbose = 1;
+        return 1;
+    default:
+        return !usage_error("%s", "invalid option");
+    }
+}
+
+static int is_directory(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int main(int argc, char **argv) {
+    cli c = {0};
+    c.ctx = thumb_ctx_new();
+    if (!c.ctx) {
+        fprintf(stderr, "thumbnail: out of memory\n");
+        return EXIT_SOME_FAILED;
+    }
+    int status = EXIT_ALL_OK;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":s:f:q:o:vh", long_options,
+                              NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage_text, stdout);
+            goto out;
+        }
+        if (opt == OPT_VERSION) {
+            printf("thumbnail %s\n", thumb_version_string());
+            goto out;
+        }
+        if (opt == ':' || opt == '?') {
+            status = usage_error(opt == ':' ? "option '%s' needs a value"
+                                            : "unknown option '%s'",
+                                 argv[optind - 1]);
+            goto out;
+        }
+        if (!apply_option(&c, opt, optarg)) {
+            status = EXIT_USAGE;
+            goto out;
+        }
+    }
+    int inputs = argc - optind;
+    if (inputs < 1 || !c.output) {
+        status = usage_error("%s", inputs < 1 ? "no input file"
+                                              : "no output given (-o OUT)");
+        goto out;
+    }
+
+    if (inputs == 1 && !is_directory(c.output)) {
+        if (!c.format_given) {
+            const char *dot = strrchr(base_name(c.output), '.');
+            thumb_format f;
+            if (!dot || !format_from_name(dot + 1, &f)) {
+                status = usage_error("cannot tell the format from '%s': use "
+                                     "-f jpeg|png|webp",
+                                     c.output);
+                goto out;
+            }
+            thumb_ctx_set(c.ctx, THUMB_OPT_FORMAT, f);
+        }
+        status = convert(&c, argv[optind], c.output) ? EXIT_ALL_OK
+                                                     : EXIT_SOME_FAILED;
+        goto out;
+    }
+
+    if (!is_directory(c.output) && mkdir(c.output, 0777) != 0) {
+        fprintf(stderr, "thumbnail: cannot create directory %s: %s\n",
+                c.output, strerror(errno));
+        status = EXIT_SOME_FAILED;
+        goto out;
+    }
+    int progress = isatty(STDERR_FILENO) && !c.verbose;
+    int failed = 0;
+    for (int i = 0; i < inputs; i++) {
+        const char *input = argv[optind + i];
+        if (progress)
+            fprintf(stderr, "\r\033[K[%d/%d] %s", i + 1, inputs,
+                    base_name(input));
+        if (!convert(&c, input, NULL)) {
+            failed++;
+            if (progress) /* keep the failure line, start a fresh one */
+                fputc('\n', stderr);
+        }
+    }
+    if (progress)
+        fprintf(stderr, "\r\033[K%d of %d converted\n", inputs - failed,
+                inputs);
+    status = failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+
+out:
+    thumb_ctx_free(c.ctx);
+    return status;
+}

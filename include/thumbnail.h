@@ -1,0 +1,277 @@
+/*
+ * libthumbnail -- one encoded image in, one small encoded image out.
+ *
+ *     thumb_ctx *ctx = thumb_ctx_new();
+ *     thumb_ctx_set(ctx, THUMB_OPT_WIDTH, 256);
+ *     thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, 256);
+ *     thumb_ctx_set(ctx, THUMB_OPT_FORMAT, THUMB_FORMAT_WEBP);
+ *     const unsigned char *out;
+ *     size_t out_len;
+ *     if (thumb_run(ctx, in, in_len, &out, &out_len) != THUMB_OK)
+ *         fprintf(stderr, "%s\n", thumb_ctx_error(ctx));
+ *     else
+ *         fwrite(out, 1, out_len, stdout);
+ *     thumb_ctx_free(ctx);
+ *
+ * Pipeline: sniff the format from magic bytes -> read the header and check
+ * limits -> decode (shrinking on load where the codec can) -> Lanczos3
+ * resize -> apply EXIF orientation -> flatten alpha if the output format
+ * has none -> encode.
+ *
+ * Threads: a context is used by one thread at a time. Contexts share no
+ * state, so any number of threads may each use their own.
+ *
+ * ABI: every struct that could grow is opaque; options, information and
+ * statistics are addressed by enum keys whose values never change. New
+ * keys are added at the end of their enum.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef THUMBNAIL_H
+#define THUMBNAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(THUMB_STATIC)
+#define THUMB_API
+#elif defined(_WIN32)
+#ifdef THUMB_BUILDING
+#define THUMB_API __declspec(dllexport)
+#else
+#define THUMB_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__)
+#define THUMB_API __attribute__((visibility("default")))
+#else
+#define THUMB_API
+#endif
+
+/* ---- Version ----------------------------------------------------------- */
+
+#define THUMB_VERSION_MAJOR 0
+#define THUMB_VERSION_MINOR 1
+#define THUMB_VERSION_PATCH 0
+/* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with thumb_version(). */
+#define THUMB_VERSION_NUMBER                                                   \
+    (THUMB_VERSION_MAJOR * 10000 + THUMB_VERSION_MINOR * 100 +                 \
+     THUMB_VERSION_PATCH)
+
+/* Version of the library actually loaded, as THUMB_VERSION_NUMBER. A
+ * program can compare it with the header it was built against. */
+THUMB_API unsigned thumb_version(void);
+/* "MAJOR.MINOR.PATCH" of the library actually loaded. */
+THUMB_API const char *thumb_version_string(void);
+
+/* ---- Status codes ------------------------------------------------------ */
+
+/* Stable numbers: a code keeps its value forever. */
+typedef enum thumb_status {
+    THUMB_OK = 0,
+    /* NULL pointer, unknown option key, value out of range. */
+    THUMB_ERR_INVALID_ARGUMENT = 1,
+    /* The bytes are not an image format the library reads (TIFF, SVG...). */
+    THUMB_ERR_UNSUPPORTED_FORMAT = 2,
+    /* A known format using a feature the library does not handle
+     * (12-bit or lossless JPEG, for example). */
+    THUMB_ERR_UNSUPPORTED_FEATURE = 3,
+    /* The data is damaged or ends early. */
+    THUMB_ERR_CORRUPT = 4,
+    /* The image exceeds a limit set on the context (bytes, pixels,
+     * width or height). */
+    THUMB_ERR_LIMIT = 5,
+    /* An allocation failed. */
+    THUMB_ERR_NOMEM = 6,
+    /* A caller's read or write callback reported failure. */
+    THUMB_ERR_IO = 7,
+    /* An encoder failed for a reason other than memory. */
+    THUMB_ERR_ENCODE = 8,
+    /* A bug in the library: please report it. */
+    THUMB_ERR_INTERNAL = 9
+} thumb_status;
+
+/* Generic text for a status code, e.g. "corrupt image data". Never NULL. */
+THUMB_API const char *thumb_strerror(thumb_status status);
+
+/* ---- Formats and option values ---------------------------------------- */
+
+typedef enum thumb_format {
+    /* As output: the input's format (GIF input gives PNG output). */
+    THUMB_FORMAT_AUTO = 0,
+    THUMB_FORMAT_JPEG = 1,
+    THUMB_FORMAT_PNG = 2,
+    THUMB_FORMAT_WEBP = 3,
+    THUMB_FORMAT_GIF = 4 /* input only, for now */
+} thumb_format;
+
+typedef enum thumb_fit {
+    /* Largest size within WIDTHxHEIGHT, aspect ratio kept (default). */
+    THUMB_FIT_INSIDE = 0,
+    /* Fills WIDTHxHEIGHT, aspect ratio kept, the overflow cropped
+     * equally from both sides. */
+    THUMB_FIT_COVER = 1,
+    /* Exactly WIDTHxHEIGHT, aspect ratio ignored. */
+    THUMB_FIT_FILL = 2
+} thumb_fit;
+
+typedef enum thumb_subsampling {
+    THUMB_SUBSAMPLING_420 = 0, /* default: smallest files, as cameras do */
+    THUMB_SUBSAMPLING_444 = 1  /* full chroma: sharper coloured edges */
+} thumb_subsampling;
+
+/* ---- Context ----------------------------------------------------------- */
+
+typedef struct thumb_ctx thumb_ctx;
+
+/* A caller-supplied allocator. Every allocation the library makes itself
+ * goes through it; the codec libraries underneath keep their own. The
+ * functions must be safe to call from the thread using the context. */
+typedef struct thumb_allocator {
+    void *(*malloc_fn)(void *opaque, size_t size);
+    void *(*realloc_fn)(void *opaque, void *ptr, size_t size);
+    void (*free_fn)(void *opaque, void *ptr);
+    void *opaque;
+} thumb_allocator;
+
+/* A context with default options, or NULL when out of memory. */
+THUMB_API thumb_ctx *thumb_ctx_new(void);
+/* The same with a custom allocator (copied; NULL means the C library's). */
+THUMB_API thumb_ctx *thumb_ctx_new_with_allocator(const thumb_allocator *a);
+/* Frees the context and everything it owns, including the last output. */
+THUMB_API void thumb_ctx_free(thumb_ctx *ctx);
+
+/* ---- Options ----------------------------------------------------------- */
+
+/* Options keep their values across runs until set again. */
+typedef enum thumb_option {
+    /* Target box in pixels. 0 leaves an axis free: width only or height
+     * only scales by that axis. Both 0: the image keeps its size (still
+     * re-encoded, oriented and limited). Range 0..THUMB_MAX_DIMENSION. */
+    THUMB_OPT_WIDTH = 1,
+    THUMB_OPT_HEIGHT = 2,
+    /* A thumb_fit. Default THUMB_FIT_INSIDE. */
+    THUMB_OPT_FIT = 3,
+    /* 1: allow output larger than the input. Default 0: never enlarge. */
+    THUMB_OPT_ENLARGE = 4,
+    /* A thumb_format for the output. Default THUMB_FORMAT_AUTO. */
+    THUMB_OPT_FORMAT = 5,
+    /* JPEG and lossy WebP quality, 1..100. Default 80. */
+    THUMB_OPT_QUALITY = 6,
+    /* 1: progressive JPEG. Default 0. */
+    THUMB_OPT_JPEG_PROGRESSIVE = 7,
+    /* A thumb_subsampling. Default THUMB_SUBSAMPLING_420. */
+    THUMB_OPT_JPEG_SUBSAMPLING = 8,
+    /* zlib level 0..9. Default 6. */
+    THUMB_OPT_PNG_COMPRESSION = 9,
+    /* 1: lossless WebP. Default 0. */
+    THUMB_OPT_WEBP_LOSSLESS = 10,
+    /* 0xRRGGBB that transparent pixels are flattened onto when the
+     * output format has no alpha. Default 0xFFFFFF (white). */
+    THUMB_OPT_BACKGROUND = 11,
+    /* 1: rotate/flip per the EXIF orientation (default). 0: ignore it. */
+    THUMB_OPT_AUTOROTATE = 12,
+    /* Input size limit in bytes. Default 256 MiB. */
+    THUMB_OPT_MAX_INPUT_BYTES = 13,
+    /* Limit on width * height as declared by the header, checked before
+     * any pixel memory is allocated. Default 100 000 000. */
+    THUMB_OPT_MAX_PIXELS = 14,
+    /* Limit on width and on height. Default 65535. */
+    THUMB_OPT_MAX_DIMENSION = 15
+} thumb_option;
+
+/* Largest width or height a caller may ask for. */
+#define THUMB_MAX_DIMENSION 65535
+
+/* Sets an option. THUMB_ERR_INVALID_ARGUMENT (and a message on the
+ * context) for an unknown key or a value outside thumb_option_bounds(). */
+THUMB_API thumb_status thumb_ctx_set(thumb_ctx *ctx, thumb_option key,
+                                     int64_t value);
+/* Reads an option's current value into *value. */
+THUMB_API thumb_status thumb_ctx_get(const thumb_ctx *ctx, thumb_option key,
+                                     int64_t *value);
+/* Puts every option back to its default. */
+THUMB_API void thumb_ctx_reset(thumb_ctx *ctx);
+/* The valid range of an option, inclusive. */
+THUMB_API thumb_status thumb_option_bounds(thumb_option key, int64_t *min,
+                                           int64_t *max);
+
+/* ---- Running ----------------------------------------------------------- */
+
+/* Makes a thumbnail of the encoded image in[0..in_len). On THUMB_OK,
+ * *out and *out_len describe the encoded result, which belongs to the
+ * context and stays valid until the next run or probe on it, or
+ * thumb_ctx_free(). Copy it to keep it longer. On failure *out is NULL,
+ * *out_len is 0 and thumb_ctx_error() says why. */
+THUMB_API thumb_status thumb_run(thumb_ctx *ctx, const void *in, size_t in_len,
+                                 const unsigned char **out, size_t *out_len);
+
+/* Reads up to cap bytes into buf. Returns how many were read, 0 at the end
+ * of the input, or a negative number on error. */
+typedef ptrdiff_t (*thumb_read_fn)(void *opaque, void *buf, size_t cap);
+/* Writes len bytes. Returns 0 on success, non-zero on error. */
+typedef int (*thumb_write_fn)(void *opaque, const void *buf, size_t len);
+
+/* As thumb_run(), reading the input through read() (up to
+ * THUMB_OPT_MAX_INPUT_BYTES) and giving the output to write(). write() is
+ * called only after the thumbnail is complete, so a failure never leaves
+ * partial output behind. */
+THUMB_API thumb_status thumb_run_io(thumb_ctx *ctx, thumb_read_fn read,
+                                    void *read_opaque, thumb_write_fn write,
+                                    void *write_opaque);
+
+/* Reads the header only: no pixels are decoded. On success the THUMB_INFO_
+ * input keys below describe the image. Limits are not applied, so a caller
+ * can see how large an image it refuses would have been. */
+THUMB_API thumb_status thumb_probe(thumb_ctx *ctx, const void *in,
+                                   size_t in_len);
+
+/* ---- Information and statistics --------------------------------------- */
+
+typedef enum thumb_info {
+    /* Input, filled by thumb_probe() and thumb_run(). */
+    THUMB_INFO_FORMAT = 1,      /* a thumb_format */
+    THUMB_INFO_WIDTH = 2,       /* as stored, before orientation */
+    THUMB_INFO_HEIGHT = 3,
+    THUMB_INFO_ORIENTATION = 4, /* EXIF 1..8; 1 when absent or invalid */
+    THUMB_INFO_FRAMES = 5,      /* 1 for still images */
+    THUMB_INFO_HAS_ALPHA = 6,   /* 0 or 1 */
+    THUMB_INFO_BIT_DEPTH = 7,   /* bits per sample as stored: 1..16 */
+    THUMB_INFO_INPUT_BYTES = 8,
+    /* Output, filled by a successful thumb_run(). */
+    THUMB_INFO_OUTPUT_FORMAT = 9,
+    THUMB_INFO_OUTPUT_WIDTH = 10,
+    THUMB_INFO_OUTPUT_HEIGHT = 11,
+    THUMB_INFO_OUTPUT_BYTES = 12,
+    /* Wall-clock microseconds per stage of the last run. Decoding and
+     * resizing interleave row by row; each is timed on its own. */
+    THUMB_INFO_DECODE_US = 13,
+    THUMB_INFO_RESIZE_US = 14,
+    THUMB_INFO_ENCODE_US = 15,
+    THUMB_INFO_TOTAL_US = 16,
+    /* Size the decoder produced after shrink-on-load. */
+    THUMB_INFO_DECODED_WIDTH = 17,
+    THUMB_INFO_DECODED_HEIGHT = 18
+} thumb_info;
+
+/* The value of an information key from the last probe or run, or -1 when
+ * the key is unknown or has no value yet. */
+THUMB_API int64_t thumb_ctx_info(const thumb_ctx *ctx, thumb_info key);
+
+/* The message of the last failure on this context, naming its cause
+ * ("JPEG: Premature end of JPEG file"). "" after a success. Never NULL. */
+THUMB_API const char *thumb_ctx_error(const thumb_ctx *ctx);
+/* The status of the last call on this context that can fail. */
+THUMB_API thumb_status thumb_ctx_status(const thumb_ctx *ctx);
+
+/* Name of a format: "jpeg", "png", "webp", "gif", or "auto". */
+THUMB_API const char *thumb_format_name(thumb_format format);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* THUMBNAIL_H */

@@ -1,0 +1,94 @@
+#include "decoder.h"
+
+#include "../ctx.h"
+#include "../sniff.h"
+
+#include <string.h>
+
+static const decoder_ops *ops_for(thumb_format format) {
+    switch (format) {
+    case THUMB_FORMAT_JPEG:
+        return &jpeg_decoder_ops;
+    case THUMB_FORMAT_PNG:
+        return &png_decoder_ops;
+    case THUMB_FORMAT_WEBP:
+        return &webp_decoder_ops;
+    case THUMB_FORMAT_GIF:
+        return &gif_decoder_ops;
+    default:
+        return NULL;
+    }
+}
+
+thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
+                          decoder *d) {
+    memset(d, 0, sizeof *d);
+    d->ctx = ctx;
+    d->data = data;
+    d->size = size;
+    if (size == 0)
+        return ctx_fail(ctx, THUMB_ERR_UNSUPPORTED_FORMAT, "input is empty");
+    thumb_format format = sniff_format(data, size);
+    d->ops = ops_for(format);
+    if (!d->ops) {
+        const char *other = sniff_other_format(data, size);
+        if (other)
+            return ctx_fail(ctx, THUMB_ERR_UNSUPPORTED_FORMAT,
+                            "unsupported format: %s (supported: JPEG, PNG, "
+                            "WebP, GIF)",
+                            other);
+        return ctx_fail(ctx, THUMB_ERR_UNSUPPORTED_FORMAT,
+                        "unrecognised format: the first bytes match no JPEG, "
+                        "PNG, WebP or GIF signature");
+    }
+    d->info.format = format;
+    d->info.orientation = 1;
+    d->info.frames = 1;
+    thumb_status st = d->ops->probe(d);
+    if (st != THUMB_OK) {
+        d->ops->destroy(d);
+        d->ops = NULL;
+        return st;
+    }
+    /* A codec must not hand a degenerate size further down. */
+    if (d->info.width == 0 || d->info.height == 0) {
+        d->ops->destroy(d);
+        d->ops = NULL;
+        return ctx_fail(ctx, THUMB_ERR_CORRUPT, "%s: image is %ux%u",
+                        thumb_format_name(format), d->info.width,
+                        d->info.height);
+    }
+    if (d->info.orientation < 1 || d->info.orientation > 8)
+        d->info.orientation = 1;
+    return THUMB_OK;
+}
+
+thumb_status decoder_start(decoder *d, uint32_t min_width,
+                           uint32_t min_height) {
+    if (min_width < 1)
+        min_width = 1;
+    if (min_height < 1)
+        min_height = 1;
+    thumb_status st = d->ops->start(d, min_width, min_height);
+    if (st != THUMB_OK)
+        return st;
+    if (d->width == 0 || d->height == 0 || d->channels < 1 ||
+        d->channels > 4)
+        return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
+                        "%s decoder gave %ux%u with %d channels",
+                        thumb_format_name(d->info.format), d->width,
+                        d->height, d->channels);
+    return THUMB_OK;
+}
+
+thumb_status decoder_read_rows(decoder *d, uint8_t *const *rows,
+                               uint32_t count) {
+    return d->ops->read_rows(d, rows, count);
+}
+
+void decoder_close(decoder *d) {
+    if (d->ops)
+        d->ops->destroy(d);
+    d->ops = NULL;
+    d->state = NULL;
+}

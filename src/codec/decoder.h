@@ -1,0 +1,70 @@
+/* The decoder interface every input codec implements, and the dispatch
+ * from a sniffed format to the codec.
+ *
+ * Life of a decoder:
+ *   decoder_open()      sniff + probe: header only, d->info filled
+ *   decoder_start()     choose the shrink-on-load factor; d->width,
+ *                       d->height and d->channels say what rows will come
+ *   decoder_read_rows() the rows, top to bottom, in any number of calls
+ *   decoder_close()     always, after a successful decoder_open()
+ *
+ * Rows are 8 bits per sample, d->channels samples per pixel: 1 grey,
+ * 2 grey+alpha, 3 RGB, 4 RGBA. Alpha is straight (not premultiplied).
+ * Codecs report failures through ctx_fail() with a message prefixed by the
+ * format's name ("JPEG: ..."). No codec may abort, exit or print. */
+#ifndef THUMB_DECODER_H
+#define THUMB_DECODER_H
+
+#include "../image.h"
+#include "thumbnail.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct decoder decoder;
+
+typedef struct decoder_ops {
+    /* Reads the header and fills d->info. Allocates no pixel memory beyond
+     * what the codec needs to parse the header. May set d->state. */
+    thumb_status (*probe)(decoder *d);
+    /* Prepares decoding. The codec may shrink on load by any factor it
+     * supports, as long as the result is at least min_width x min_height
+     * (both >= 1); a codec without shrink-on-load ignores them. Sets
+     * d->width, d->height, d->channels. */
+    thumb_status (*start)(decoder *d, uint32_t min_width, uint32_t min_height);
+    /* Writes the next `count` rows into rows[0..count), each at least
+     * d->width * d->channels bytes. */
+    thumb_status (*read_rows)(decoder *d, uint8_t *const *rows,
+                              uint32_t count);
+    /* Frees d->state and everything the codec holds. Safe after a failed
+     * probe, start or read_rows, and when d->state is NULL. */
+    void (*destroy)(decoder *d);
+} decoder_ops;
+
+struct decoder {
+    thumb_ctx *ctx;
+    const uint8_t *data;
+    size_t size;
+    const decoder_ops *ops;
+    void *state; /* the codec's own */
+    image_info info;
+    uint32_t width, height; /* of the rows read_rows gives */
+    int channels;
+};
+
+extern const decoder_ops jpeg_decoder_ops;
+extern const decoder_ops png_decoder_ops;
+extern const decoder_ops webp_decoder_ops;
+extern const decoder_ops gif_decoder_ops;
+
+/* Sniffs the format and probes the header. On failure nothing is left to
+ * close. */
+thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
+                          decoder *d);
+thumb_status decoder_start(decoder *d, uint32_t min_width,
+                           uint32_t min_height);
+thumb_status decoder_read_rows(decoder *d, uint8_t *const *rows,
+                               uint32_t count);
+void decoder_close(decoder *d);
+
+#endif

@@ -1,0 +1,28 @@
+/* Output codecs. Each appends one complete file to `out` or fails with
+ * ctx_fail() and a message prefixed by the format's name. */
+#ifndef THUMB_ENCODER_H
+#define THUMB_ENCODER_H
+
+#include "../buffer.h"
+#include "../image.h"
+#include "thumbnail.h"
+
+typedef struct encode_options {
+    int quality;          /* 1..100: JPEG and lossy WebP */
+    int jpeg_progressive; /* 0 or 1 */
+    thumb_subsampling jpeg_subsampling;
+    int png_compression; /* zlib level 0..9 */
+    int webp_lossless;   /* 0 or 1 */
+} encode_options;
+
+/* img has 1 (grey) or 3 (RGB) channels: the caller flattens alpha. */
+thumb_status jpeg_encode(thumb_ctx *ctx, const image *img,
+                         const encode_options *opt, buffer *out);
+/* img has 1 to 4 channels. */
+thumb_status png_encode(thumb_ctx *ctx, const image *img,
+                        const encode_options *opt, buffer *out);
+/* img has 1 to 4 channels; grey is written as RGB, as WebP has no grey. */
+thumb_status webp_encode(thumb_ctx *ctx, const image *img,
+                         const encode_options *opt, buffer *out);
+
+#endif

@@ -1,0 +1,98 @@
+#include "image.h"
+
+#include "ctx.h"
+
+#include <string.h>
+
+thumb_status image_alloc(thumb_ctx *ctx, image *img, uint32_t width,
+                         uint32_t height, int channels) {
+    int ok = 1;
+    size_t stride = size_mul(width, (size_t)channels, &ok);
+    size_t total = size_mul(stride, height, &ok);
+    if (!ok)
+        return ctx_fail(ctx, THUMB_ERR_LIMIT, "image %ux%u is too large",
+                        width, height);
+    img->px = ctx_malloc(ctx, total);
+    if (!img->px)
+        return THUMB_ERR_NOMEM;
+    img->width = width;
+    img->height = height;
+    img->channels = channels;
+    img->stride = stride;
+    return THUMB_OK;
+}
+
+void image_release(thumb_ctx *ctx, image *img) {
+    ctx_free(ctx, img->px);
+    img->px = NULL;
+}
+
+/* Rounded v / 255 for v in 0..255*255, without a division. */
+static inline uint8_t div255(uint32_t v) {
+    v += 128;
+    return (uint8_t)((v + (v >> 8)) >> 8);
+}
+
+static inline uint8_t blend(uint8_t fg, uint8_t bg, uint8_t a) {
+    return div255((uint32_t)fg * a + (uint32_t)bg * (255u - a));
+}
+
+thumb_status image_flatten(thumb_ctx *ctx, image *img, uint32_t background) {
+    if (!channels_have_alpha(img->channels))
+        return THUMB_OK;
+    uint8_t bg[3] = {(uint8_t)(background >> 16), (uint8_t)(background >> 8),
+                     (uint8_t)background};
+    int grey_bg = bg[0] == bg[1] && bg[1] == bg[2];
+    int out_channels = img->channels == 2 && grey_bg ? 1 : 3;
+    image out;
+    thumb_status st =
+        image_alloc(ctx, &out, img->width, img->height, out_channels);
+    if (st != THUMB_OK)
+        return st;
+    for (uint32_t y = 0; y < img->height; y++) {
+        const uint8_t *s = image_row(img, y);
+        uint8_t *d = image_row(&out, y);
+        for (uint32_t x = 0; x < img->width; x++) {
+            if (img->channels == 2) {
+                uint8_t a = s[1];
+                for (int c = 0; c < out_channels; c++)
+                    d[c] = blend(s[0], bg[c], a);
+                s += 2;
+            } else {
+                uint8_t a = s[3];
+                for (int c = 0; c < 3; c++)
+                    d[c] = blend(s[c], bg[c], a);
+                s += 4;
+            }
+            d += out_channels;
+        }
+    }
+    image_release(ctx, img);
+    *img = out;
+    return THUMB_OK;
+}
+
+thumb_status image_expand_grey(thumb_ctx *ctx, image *img) {
+    if (img->channels > 2)
+        return THUMB_OK;
+    int out_channels = img->channels == 1 ? 3 : 4;
+    image out;
+    thumb_status st =
+        image_alloc(ctx, &out, img->width, img->height, out_channels);
+    if (st != THUMB_OK)
+        return st;
+    for (uint32_t y = 0; y < img->height; y++) {
+        const uint8_t *s = image_row(img, y);
+        uint8_t *d = image_row(&out, y);
+        for (uint32_t x = 0; x < img->width; x++) {
+            d[0] = d[1] = d[2] = s[0];
+            if (out_channels == 4)
+                d[3] = s[1];
+            s += img->channels;
+            d += out_channels;
+        }
+    }
+    image_release(ctx, img);
+    *img = out;
+    return THUMB_OK;
+}

@@ -1,0 +1,49 @@
+/* Images inside the library: 8 bits per sample, 1 to 4 interleaved
+ * channels (grey, grey+alpha, RGB, RGBA), top row first. */
+#ifndef THUMB_IMAGE_H
+#define THUMB_IMAGE_H
+
+#include "thumbnail.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a header says about an image; filled by a decoder's probe. */
+typedef struct image_info {
+    thumb_format format;
+    uint32_t width, height; /* as stored, before orientation */
+    int orientation;        /* EXIF 1..8, 1 when absent or invalid */
+    uint32_t frames;        /* 1 for still images */
+    int has_alpha;
+    int bit_depth; /* bits per sample as stored */
+} image_info;
+
+typedef struct image {
+    uint32_t width, height;
+    int channels; /* 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA */
+    size_t stride; /* bytes from one row to the next */
+    uint8_t *px;
+} image;
+
+static inline int channels_have_alpha(int channels) {
+    return channels == 2 || channels == 4;
+}
+
+static inline uint8_t *image_row(const image *img, uint32_t y) {
+    return img->px + (size_t)y * img->stride;
+}
+
+/* Allocates img->px for width x height x channels, tightly packed. */
+thumb_status image_alloc(thumb_ctx *ctx, image *img, uint32_t width,
+                         uint32_t height, int channels);
+void image_release(thumb_ctx *ctx, image *img);
+
+/* Replaces an image that has alpha with one without, composited on
+ * background (0xRRGGBB): grey+alpha becomes grey when the background is
+ * grey, RGB otherwise. */
+thumb_status image_flatten(thumb_ctx *ctx, image *img, uint32_t background);
+
+/* Turns grey (1) into RGB (3) and grey+alpha (2) into RGBA (4). */
+thumb_status image_expand_grey(thumb_ctx *ctx, image *img);
+
+#endif

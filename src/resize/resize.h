@@ -1,0 +1,45 @@
+/* Separable Lanczos3 resampling of 8-bit interleaved images, streamed:
+ * source rows are pulled as the vertical filter needs them, so memory
+ * holds a window of rows, not the whole source.
+ *
+ * Geometry: the source (src_width x src_height) is scaled as a whole to
+ * scaled_width x scaled_height; the output is the dst_width x dst_height
+ * window of that at (crop_x, crop_y). Sample centres follow
+ * (i + 0.5) * scale - 0.5; when shrinking, the kernel is widened by the
+ * scale factor; weights are normalised; edges clamp. Images with alpha
+ * (2 or 4 channels) are filtered premultiplied and returned straight. */
+#ifndef THUMB_RESIZE_H
+#define THUMB_RESIZE_H
+
+#include "../image.h"
+#include "thumbnail.h"
+
+#include <stdint.h>
+
+typedef struct resize_geometry {
+    uint32_t src_width, src_height;
+    uint32_t scaled_width, scaled_height;
+    uint32_t crop_x, crop_y;
+    uint32_t dst_width, dst_height;
+    int channels; /* 1..4 */
+} resize_geometry;
+
+/* Fills rows[0..count) with the next source rows, in order. */
+typedef thumb_status (*resize_row_source)(void *opaque, uint8_t *const *rows,
+                                          uint32_t count);
+
+typedef struct resize resize;
+
+/* Plans a resize: weights for both axes. */
+thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
+                        resize **out);
+/* Pulls all src_height rows from source and writes the result into dst,
+ * which the caller has allocated with dst_width x dst_height x channels. */
+thumb_status resize_run(resize *r, resize_row_source source, void *opaque,
+                        image *dst);
+void resize_free(resize *r);
+
+/* The Lanczos3 kernel, exposed for tests. */
+double resize_lanczos3(double x);
+
+#endif

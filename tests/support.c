@@ -1,0 +1,75 @@
+#include "support.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *corpus_dir(void) {
+    const char *env = getenv("THUMB_CORPUS_DIR");
+    return env && *env ? env : THUMB_DEFAULT_CORPUS_DIR;
+}
+
+uint8_t *read_corpus(const char *rel, size_t *size) {
+    char path[4096];
+    if (rel[0] == '/')
+        snprintf(path, sizeof path, "%s", rel);
+    else
+        snprintf(path, sizeof path, "%s/%s", corpus_dir(), rel);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        ck_abort_msg("cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *data = malloc(n > 0 ? (size_t)n : 1);
+    ck_assert_ptr_nonnull(data);
+    if (n > 0 && fread(data, 1, (size_t)n, f) != (size_t)n)
+        ck_abort_msg("cannot read %s", path);
+    fclose(f);
+    *size = (size_t)n;
+    return data;
+}
+
+void manifest_each(const char *prefix,
+                   void (*fn)(const char *path, const char *description,
+                              void *opaque),
+                   void *opaque) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus_dir());
+    FILE *f = fopen(path, "r");
+    if (!f)
+        ck_abort_msg("cannot open %s", path);
+    char *line = NULL;
+    size_t cap = 0;
+    size_t plen = strlen(prefix);
+    while (getline(&line, &cap, f) > 0) {
+        if (strncmp(line, prefix, plen) != 0)
+            continue;
+        /* columns: path, source_repo, source_path, license, description */
+        char *cols[5] = {0};
+        char *p = line;
+        for (int i = 0; i < 5 && p; i++) {
+            cols[i] = p;
+            p = strchr(p, '\t');
+            if (p)
+                *p++ = '\0';
+        }
+        if (cols[4])
+            fn(cols[0], cols[4], opaque);
+    }
+    free(line);
+    fclose(f);
+}
+
+double psnr_u8(const uint8_t *a, const uint8_t *b, size_t n) {
+    double se = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = (double)a[i] - (double)b[i];
+        se += d * d;
+    }
+    if (se == 0)
+        return INFINITY;
+    return 10.0 * log10(255.0 * 255.0 * (double)n / se);
+}
