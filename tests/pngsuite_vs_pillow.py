@@ -8,6 +8,7 @@ Both sides are compared as RGBA. 8-bit and smaller files must match exactly.
 16-bit files may differ by one level: Pillow reduces 16-bit RGB(A) and
 grey+alpha samples by truncation (v >> 8), libthumbnail rounds (v / 257).
 16-bit grey comes from Pillow as 16-bit and is rounded here, so it is exact.
+Pillow's colour-key transparency for 1/2/4-bit grey is mended first (below).
 """
 import glob
 import os
@@ -34,6 +35,13 @@ def ours(tool, path):
 
 def pillow(path):
     im = Image.open(path)
+    depth = open(path, "rb").read()[24]
+    t = im.info.get("transparency")
+    if im.mode == "L" and depth < 8 and isinstance(t, int):
+        # Pillow keeps a low-bit-depth grey tRNS value unscaled (15 for
+        # white at 4 bits) but scales the pixels (255), so it never matches;
+        # libpng compares like with like. Scale the key as libpng does.
+        im.info["transparency"] = t * 255 // ((1 << depth) - 1)
     if im.mode in ("I;16", "I;16B", "I"):
         v = np.asarray(im, dtype=np.uint32)
         g = ((v * 255 + 32767) // 65535).astype(np.uint8)

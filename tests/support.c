@@ -32,10 +32,9 @@ uint8_t *read_corpus(const char *rel, size_t *size) {
     return data;
 }
 
-void manifest_each(const char *prefix,
-                   void (*fn)(const char *path, const char *description,
-                              void *opaque),
-                   void *opaque) {
+void manifest_each_row(const char *prefix,
+                       void (*fn)(const manifest_row *row, void *opaque),
+                       void *opaque) {
     char path[4096];
     snprintf(path, sizeof path, "%s/MANIFEST.tsv", corpus_dir());
     FILE *f = fopen(path, "r");
@@ -47,20 +46,43 @@ void manifest_each(const char *prefix,
     while (getline(&line, &cap, f) > 0) {
         if (strncmp(line, prefix, plen) != 0)
             continue;
-        /* columns: path, source_repo, source_path, license, description */
-        char *cols[5] = {0};
+        line[strcspn(line, "\n")] = '\0';
+        /* path, source_repo, source_path, license, description, bytes,
+         * sha256, source_commit, reference_check */
+        enum { COLUMNS = 9 };
+        char *cols[COLUMNS] = {0};
         char *p = line;
-        for (int i = 0; i < 5 && p; i++) {
+        for (int i = 0; i < COLUMNS && p; i++) {
             cols[i] = p;
             p = strchr(p, '\t');
             if (p)
                 *p++ = '\0';
         }
-        if (cols[4])
-            fn(cols[0], cols[4], opaque);
+        if (!cols[4])
+            ck_abort_msg("MANIFEST row without description: %s", line);
+        manifest_row row = {cols[0], cols[4], cols[8] ? cols[8] : ""};
+        fn(&row, opaque);
     }
     free(line);
     fclose(f);
+}
+
+typedef struct each_adapter {
+    void (*fn)(const char *, const char *, void *);
+    void *opaque;
+} each_adapter;
+
+static void each_row(const manifest_row *row, void *opaque) {
+    each_adapter *a = opaque;
+    a->fn(row->path, row->description, a->opaque);
+}
+
+void manifest_each(const char *prefix,
+                   void (*fn)(const char *path, const char *description,
+                              void *opaque),
+                   void *opaque) {
+    each_adapter a = {fn, opaque};
+    manifest_each_row(prefix, each_row, &a);
 }
 
 double psnr_u8(const uint8_t *a, const uint8_t *b, size_t n) {

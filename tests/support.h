@@ -21,6 +21,16 @@ void manifest_each(const char *prefix,
                               void *opaque),
                    void *opaque);
 
+/* A MANIFEST.tsv row: the columns the tests use. */
+typedef struct manifest_row {
+    const char *path, *description, *reference_check;
+} manifest_row;
+
+/* Calls fn for every row whose path starts with prefix. */
+void manifest_each_row(const char *prefix,
+                       void (*fn)(const manifest_row *row, void *opaque),
+                       void *opaque);
+
 /* Peak signal-to-noise ratio in dB of two equal-sized sample arrays;
  * INFINITY when identical. */
 double psnr_u8(const uint8_t *a, const uint8_t *b, size_t n);

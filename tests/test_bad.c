@@ -9,30 +9,67 @@
 #include <string.h>
 #include <thumbnail.h>
 
-/* MANIFEST phrases that mark a file as only "bad" for a strict decoder. */
-static const char *const may_decode_marks[] = {
-    "may decode",   "may still decode", "lenient",    "image data fine",
-    "itself decodes", "decodes in",     "valid ",     "may be decoded",
+/* A file is only "bad" for a strict decoder (the corpus README) when its
+ * MANIFEST says so in words, when a reference tool decoded it, or when
+ * libjpeg's only complaint was junk it skips (see may_decode). */
+static const char *const reference_ok_marks[] = {
+    "djpeg:ok", "im:ok", "pngcheck:ok", "giflib:ok",
 };
 
-static int may_decode(const char *path, const char *description) {
+/* MANIFEST phrases that mark a file as only "bad" for a strict decoder. */
+static const char *const may_decode_marks[] = {
+    "may decode", "may still decode", "lenient", "image data fine",
+    "itself decodes", "decodes in",
+};
+
+/* Files whose fault lies outside what a thumbnail reads, so decoding them
+ * is right; the MANIFEST does not say so in words. */
+static const struct {
+    const char *path, *why;
+} decodable[] = {
+    {"bad/bomb/png_decompression_dos.png",
+     "a valid 1x1 image; only its ancillary zTXt inflates without end, and "
+     "libpng's chunk limit stops that (test_png pins the bound)"},
+    {"bad/png/truncated_end_chunk.png",
+     "only the zlib trailer and IEND are cut: every row is present"},
+    {"bad/fuzz-corpus/jpeg/1abf515d4d6a5ec131d697b40fd8fb001036b7bb.jpg",
+     "the bogus marker comes after the last scan; djpeg trips on it only in "
+     "jpeg_finish_decompress, which a thumbnail does not need"},
+    {"bad/fuzz-corpus/png/948633673a35fcaf8e7642f084e3e661327304e9.crash.png",
+     "the damage is in APNG fcTL/fdAT chunks, which do not touch the "
+     "default image (corpus README)"},
+    {"bad/gif/decompression_bomb_extents.gif",
+     "the first frame is valid; the far-off extents are in frame 2, which a "
+     "still thumbnail never reads"},
+};
+
+static int may_decode(const manifest_row *row) {
+    const char *path = row->path, *description = row->description;
+    for (size_t i = 0;
+         i < sizeof reference_ok_marks / sizeof *reference_ok_marks; i++)
+        if (strstr(row->reference_check, reference_ok_marks[i]))
+            return 1;
+    if (strstr(row->reference_check, "djpeg:FAIL Corrupt JPEG data: ") &&
+        strstr(row->reference_check, " extraneous bytes before marker"))
+        return 1;
     for (size_t i = 0; i < sizeof may_decode_marks / sizeof *may_decode_marks;
          i++)
         if (strstr(description, may_decode_marks[i]))
             return 1;
-    /* The README: libjpeg and pngcheck reject all fuzz-corpus files but
-     * one JPEG and one PNG; which ones, it does not say. */
-    return strncmp(path, "bad/fuzz-corpus/", 16) == 0;
+    for (size_t i = 0; i < sizeof decodable / sizeof *decodable; i++)
+        if (strcmp(path, decodable[i].path) == 0)
+            return 1;
+    return 0;
 }
 
 typedef struct tally {
-    int files, errors, images;
+    int files, errors, images, violations;
     int by_status[THUMB_ERR_INTERNAL + 1];
 } tally;
 
-static void check_file(const char *path, const char *description,
-                       void *opaque) {
+static void check_file(const manifest_row *row, void *opaque) {
     tally *t = opaque;
+    const char *path = row->path;
     size_t size;
     uint8_t *data = read_corpus(path, &size);
     thumb_ctx *ctx = thumb_ctx_new();
@@ -42,9 +79,12 @@ static void check_file(const char *path, const char *description,
     size_t out_len;
     thumb_status st = thumb_run(ctx, data, size, &out, &out_len);
     if (st == THUMB_OK) {
-        ck_assert_msg(may_decode(path, description),
-                      "%s decoded, but its MANIFEST says it must fail: %s",
-                      path, description);
+        /* Reported all together at the end, so one run lists them all. */
+        if (!may_decode(row)) {
+            fprintf(stderr, "decoded, but must fail: %s: %s\n", path,
+                    row->description);
+            t->violations++;
+        }
         ck_assert_uint_gt(out_len, 0);
         t->images++;
     } else {
@@ -66,8 +106,9 @@ static void check_file(const char *path, const char *description,
 
 START_TEST(every_bad_file_gives_an_error_or_an_allowed_image) {
     tally t = {0};
-    manifest_each("bad/", check_file, &t);
+    manifest_each_row("bad/", check_file, &t);
     ck_assert_int_gt(t.files, 900);
+    ck_assert_int_eq(t.violations, 0);
     fprintf(stderr,
             "bad/: %d files, %d errors (unsupported format %d, unsupported "
             "feature %d, corrupt %d, limit %d), %d images\n",
