@@ -38,19 +38,17 @@ static const option_spec option_specs[CTX_OPTION_COUNT] = {
                           THUMB_FORMAT_WEBP},
     [THUMB_OPT_QUALITY] = {"quality", DEFAULT_QUALITY, 1, 100},
     [THUMB_OPT_JPEG_PROGRESSIVE] = {"jpeg_progressive", 0, 0, 1},
-    [THUMB_OPT_JPEG_SUBSAMPLING] = {"jpeg_subsampling",
-                                    THUMB_SUBSAMPLING_420,
+    [THUMB_OPT_JPEG_SUBSAMPLING] = {"jpeg_subsampling", THUMB_SUBSAMPLING_420,
                                     THUMB_SUBSAMPLING_420,
                                     THUMB_SUBSAMPLING_444},
-    [THUMB_OPT_PNG_COMPRESSION] = {"png_compression",
-                                   DEFAULT_PNG_COMPRESSION, 0, 9},
+    [THUMB_OPT_PNG_COMPRESSION] = {"png_compression", DEFAULT_PNG_COMPRESSION,
+                                   0, 9},
     [THUMB_OPT_WEBP_LOSSLESS] = {"webp_lossless", 0, 0, 1},
     [THUMB_OPT_BACKGROUND] = {"background", DEFAULT_BACKGROUND, 0, 0xFFFFFF},
     [THUMB_OPT_AUTOROTATE] = {"autorotate", 1, 0, 1},
     [THUMB_OPT_MAX_INPUT_BYTES] = {"max_input_bytes", DEFAULT_MAX_INPUT_BYTES,
                                    1, INT64_MAX},
-    [THUMB_OPT_MAX_PIXELS] = {"max_pixels", DEFAULT_MAX_PIXELS, 1,
-                              INT64_MAX},
+    [THUMB_OPT_MAX_PIXELS] = {"max_pixels", DEFAULT_MAX_PIXELS, 1, INT64_MAX},
     [THUMB_OPT_MAX_DIMENSION] = {"max_dimension", DEFAULT_MAX_DIMENSION, 1,
                                  MAX_DIMENSION_LIMIT},
 };
@@ -133,8 +131,7 @@ thumb_ctx *thumb_ctx_new(void) {
 }
 
 thumb_ctx *thumb_ctx_new_with_allocator(const thumb_allocator *a) {
-    thumb_allocator al = {default_malloc, default_realloc, default_free,
-                          NULL};
+    thumb_allocator al = {default_malloc, default_realloc, default_free, NULL};
     if (a) {
         if (!a->malloc_fn || !a->realloc_fn || !a->free_fn)
             return NULL;
@@ -166,8 +163,7 @@ void thumb_ctx_reset(thumb_ctx *ctx) {
         ctx->options[k] = option_specs[k].def;
 }
 
-thumb_status thumb_option_bounds(thumb_option key, int64_t *min,
-                                 int64_t *max) {
+thumb_status thumb_option_bounds(thumb_option key, int64_t *min, int64_t *max) {
     const option_spec *s = spec_of(key);
     if (!s || !min || !max)
         return THUMB_ERR_INVALID_ARGUMENT;
@@ -186,9 +182,8 @@ thumb_status thumb_ctx_set(thumb_ctx *ctx, thumb_option key, int64_t value) {
                         "unknown option key %d", (int)key);
     if (value < s->min || value > s->max)
         return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
-                        "option %s = %lld is out of range %lld..%lld",
-                        s->name, (long long)value, (long long)s->min,
-                        (long long)s->max);
+                        "option %s = %lld is out of range %lld..%lld", s->name,
+                        (long long)value, (long long)s->min, (long long)s->max);
     ctx->options[key] = value;
     return THUMB_OK;
 }
@@ -239,7 +234,9 @@ thumb_status thumb_run(thumb_ctx *ctx, const void *in, size_t in_len,
     if (!out || !out_len || (!in && in_len))
         return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
                         "thumb_run: %s is NULL",
-                        !out ? "out" : !out_len ? "out_len" : "in");
+                        !out       ? "out"
+                        : !out_len ? "out_len"
+                                   : "in");
     thumb_status st = run(ctx, in, in_len);
     if (st == THUMB_OK) {
         *out = ctx->output.data;
@@ -249,8 +246,7 @@ thumb_status thumb_run(thumb_ctx *ctx, const void *in, size_t in_len,
 }
 
 /* Reads the whole input through the callback, up to the input limit. */
-static thumb_status read_all(thumb_ctx *ctx, thumb_read_fn read,
-                             void *opaque) {
+static thumb_status read_all(thumb_ctx *ctx, thumb_read_fn read, void *opaque) {
     /* Read in steps this size; the buffer doubles as needed. */
     enum { READ_STEP = 64 * 1024 };
     uint64_t limit = (uint64_t)ctx->options[THUMB_OPT_MAX_INPUT_BYTES];
@@ -280,9 +276,8 @@ static thumb_status read_all(thumb_ctx *ctx, thumb_read_fn read,
     }
 }
 
-thumb_status thumb_run_io(thumb_ctx *ctx, thumb_read_fn read,
-                          void *read_opaque, thumb_write_fn write,
-                          void *write_opaque) {
+thumb_status thumb_run_io(thumb_ctx *ctx, thumb_read_fn read, void *read_opaque,
+                          thumb_write_fn write, void *write_opaque) {
     if (!ctx)
         return THUMB_ERR_INVALID_ARGUMENT;
     begin_call(ctx);

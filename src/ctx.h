@@ -24,7 +24,7 @@ struct thumb_ctx {
     thumb_status status;
     char message[CTX_MESSAGE_SIZE];
 
-    image_info info;       /* input, from the last probe or run */
+    image_info info; /* input, from the last probe or run */
     thumb_format out_format;
     uint32_t out_width, out_height;
     uint32_t decoded_width, decoded_height;
@@ -46,8 +46,8 @@ void ctx_free(thumb_ctx *ctx, void *ptr);
 /* Records a failure and returns status. The first failure of a call wins:
  * later ones (an outer layer reporting the same problem) are ignored, so
  * the message names the deepest known cause. */
-thumb_status ctx_fail(thumb_ctx *ctx, thumb_status status, const char *fmt,
-                      ...) __attribute__((format(printf, 3, 4)));
+thumb_status ctx_fail(thumb_ctx *ctx, thumb_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 thumb_status ctx_failv(thumb_ctx *ctx, thumb_status status, const char *fmt,
                        va_list ap);
 /* Forgets the last failure: called at the start of every public call. */

@@ -10,8 +10,8 @@ thumb_status image_alloc(thumb_ctx *ctx, image *img, uint32_t width,
     size_t stride = size_mul(width, (size_t)channels, &ok);
     size_t total = size_mul(stride, height, &ok);
     if (!ok)
-        return ctx_fail(ctx, THUMB_ERR_LIMIT, "image %ux%u is too large",
-                        width, height);
+        return ctx_fail(ctx, THUMB_ERR_LIMIT, "image %ux%u is too large", width,
+                        height);
     img->px = ctx_malloc(ctx, total);
     if (!img->px)
         return THUMB_ERR_NOMEM;

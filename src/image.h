@@ -20,7 +20,7 @@ typedef struct image_info {
 
 typedef struct image {
     uint32_t width, height;
-    int channels; /* 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA */
+    int channels;  /* 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA */
     size_t stride; /* bytes from one row to the next */
     uint8_t *px;
 } image;

@@ -79,8 +79,8 @@ static thumb_status encode(thumb_ctx *ctx, image *img, thumb_format format) {
     buffer_clear(&ctx->output);
     switch (format) {
     case THUMB_FORMAT_JPEG: {
-        thumb_status st = image_flatten(
-            ctx, img, (uint32_t)opt(ctx, THUMB_OPT_BACKGROUND));
+        thumb_status st =
+            image_flatten(ctx, img, (uint32_t)opt(ctx, THUMB_OPT_BACKGROUND));
         if (st != THUMB_OK)
             return st;
         return jpeg_encode(ctx, img, &eo, &ctx->output);
@@ -150,10 +150,9 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
 
     uint64_t min_w = (uint64_t)g.scaled_width * SHRINK_ON_LOAD_MARGIN;
     uint64_t min_h = (uint64_t)g.scaled_height * SHRINK_ON_LOAD_MARGIN;
-    st = decoder_start(&dec, min_w < dec.info.width ? (uint32_t)min_w
-                                                    : dec.info.width,
-                       min_h < dec.info.height ? (uint32_t)min_h
-                                               : dec.info.height);
+    st = decoder_start(
+        &dec, min_w < dec.info.width ? (uint32_t)min_w : dec.info.width,
+        min_h < dec.info.height ? (uint32_t)min_h : dec.info.height);
     if (st != THUMB_OK)
         goto done;
     ctx->decoded_width = dec.width;

@@ -40,8 +40,8 @@ static int looks_like_svg(const uint8_t *data, size_t size) {
     size_t i = 0;
     if (starts_with(data, size, "\xEF\xBB\xBF", 3))
         i = 3;
-    while (i < size && (data[i] == ' ' || data[i] == '\t' ||
-                        data[i] == '\r' || data[i] == '\n'))
+    while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
+                        data[i] == '\n'))
         i++;
     return starts_with(data + i, size - i, "<svg", 4) ||
            starts_with(data + i, size - i, "<?xml", 5);

@@ -157,11 +157,13 @@ START_TEST(unsupported_formats_are_named) {
     thumb_ctx *ctx = thumb_ctx_new();
     size_t size;
     uint8_t *data = read_corpus("bad/unsupported/8bit_depth.tiff", &size);
-    ck_assert_int_eq(thumb_probe(ctx, data, size), THUMB_ERR_UNSUPPORTED_FORMAT);
+    ck_assert_int_eq(thumb_probe(ctx, data, size),
+                     THUMB_ERR_UNSUPPORTED_FORMAT);
     ck_assert_ptr_nonnull(strstr(thumb_ctx_error(ctx), "TIFF"));
     free(data);
     data = read_corpus("bad/unsupported/pitm.avif", &size);
-    ck_assert_int_eq(thumb_probe(ctx, data, size), THUMB_ERR_UNSUPPORTED_FORMAT);
+    ck_assert_int_eq(thumb_probe(ctx, data, size),
+                     THUMB_ERR_UNSUPPORTED_FORMAT);
     ck_assert_ptr_nonnull(strstr(thumb_ctx_error(ctx), "AVIF"));
     free(data);
     ck_assert_int_eq(thumb_probe(ctx, "", 0), THUMB_ERR_UNSUPPORTED_FORMAT);
@@ -303,25 +305,25 @@ START_TEST(callbacks_give_the_same_bytes_as_memory) {
     ck_assert(memcmp(out, io.out, out_len) == 0);
     free(io.out);
 
-    memory_io bad_read = {.in = data, .in_size = size, .chunk = 1000,
-                          .fail_read = 1};
-    ck_assert_int_eq(thumb_run_io(ctx, mem_read, &bad_read, mem_write,
-                                  &bad_read),
-                     THUMB_ERR_IO);
+    memory_io bad_read = {
+        .in = data, .in_size = size, .chunk = 1000, .fail_read = 1};
+    ck_assert_int_eq(
+        thumb_run_io(ctx, mem_read, &bad_read, mem_write, &bad_read),
+        THUMB_ERR_IO);
     ck_assert_int_eq(bad_read.writes, 0);
 
-    memory_io bad_write = {.in = data, .in_size = size, .chunk = 1 << 20,
-                           .fail_write = 1};
-    ck_assert_int_eq(thumb_run_io(ctx, mem_read, &bad_write, mem_write,
-                                  &bad_write),
-                     THUMB_ERR_IO);
+    memory_io bad_write = {
+        .in = data, .in_size = size, .chunk = 1 << 20, .fail_write = 1};
+    ck_assert_int_eq(
+        thumb_run_io(ctx, mem_read, &bad_write, mem_write, &bad_write),
+        THUMB_ERR_IO);
     ck_assert_ptr_nonnull(strstr(thumb_ctx_error(ctx), "write callback"));
 
     /* A corrupt input never reaches write(): no partial output. */
     memory_io truncated = {.in = data, .in_size = size / 2, .chunk = 4096};
-    ck_assert_int_eq(thumb_run_io(ctx, mem_read, &truncated, mem_write,
-                                  &truncated),
-                     THUMB_ERR_CORRUPT);
+    ck_assert_int_eq(
+        thumb_run_io(ctx, mem_read, &truncated, mem_write, &truncated),
+        THUMB_ERR_CORRUPT);
     ck_assert_int_eq(truncated.writes, 0);
 
     /* The input limit holds while reading, before the whole input is in. */
@@ -413,7 +415,8 @@ int main(void) {
     tcase_add_test(tc, limits_name_the_limit_and_the_value);
     tcase_add_test(tc, output_and_info_describe_the_last_run);
     tcase_add_test(tc, callbacks_give_the_same_bytes_as_memory);
-    tcase_add_test(tc, custom_allocator_sees_every_allocation_and_gets_all_back);
+    tcase_add_test(tc,
+                   custom_allocator_sees_every_allocation_and_gets_all_back);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -13,13 +13,16 @@
  * MANIFEST says so in words, when a reference tool decoded it, or when
  * libjpeg's only complaint was junk it skips (see may_decode). */
 static const char *const reference_ok_marks[] = {
-    "djpeg:ok", "im:ok", "pngcheck:ok", "giflib:ok",
+    "djpeg:ok",
+    "im:ok",
+    "pngcheck:ok",
+    "giflib:ok",
 };
 
 /* MANIFEST phrases that mark a file as only "bad" for a strict decoder. */
 static const char *const may_decode_marks[] = {
-    "may decode", "may still decode", "lenient", "image data fine",
-    "itself decodes", "decodes in",
+    "may decode",      "may still decode", "lenient",
+    "image data fine", "itself decodes",   "decodes in",
 };
 
 /* Files whose fault lies outside what a thumbnail reads, so decoding them
@@ -88,8 +91,8 @@ static void check_file(const manifest_row *row, void *opaque) {
         ck_assert_uint_gt(out_len, 0);
         t->images++;
     } else {
-        ck_assert_msg(st > THUMB_OK && st < THUMB_ERR_INTERNAL,
-                      "%s: status %d", path, st);
+        ck_assert_msg(st > THUMB_OK && st < THUMB_ERR_INTERNAL, "%s: status %d",
+                      path, st);
         ck_assert_msg(st != THUMB_ERR_INVALID_ARGUMENT, "%s: %s", path,
                       thumb_ctx_error(ctx));
         /* A message that names the cause, not just the code. */
@@ -146,8 +149,7 @@ START_TEST(unsupported_files_say_so) {
         "bad/unsupported/pitm.avif", "bad/unsupported/relax_tileparts.jp2"};
     thumb_ctx *ctx = thumb_ctx_new();
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
-        ck_assert_int_eq(run_file(files[i], ctx),
-                         THUMB_ERR_UNSUPPORTED_FORMAT);
+        ck_assert_int_eq(run_file(files[i], ctx), THUMB_ERR_UNSUPPORTED_FORMAT);
     thumb_ctx_free(ctx);
 }
 END_TEST

@@ -67,8 +67,8 @@ static void check_file(const char *path, const char *description,
     ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, req.height),
                      THUMB_OK);
     ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_FIT, t->fit), THUMB_OK);
-    static const thumb_format formats[] = {
-        THUMB_FORMAT_JPEG, THUMB_FORMAT_PNG, THUMB_FORMAT_WEBP};
+    static const thumb_format formats[] = {THUMB_FORMAT_JPEG, THUMB_FORMAT_PNG,
+                                           THUMB_FORMAT_WEBP};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         thumb_ctx_set(ctx, THUMB_OPT_FORMAT, formats[i]);
         const unsigned char *out;
@@ -81,15 +81,14 @@ static void check_file(const char *path, const char *description,
         }
         ck_assert_msg(st == THUMB_OK, "%s -> %s: %s", path,
                       thumb_format_name(formats[i]), thumb_ctx_error(ctx));
-        ck_assert_msg(thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH) ==
-                              g.out_width &&
-                          thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT) ==
-                              g.out_height,
-                      "%s -> %s: %lldx%lld, expected %ux%u", path,
-                      thumb_format_name(formats[i]),
-                      (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH),
-                      (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT),
-                      g.out_width, g.out_height);
+        ck_assert_msg(
+            thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH) == g.out_width &&
+                thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT) == g.out_height,
+            "%s -> %s: %lldx%lld, expected %ux%u", path,
+            thumb_format_name(formats[i]),
+            (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH),
+            (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT),
+            g.out_width, g.out_height);
         /* The output itself says the same. */
         ck_assert_msg(thumb_probe(check, out, out_len) == THUMB_OK,
                       "%s -> %s: output does not probe: %s", path,
@@ -115,8 +114,8 @@ static void run_all(thumb_fit fit) {
      * not pass as "nothing failed". */
     ck_assert_int_gt(t.files, 400);
     ck_assert_int_le(t.unsupported, 4);
-    fprintf(stderr, "fit %d: %d files, %d runs, %d unsupported\n", fit,
-            t.files, t.runs, t.unsupported);
+    fprintf(stderr, "fit %d: %d files, %d runs, %d unsupported\n", fit, t.files,
+            t.runs, t.unsupported);
 }
 
 START_TEST(every_good_file_fits_inside_box_in_every_format) {

@@ -128,9 +128,12 @@ END_TEST
 
 START_TEST(stored_geometry_mirrors_the_crop_for_each_orientation) {
     /* Displayed 301x200 scaled, window 200x200 at x=50 (of 101 spare). */
-    geometry base = {.scaled_width = 301, .scaled_height = 200,
-                     .crop_x = 50, .crop_y = 0,
-                     .out_width = 200, .out_height = 200};
+    geometry base = {.scaled_width = 301,
+                     .scaled_height = 200,
+                     .crop_x = 50,
+                     .crop_y = 0,
+                     .out_width = 200,
+                     .out_height = 200};
     struct {
         int orientation;
         uint32_t sw, sh, cx, cy;

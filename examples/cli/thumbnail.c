@@ -87,8 +87,7 @@ static int parse_size(const char *s, long long *w, long long *h) {
     char part[32];
     *w = *h = 0;
     if (!x)
-        return parse_uint(s, THUMB_MAX_DIMENSION, w) && *w > 0 &&
-               (*h = *w, 1);
+        return parse_uint(s, THUMB_MAX_DIMENSION, w) && *w > 0 && (*h = *w, 1);
     size_t n = (size_t)(x - s);
     if (n >= sizeof part)
         return 0;
@@ -164,8 +163,8 @@ static unsigned char *read_file(const char *path, size_t *size,
 
 /* Writes through a temporary file and a rename, so a failure never leaves
  * a partial output where the final one belongs. */
-static int write_file(const char *path, const unsigned char *data,
-                      size_t size, const char **why) {
+static int write_file(const char *path, const unsigned char *data, size_t size,
+                      const char **why) {
     char tmp[PATH_MAX];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >=
         (int)sizeof tmp) {
@@ -199,8 +198,8 @@ static int output_path_in_dir(char *dst, size_t cap, const char *dir,
     const char *base = base_name(input);
     const char *dot = strrchr(base, '.');
     int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-    return snprintf(dst, cap, "%s/%.*s.%s", dir, stem, base,
-                    extension_of(f)) < (int)cap;
+    return snprintf(dst, cap, "%s/%.*s.%s", dir, stem, base, extension_of(f)) <
+           (int)cap;
 }
 
 static int convert(cli *c, const char *input, const char *output) {
@@ -248,8 +247,7 @@ static int convert(cli *c, const char *input, const char *output) {
                 (long long)thumb_ctx_info(c->ctx, THUMB_INFO_OUTPUT_HEIGHT),
                 thumb_format_name((thumb_format)thumb_ctx_info(
                     c->ctx, THUMB_INFO_OUTPUT_FORMAT)),
-                out_len,
-                thumb_ctx_info(c->ctx, THUMB_INFO_DECODE_US) / 1000.0,
+                out_len, thumb_ctx_info(c->ctx, THUMB_INFO_DECODE_US) / 1000.0,
                 thumb_ctx_info(c->ctx, THUMB_INFO_RESIZE_US) / 1000.0,
                 thumb_ctx_info(c->ctx, THUMB_INFO_ENCODE_US) / 1000.0);
     return 1;
@@ -376,8 +374,8 @@ int main(int argc, char **argv) {
     int status = EXIT_ALL_OK;
     int opt;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":s:f:q:o:vh", long_options,
-                              NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":s:f:q:o:vh", long_options, NULL)) !=
+           -1) {
         if (opt == 'h') {
             fputs(usage_text, stdout);
             goto out;
@@ -422,8 +420,8 @@ int main(int argc, char **argv) {
     }
 
     if (!is_directory(c.output) && mkdir(c.output, 0777) != 0) {
-        fprintf(stderr, "thumbnail: cannot create directory %s: %s\n",
-                c.output, strerror(errno));
+        fprintf(stderr, "thumbnail: cannot create directory %s: %s\n", c.output,
+                strerror(errno));
         status = EXIT_SOME_FAILED;
         goto out;
     }

@@ -72,12 +72,11 @@ thumb_status decoder_start(decoder *d, uint32_t min_width,
     thumb_status st = d->ops->start(d, min_width, min_height);
     if (st != THUMB_OK)
         return st;
-    if (d->width == 0 || d->height == 0 || d->channels < 1 ||
-        d->channels > 4)
+    if (d->width == 0 || d->height == 0 || d->channels < 1 || d->channels > 4)
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
                         "%s decoder gave %ux%u with %d channels",
-                        thumb_format_name(d->info.format), d->width,
-                        d->height, d->channels);
+                        thumb_format_name(d->info.format), d->width, d->height,
+                        d->channels);
     return THUMB_OK;
 }
 

@@ -34,8 +34,7 @@ typedef struct decoder_ops {
     thumb_status (*start)(decoder *d, uint32_t min_width, uint32_t min_height);
     /* Writes the next `count` rows into rows[0..count), each at least
      * d->width * d->channels bytes. */
-    thumb_status (*read_rows)(decoder *d, uint8_t *const *rows,
-                              uint32_t count);
+    thumb_status (*read_rows)(decoder *d, uint8_t *const *rows, uint32_t count);
     /* Frees d->state and everything the codec holds. Safe after a failed
      * probe, start or read_rows, and when d->state is NULL. */
     void (*destroy)(decoder *d);
@@ -61,8 +60,7 @@ extern const decoder_ops gif_decoder_ops;
  * close. */
 thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
                           decoder *d);
-thumb_status decoder_start(decoder *d, uint32_t min_width,
-                           uint32_t min_height);
+thumb_status decoder_start(decoder *d, uint32_t min_width, uint32_t min_height);
 thumb_status decoder_read_rows(decoder *d, uint8_t *const *rows,
                                uint32_t count);
 void decoder_close(decoder *d);

@@ -1,0 +1,174 @@
+/* JPEG output through libjpeg. The compressed bytes go straight into the
+ * caller's buffer (not jpeg_mem_dest, whose memory would bypass the
+ * context's allocator). libjpeg errors longjmp back to encode_guarded(),
+ * whose only locals are its unchanged parameters. */
+#include "encoder.h"
+
+#include "../ctx.h"
+
+#include <setjmp.h>
+#include <stdio.h> /* jpeglib.h needs FILE and size_t */
+#include <string.h>
+
+#include <jerror.h>
+#include <jpeglib.h>
+
+/* How much room to ask the buffer for each time libjpeg fills it: libjpeg
+ * writes in bursts of about 4 KiB, and the buffer doubles its capacity
+ * anyway, so this only bounds the number of small reallocations. */
+#define JPEG_OUTPUT_CHUNK 16384
+
+/* Chroma subsampling 4:2:0 halves chroma both ways: luma is sampled 2x2
+ * times as often. 4:4:4 samples all components alike. */
+#define LUMA_SAMPLING_420 2
+#define LUMA_SAMPLING_444 1
+
+typedef struct jpeg_encoder {
+    struct jpeg_compress_struct cinfo;
+    struct jpeg_error_mgr err;
+    struct jpeg_destination_mgr dest;
+    jmp_buf jump;
+    thumb_ctx *ctx;
+    thumb_status status; /* the failure that longjmp'd */
+    buffer *out;
+    size_t granted; /* bytes handed to libjpeg at out->data + out->size */
+} jpeg_encoder;
+
+static jpeg_encoder *encoder_of(j_common_ptr cinfo) {
+    return (jpeg_encoder *)cinfo->client_data;
+}
+
+static void on_error_exit(j_common_ptr cinfo) {
+    jpeg_encoder *e = encoder_of(cinfo);
+    char text[JMSG_LENGTH_MAX];
+    cinfo->err->format_message(cinfo, text);
+    e->status = cinfo->err->msg_code == JERR_OUT_OF_MEMORY ? THUMB_ERR_NOMEM
+                                                           : THUMB_ERR_ENCODE;
+    ctx_fail(e->ctx, e->status, "JPEG: %s", text);
+    longjmp(e->jump, 1);
+}
+
+/* Warnings and traces are dropped: the compressor warns only about
+ * application misuse (JWRN_TOO_MUCH_DATA), which the row loop excludes. */
+static void on_emit_message(j_common_ptr cinfo, int msg_level) {
+    (void)cinfo;
+    (void)msg_level;
+}
+
+static void on_output_message(j_common_ptr cinfo) {
+    (void)cinfo;
+}
+
+/* ---- destination: append to the buffer -------------------------------- */
+
+/* Hands libjpeg the buffer's free space after its content, or fails. */
+static void grant_space(j_compress_ptr cinfo) {
+    jpeg_encoder *e = encoder_of((j_common_ptr)cinfo);
+    if (buffer_reserve(e->out, JPEG_OUTPUT_CHUNK) != THUMB_OK) {
+        /* buffer_reserve has recorded the cause on the context. */
+        e->status = THUMB_ERR_NOMEM;
+        longjmp(e->jump, 1);
+    }
+    e->granted = e->out->capacity - e->out->size;
+    cinfo->dest->next_output_byte = e->out->data + e->out->size;
+    cinfo->dest->free_in_buffer = e->granted;
+}
+
+static void dest_init(j_compress_ptr cinfo) {
+    grant_space(cinfo);
+}
+
+/* Called when the whole granted space is full. */
+static boolean dest_empty(j_compress_ptr cinfo) {
+    jpeg_encoder *e = encoder_of((j_common_ptr)cinfo);
+    e->out->size += e->granted;
+    e->granted = 0;
+    grant_space(cinfo);
+    return TRUE;
+}
+
+static void dest_term(j_compress_ptr cinfo) {
+    jpeg_encoder *e = encoder_of((j_common_ptr)cinfo);
+    e->out->size += e->granted - cinfo->dest->free_in_buffer;
+    e->granted = 0;
+}
+
+/* ---- encoding --------------------------------------------------------- */
+
+static void encode_body(jpeg_encoder *e, const image *img,
+                        const encode_options *opt) {
+    j_compress_ptr cinfo = &e->cinfo;
+    jpeg_create_compress(cinfo);
+    cinfo->dest = &e->dest;
+
+    cinfo->image_width = img->width;
+    cinfo->image_height = img->height;
+    cinfo->input_components = img->channels;
+    cinfo->in_color_space = img->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    /* Picks the JPEG colour space from in_color_space: YCbCr for RGB,
+     * one component for grey. */
+    jpeg_set_defaults(cinfo);
+    jpeg_set_quality(cinfo, opt->quality, TRUE);
+    /* Smaller files for a second pass over the coefficients, which a
+     * thumbnail's size makes cheap. */
+    cinfo->optimize_coding = TRUE;
+    cinfo->dct_method = JDCT_ISLOW;
+    if (img->channels == 3) {
+        int luma = opt->jpeg_subsampling == THUMB_SUBSAMPLING_444
+                       ? LUMA_SAMPLING_444
+                       : LUMA_SAMPLING_420;
+        cinfo->comp_info[0].h_samp_factor = luma;
+        cinfo->comp_info[0].v_samp_factor = luma;
+        for (int c = 1; c < 3; c++) {
+            cinfo->comp_info[c].h_samp_factor = 1;
+            cinfo->comp_info[c].v_samp_factor = 1;
+        }
+    }
+    /* After the colour space is final: the scan script depends on it. */
+    if (opt->jpeg_progressive)
+        jpeg_simple_progression(cinfo);
+
+    jpeg_start_compress(cinfo, TRUE);
+    while (cinfo->next_scanline < cinfo->image_height) {
+        JSAMPROW row = image_row(img, cinfo->next_scanline);
+        jpeg_write_scanlines(cinfo, &row, 1);
+    }
+    jpeg_finish_compress(cinfo);
+}
+
+static thumb_status encode_guarded(jpeg_encoder *e, const image *img,
+                                   const encode_options *opt) {
+    if (setjmp(e->jump))
+        return e->status;
+    encode_body(e, img, opt);
+    return THUMB_OK;
+}
+
+thumb_status jpeg_encode(thumb_ctx *ctx, const image *img,
+                         const encode_options *opt, buffer *out) {
+    if (img->channels != 1 && img->channels != 3)
+        return ctx_fail(ctx, THUMB_ERR_INTERNAL,
+                        "JPEG: cannot encode %d channels (1 or 3 expected)",
+                        img->channels);
+
+    jpeg_encoder e;
+    memset(&e, 0, sizeof e);
+    e.ctx = ctx;
+    e.out = out;
+    e.cinfo.err = jpeg_std_error(&e.err);
+    e.err.error_exit = on_error_exit;
+    e.err.emit_message = on_emit_message;
+    e.err.output_message = on_output_message;
+    e.cinfo.client_data = &e;
+    e.dest.init_destination = dest_init;
+    e.dest.empty_output_buffer = dest_empty;
+    e.dest.term_destination = dest_term;
+
+    size_t start_size = out->size;
+    thumb_status st = encode_guarded(&e, img, opt);
+    /* Frees everything libjpeg holds, also after a failed create. */
+    jpeg_destroy_compress(&e.cinfo);
+    if (st != THUMB_OK)
+        out->size = start_size; /* no partial file behind */
+    return st;
+}

@@ -1,0 +1,129 @@
+/* PNG output through libpng 1.6: 8-bit grey, grey+alpha, RGB or RGBA.
+ *
+ * As in png_decode.c, libpng's error function longjmps back to the setjmp
+ * in pngenc_write(), inside this file, and all libpng and zlib memory
+ * comes from the context's allocator. */
+#include "encoder.h"
+
+#include "../ctx.h"
+
+#include <png.h>
+#include <setjmp.h>
+
+/* zlib's level range, as THUMB_OPT_PNG_COMPRESSION documents it. */
+#define PNGENC_LEVEL_MIN 0
+#define PNGENC_LEVEL_MAX 9
+
+typedef struct pngenc_state {
+    thumb_ctx *ctx;
+    buffer *out;
+    png_structp png;
+    png_infop info;
+    jmp_buf jump;
+    thumb_status error;
+    int alloc_failed; /* an allocation failed: errors are NOMEM */
+} pngenc_state;
+
+static void PNGCBAPI on_error(png_structp png, png_const_charp message) {
+    pngenc_state *s = png_get_error_ptr(png);
+    s->error = s->alloc_failed ? THUMB_ERR_NOMEM : THUMB_ERR_ENCODE;
+    ctx_fail(s->ctx, s->error, "PNG: %s", message);
+    longjmp(s->jump, 1);
+}
+
+/* libpng warns about things it handled itself; the library never prints. */
+static void PNGCBAPI on_warning(png_structp png, png_const_charp message) {
+    (void)png;
+    (void)message;
+}
+
+static png_voidp PNGCBAPI on_malloc(png_structp png, png_alloc_size_t size) {
+    pngenc_state *s = png_get_mem_ptr(png);
+    void *p = ctx_malloc(s->ctx, size);
+    if (!p)
+        s->alloc_failed = 1;
+    return p;
+}
+
+static void PNGCBAPI on_free(png_structp png, png_voidp ptr) {
+    pngenc_state *s = png_get_mem_ptr(png);
+    ctx_free(s->ctx, ptr);
+}
+
+static void PNGCBAPI on_write(png_structp png, png_bytep data, size_t len) {
+    pngenc_state *s = png_get_io_ptr(png);
+    if (buffer_append(s->out, data, len) != THUMB_OK) {
+        s->alloc_failed = 1;
+        png_error(png, "out of memory growing the output buffer");
+    }
+}
+
+/* Everything goes to memory; there is nothing to flush. (Without this,
+ * libpng would call fflush() on our io pointer.) */
+static void PNGCBAPI on_flush(png_structp png) {
+    (void)png;
+}
+
+static int color_type_for(int channels) {
+    switch (channels) {
+    case 1:
+        return PNG_COLOR_TYPE_GRAY;
+    case 2:
+        return PNG_COLOR_TYPE_GRAY_ALPHA;
+    case 3:
+        return PNG_COLOR_TYPE_RGB;
+    default:
+        return PNG_COLOR_TYPE_RGB_ALPHA;
+    }
+}
+
+/* The libpng part. Kept apart from png_encode() so that the state it
+ * changes between setjmp and longjmp lives in the caller's frame, where the
+ * jump cannot leave it indeterminate. */
+static thumb_status pngenc_write(pngenc_state *s, const image *img, int level) {
+    if (setjmp(s->jump))
+        return s->error;
+    s->png = png_create_write_struct_2(PNG_LIBPNG_VER_STRING, s, on_error,
+                                       on_warning, s, on_malloc, on_free);
+    if (!s->png)
+        return ctx_fail(s->ctx, THUMB_ERR_NOMEM,
+                        "PNG: cannot create the libpng write struct");
+    s->info = png_create_info_struct(s->png);
+    if (!s->info)
+        return ctx_fail(s->ctx, THUMB_ERR_NOMEM,
+                        "PNG: cannot create the libpng info struct");
+    png_set_write_fn(s->png, s, on_write, on_flush);
+    png_set_compression_level(s->png, level);
+    png_set_IHDR(s->png, s->info, img->width, img->height, 8,
+                 color_type_for(img->channels), PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(s->png, s->info);
+    for (uint32_t y = 0; y < img->height; y++)
+        png_write_row(s->png, image_row(img, y));
+    png_write_end(s->png, NULL);
+    return THUMB_OK;
+}
+
+thumb_status png_encode(thumb_ctx *ctx, const image *img,
+                        const encode_options *opt, buffer *out) {
+    if (img->channels < 1 || img->channels > 4 || img->width == 0 ||
+        img->height == 0)
+        return ctx_fail(ctx, THUMB_ERR_INTERNAL,
+                        "PNG: cannot encode a %ux%u image with %d channels",
+                        img->width, img->height, img->channels);
+    int level = opt->png_compression;
+    if (level < PNGENC_LEVEL_MIN)
+        level = PNGENC_LEVEL_MIN;
+    if (level > PNGENC_LEVEL_MAX)
+        level = PNGENC_LEVEL_MAX;
+
+    pngenc_state s = {.ctx = ctx, .out = out, .error = THUMB_OK};
+    size_t start_size = out->size;
+    thumb_status st = pngenc_write(&s, img, level);
+    if (s.png)
+        png_destroy_write_struct(&s.png, s.info ? &s.info : NULL);
+    /* A failed encode leaves no partial file behind. */
+    if (st != THUMB_OK)
+        out->size = start_size;
+    return st;
+}
