@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 
+os.environ.setdefault("VIPS_CONCURRENCY", "1")
+
 GOOD_DIRS = ("jpeg/", "png/", "webp/", "gif/", "orientation/")
 
 
