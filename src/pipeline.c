@@ -150,9 +150,12 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
 
     uint64_t min_w = (uint64_t)g.scaled_width * SHRINK_ON_LOAD_MARGIN;
     uint64_t min_h = (uint64_t)g.scaled_height * SHRINK_ON_LOAD_MARGIN;
+    /* Some decoders (WebP, interlaced PNG) do all their work here. */
+    int64_t t_decode_start = now_us();
     st = decoder_start(
         &dec, min_w < dec.info.width ? (uint32_t)min_w : dec.info.width,
         min_h < dec.info.height ? (uint32_t)min_h : dec.info.height);
+    int64_t start_us = now_us() - t_decode_start;
     if (st != THUMB_OK)
         goto done;
     ctx->decoded_width = dec.width;
@@ -180,7 +183,7 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
     st = resize_run(rs, feed_rows, &feed, &out);
     if (st != THUMB_OK)
         goto done;
-    ctx->decode_us = feed.decode_us;
+    ctx->decode_us = start_us + feed.decode_us;
     ctx->resize_us = now_us() - t_resize - feed.decode_us;
     resize_free(rs);
     rs = NULL;

@@ -254,6 +254,31 @@ START_TEST(output_and_info_describe_the_last_run) {
 }
 END_TEST
 
+START_TEST(decode_time_includes_whole_image_decoders) {
+    /* libwebp decodes the whole picture before the first row comes out, so
+     * the decode stage must count that time, not just the row copies. A
+     * 1024x772 WebP to 64 pixels wide is nearly all decode. */
+    thumb_ctx *ctx = thumb_ctx_new();
+    thumb_ctx_set(ctx, THUMB_OPT_WIDTH, 64);
+    thumb_ctx_set(ctx, THUMB_OPT_FORMAT, THUMB_FORMAT_PNG);
+    size_t size;
+    uint8_t *data = read_corpus("webp/4.webp", &size);
+    const unsigned char *out;
+    size_t out_len;
+    ck_assert_int_eq(thumb_run(ctx, data, size, &out, &out_len), THUMB_OK);
+    int64_t decode = thumb_ctx_info(ctx, THUMB_INFO_DECODE_US);
+    int64_t resize = thumb_ctx_info(ctx, THUMB_INFO_RESIZE_US);
+    int64_t encode = thumb_ctx_info(ctx, THUMB_INFO_ENCODE_US);
+    int64_t total = thumb_ctx_info(ctx, THUMB_INFO_TOTAL_US);
+    ck_assert_msg(decode > resize && decode > encode,
+                  "decode %lld us, resize %lld us, encode %lld us",
+                  (long long)decode, (long long)resize, (long long)encode);
+    ck_assert_int_ge(total, decode + resize + encode);
+    free(data);
+    thumb_ctx_free(ctx);
+}
+END_TEST
+
 typedef struct memory_io {
     const uint8_t *in;
     size_t in_size, in_pos, chunk;
@@ -414,6 +439,7 @@ int main(void) {
     tcase_add_test(tc, unsupported_formats_are_named);
     tcase_add_test(tc, limits_name_the_limit_and_the_value);
     tcase_add_test(tc, output_and_info_describe_the_last_run);
+    tcase_add_test(tc, decode_time_includes_whole_image_decoders);
     tcase_add_test(tc, callbacks_give_the_same_bytes_as_memory);
     tcase_add_test(tc,
                    custom_allocator_sees_every_allocation_and_gets_all_back);
