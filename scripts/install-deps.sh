@@ -9,6 +9,16 @@ packages=(
   check
   # independent reference decoders/resizers the tests compare against
   python3-pil python3-numpy libvips-tools
+  # colour management
+  liblcms2-dev
+  # S3 adapter and Lambda runtime (examples/), their unit tests, packaging
+  libcurl4-openssl-dev libcjson-dev libcmocka-dev zip graphviz
+  # bindings: Go toolchain, offline pip install of the Python package
+  golang-go python3-wheel-whl python3-pip
+  # hardening and release checks
+  valgrind abigail-tools cppcheck clang-tidy clang-format doxygen
+  # the NEON resize path, cross-compiled and run under emulation
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 
 sudo_cmd=()
