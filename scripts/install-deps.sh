@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang
+  build-essential cmake pkg-config clang git
   libjpeg62-turbo-dev libturbojpeg0-dev libpng-dev libwebp-dev libgif-dev
   check
   # independent reference decoders/resizers the tests compare against

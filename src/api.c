@@ -14,7 +14,7 @@
  * megapixels is what libvips-based services commonly allow, and decodes in
  * about 400 MB of RGBA at worst; 65535 is the largest size JPEG, WebP and
  * GIF can even express. */
-#define DEFAULT_MAX_INPUT_BYTES (256 * 1024 * 1024)
+#define DEFAULT_MAX_INPUT_BYTES ((int64_t)256 * 1024 * 1024)
 #define DEFAULT_MAX_PIXELS 100000000
 #define DEFAULT_MAX_DIMENSION 65535
 #define DEFAULT_QUALITY 80

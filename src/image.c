@@ -76,7 +76,7 @@ thumb_status image_expand_grey(thumb_ctx *ctx, image *img) {
     if (img->channels > 2)
         return THUMB_OK;
     int out_channels = img->channels == 1 ? 3 : 4;
-    image out;
+    image out = {0};
     thumb_status st =
         image_alloc(ctx, &out, img->width, img->height, out_channels);
     if (st != THUMB_OK)

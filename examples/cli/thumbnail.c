@@ -86,8 +86,12 @@ static int parse_size(const char *s, long long *w, long long *h) {
     const char *x = strchr(s, 'x');
     char part[32];
     *w = *h = 0;
-    if (!x)
-        return parse_uint(s, THUMB_MAX_DIMENSION, w) && *w > 0 && (*h = *w, 1);
+    if (!x) {
+        if (!parse_uint(s, THUMB_MAX_DIMENSION, w) || *w == 0)
+            return 0;
+        *h = *w;
+        return 1;
+    }
     size_t n = (size_t)(x - s);
     if (n >= sizeof part)
         return 0;

@@ -214,7 +214,7 @@ static thumb_status gifdec_probe(decoder *d) {
     d->info.bit_depth = 8;
     d->info.orientation = 1;
 
-    gif_frame first;
+    gif_frame first = {0};
     st = read_first_frame(s, &first);
     if (st != THUMB_OK)
         return st;
@@ -362,7 +362,7 @@ static thumb_status gifdec_start(decoder *d, uint32_t min_width,
     thumb_status st = gif_open(s);
     if (st != THUMB_OK)
         return st;
-    gif_frame first;
+    gif_frame first = {0};
     st = read_first_frame(s, &first);
     if (st != THUMB_OK)
         return st;

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs the library into a temporary prefix and builds an outside
+# program (tests/consumer) against it the ways users do: pkg-config,
+# CMake find_package(thumbnail), and a fully static link through
+# `pkg-config --static`. Each program must run and make a thumbnail.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scripts/install-deps.sh
+root=$(pwd)
+build=build-consumers
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+sample=examples/sample/portrait-exif6.jpg
+
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DTHUMB_BUILD_TESTS=OFF \
+  -DTHUMB_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
+cmake --build "$build" -j "$(nproc)" >/dev/null
+cmake --install "$build" >/dev/null
+libdir=$(find "$prefix" -name libthumbnail.pc -printf '%h\n' | head -1)
+export PKG_CONFIG_PATH=$libdir
+
+check() { # name binary
+  local out=$work/$1.webp
+  "$2" "$root/$sample" "$out"
+  [ "$(head -c 4 "$out")" = RIFF ] || { echo "$1: no WebP written"; exit 1; }
+  echo "$1: ok"
+}
+
+# 1. pkg-config, shared library.
+cc -std=c11 -Wall -Wextra -Werror tests/consumer/consumer.c \
+  $(pkg-config --cflags --libs libthumbnail) -Wl,-rpath,"$prefix/lib" \
+  -o "$work/consumer-pkgconfig"
+readelf -d "$work/consumer-pkgconfig" | grep -q 'NEEDED.*libthumbnail.so.0' \
+  || { echo "pkg-config build does not link libthumbnail.so.0"; exit 1; }
+check pkg-config "$work/consumer-pkgconfig"
+
+# 2. CMake package: thumbnail::thumbnail (and the static target).
+cmake -S tests/consumer -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_C_FLAGS="-Wall -Wextra -Werror" -DCMAKE_BUILD_RPATH="$prefix/lib" \
+  >/dev/null
+cmake --build "$work/cmake" >/dev/null
+check cmake "$work/cmake/consumer"
+check cmake-static "$work/cmake/consumer_static"
+
+# 3. Fully static, everything from pkg-config --static.
+cc -std=c11 -Wall -Wextra -Werror -static -DTHUMB_STATIC \
+  tests/consumer/consumer.c $(pkg-config --static --cflags --libs libthumbnail) \
+  -o "$work/consumer-static"
+if readelf -d "$work/consumer-static" 2>/dev/null | grep -q NEEDED; then
+  echo "static build still has dynamic dependencies"; exit 1
+fi
+check static "$work/consumer-static"
+echo "consumers passed"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Build matrix: gcc and clang, Debug and Release, warnings as errors, and
+# the whole test suite in each (scripts/test.sh ran gcc Release without
+# -Werror, as users build; here it is built again with it).
+# Usage: 11-matrix.sh [CC TYPE]   (one cell; default all four)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scripts/install-deps.sh
+compilers=(${1:-gcc clang})
+types=(${2:-Debug Release})
+for cc in "${compilers[@]}"; do
+  for type in "${types[@]}"; do
+    build=build-$cc-${type,,}
+    echo "==== $cc $type"
+    CC=$cc cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=$type -DTHUMB_WERROR=ON \
+      >/dev/null
+    cmake --build "$build" -j "$(nproc)"
+    if [ $# -eq 0 ] && [ "$cc $type" = "gcc Release" ]; then
+      continue # its tests just ran in scripts/test.sh, same flags but -Werror
+    fi
+    (cd "$build" && ctest --output-on-failure -j "$(nproc)")
+  done
+done
+echo "matrix passed"

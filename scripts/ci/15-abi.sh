@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# ABI check: the exported symbols are exactly the thumb_ functions of the
+# header, and nothing in the ABI changed incompatibly since the baseline
+# in tests/abi/ (additions are fine). Then proves the check works: two
+# deliberate breaks, an enum value renumbered and a parameter type
+# changed, built from a copy of the tree, must both be caught.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scripts/install-deps.sh
+root=$(pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+baseline=tests/abi/libthumbnail.abi
+
+ABI_BUILD_DIR=$root/build-abi scripts/abi-dump.sh > "$work/current.abi"
+
+# Exported symbols: thumb_* only, and every THUMB_API function declared.
+nm -D --defined-only build-abi/libthumbnail.so | awk '{print $3}' | sort \
+  > "$work/exported"
+grep -oE 'THUMB_API [^(]*\bthumb_[a-z0-9_]+\(' include/thumbnail.h |
+  grep -oE 'thumb_[a-z0-9_]+\($' | tr -d '(' | sort > "$work/declared"
+if ! diff -u "$work/declared" "$work/exported"; then
+  echo "exported symbols differ from the THUMB_API functions of the header"
+  exit 1
+fi
+echo "exported symbols: $(wc -l < "$work/exported"), all declared thumb_*"
+
+soname() { grep -o "soname='[^']*'" "$1" | head -1; }
+if [ "$(soname "$baseline")" != "$(soname "$work/current.abi")" ]; then
+  echo "SONAME changed ($(soname "$baseline") -> $(soname "$work/current.abi"))"
+  echo "without a new baseline: run scripts/abi-baseline.sh deliberately"
+  exit 1
+fi
+
+# Exit status: 0 same or only additions; any bit set is a change that
+# could break a program built against the baseline.
+abi_diff() { abidiff --no-added-syms "$1" "$2"; }
+if ! abi_diff "$baseline" "$work/current.abi"; then
+  echo "ABI changed incompatibly against $baseline"
+  echo "(keep the ABI, or bump THUMB_SOVERSION and run scripts/abi-baseline.sh)"
+  exit 1
+fi
+echo "ABI compatible with $baseline"
+
+# The check must catch deliberate breaks.
+mutant() { # name sed-script-for-header [sed-script-for-src/api.c]
+  local tree=$work/$1
+  mkdir -p "$tree"
+  cp -r CMakeLists.txt cmake include pkgconfig src "$tree"/
+  sed -i "$2" "$tree/include/thumbnail.h"
+  [ -z "${3:-}" ] || sed -i "$3" "$tree/src/api.c"
+  cmp -s include/thumbnail.h "$tree/include/thumbnail.h" &&
+    { echo "mutant $1 did not change the header"; exit 1; }
+  ABI_BUILD_DIR=$tree/build scripts/abi-dump.sh "$tree" > "$work/$1.abi"
+  if abi_diff "$baseline" "$work/$1.abi" > "$work/$1.diff"; then
+    echo "abidiff missed the $1 break"; exit 1
+  fi
+  echo "caught $1: $(grep -m1 -E "enumerator change|parameter" "$work/$1.diff" | sed 's/^ *//')"
+}
+mutant renumbered-enum 's/THUMB_FORMAT_PNG = 2,/THUMB_FORMAT_PNG = 7,/'
+mutant changed-parameter \
+  's/thumb_option_bounds(thumb_option key, int64_t \*min,/thumb_option_bounds(thumb_option key, int32_t *min,/' \
+  's/thumb_option_bounds(thumb_option key, int64_t \*min,/thumb_option_bounds(thumb_option key, int32_t *min,/'
+echo "abi check passed"
