@@ -12,9 +12,10 @@ packages=(
   # colour management
   liblcms2-dev
   # S3 adapter and Lambda runtime (examples/), their unit tests, packaging
-  libcurl4-openssl-dev libcjson-dev libcmocka-dev zip graphviz
+  libcurl4-openssl-dev libcjson-dev libcmocka-dev libssl-dev zip graphviz
   # bindings: Go toolchain, offline pip install of the Python package
   golang-go python3-wheel-whl python3-pip
+  python3-setuptools-whl python3-venv
   # hardening and release checks
   valgrind abigail-tools cppcheck clang-tidy clang-format doxygen
   # the NEON resize path, cross-compiled and run under emulation

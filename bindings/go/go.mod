@@ -1,0 +1,3 @@
+module libthumbnail/thumbnail
+
+go 1.19
