@@ -91,7 +91,9 @@ typedef enum thumb_status {
     /* An encoder failed for a reason other than memory. */
     THUMB_ERR_ENCODE = 8,
     /* A bug in the library: please report it. */
-    THUMB_ERR_INTERNAL = 9
+    THUMB_ERR_INTERNAL = 9,
+    /* The run took longer than THUMB_OPT_TIMEOUT_MS allows. */
+    THUMB_ERR_TIMEOUT = 10
 } thumb_status;
 
 /* Generic text for a status code, e.g. "corrupt image data". Never NULL. */
@@ -100,19 +102,21 @@ THUMB_API const char *thumb_strerror(thumb_status status);
 /* ---- Formats and option values ---------------------------------------- */
 
 typedef enum thumb_format {
-    /* As output: the input's format (GIF input gives PNG output). */
+    /* As output: the input's format, GIF included (as sharp does). */
     THUMB_FORMAT_AUTO = 0,
     THUMB_FORMAT_JPEG = 1,
     THUMB_FORMAT_PNG = 2,
     THUMB_FORMAT_WEBP = 3,
-    THUMB_FORMAT_GIF = 4 /* input only, for now */
+    /* As output: up to 255 colours per frame (median cut, no dithering)
+     * and a transparent index for alpha below 128; the rest is opaque. */
+    THUMB_FORMAT_GIF = 4
 } thumb_format;
 
 typedef enum thumb_fit {
     /* Largest size within WIDTHxHEIGHT, aspect ratio kept (default). */
     THUMB_FIT_INSIDE = 0,
     /* Fills WIDTHxHEIGHT, aspect ratio kept, the overflow cropped
-     * equally from both sides. */
+     * equally from both sides (THUMB_OPT_CROP chooses otherwise). */
     THUMB_FIT_COVER = 1,
     /* Exactly WIDTHxHEIGHT, aspect ratio ignored. */
     THUMB_FIT_FILL = 2
@@ -122,6 +126,47 @@ typedef enum thumb_subsampling {
     THUMB_SUBSAMPLING_420 = 0, /* default: smallest files, as cameras do */
     THUMB_SUBSAMPLING_444 = 1  /* full chroma: sharper coloured edges */
 } thumb_subsampling;
+
+typedef enum thumb_color {
+    /* Pixels are converted from the embedded ICC profile (RGB, grey or
+     * CMYK, v2 or v4) to sRGB and written untagged, which every viewer
+     * shows as sRGB (default). Images without a profile are taken as sRGB
+     * and left alone. */
+    THUMB_COLOR_SRGB = 0,
+    /* Converted as above, and a compact sRGB profile (a grey one with the
+     * sRGB curve for grey output) is embedded. */
+    THUMB_COLOR_SRGB_TAGGED = 1,
+    /* No conversion: the input's profile is embedded as it is. A CMYK
+     * profile cannot describe RGB output, and a grey one cannot describe
+     * WebP (always RGB) or grey flattened on a coloured background: those
+     * are converted to sRGB as with THUMB_COLOR_SRGB. */
+    THUMB_COLOR_KEEP = 2
+} thumb_color;
+
+/* Where THUMB_FIT_COVER crops (THUMB_OPT_CROP), like libvips's
+ * smartcrop. The window is chosen on the scaled image, before EXIF
+ * orientation turns it upright. */
+typedef enum thumb_crop {
+    /* The middle of the overflowing axis (default). */
+    THUMB_CROP_CENTRE = 0,
+    /* Trims the edge strip with the lower entropy (of its luminance
+     * histogram), step by step, until the box is reached: keeps busy
+     * regions. */
+    THUMB_CROP_ENTROPY = 1,
+    /* The window with the most edges, skin tones and saturated colour:
+     * keeps what a viewer looks at. */
+    THUMB_CROP_ATTENTION = 2
+} thumb_crop;
+
+/* Instruction sets of the resize kernels (THUMB_OPT_SIMD). */
+typedef enum thumb_simd {
+    THUMB_SIMD_AUTO = 0, /* the fastest this CPU has (default) */
+    THUMB_SIMD_SCALAR = 1,
+    THUMB_SIMD_SSE41 = 2,  /* x86-64 */
+    THUMB_SIMD_AVX2 = 3,   /* x86-64 */
+    THUMB_SIMD_AVX512 = 4, /* x86-64 AVX-512BW, with VNNI when present */
+    THUMB_SIMD_NEON = 5    /* aarch64 */
+} thumb_simd;
 
 /* ---- Context ----------------------------------------------------------- */
 
@@ -180,7 +225,52 @@ typedef enum thumb_option {
      * any pixel memory is allocated. Default 100 000 000. */
     THUMB_OPT_MAX_PIXELS = 14,
     /* Limit on width and on height. Default 65535. */
-    THUMB_OPT_MAX_DIMENSION = 15
+    THUMB_OPT_MAX_DIMENSION = 15,
+    /* Deadline of each thumb_run()/thumb_run_io() in milliseconds, from
+     * the start of decoding (reading through the read callback is not
+     * counted): past it the run stops with THUMB_ERR_TIMEOUT. Checked
+     * between rows and inside long decoder phases (JPEG scans, interlaced
+     * PNG and GIF rows); a WebP image decodes in one libwebp call, which
+     * is checked only after it returns. 0: no deadline (default). */
+    THUMB_OPT_TIMEOUT_MS = 16,
+    /* A thumb_simd: the instruction set of the resize kernels. Default
+     * THUMB_SIMD_AUTO, or what the environment variable THUMB_SIMD
+     * (scalar, sse41, avx2, avx512 or neon; anything else means auto)
+     * said when the context was created; thumb_ctx_reset() returns to
+     * that. Forcing a set this CPU or build lacks fails with
+     * THUMB_ERR_UNSUPPORTED_FEATURE, here or (from the environment) at
+     * the next run. Every set gives the same pixels, within 1 LSB. */
+    THUMB_OPT_SIMD = 17,
+    /* 1: accuracy before speed: decode at full size instead of shrinking
+     * on load (JPEG DCT scaling, WebP scaled decoding), so the result is
+     * the Lanczos3 of the whole image (PSNR >= 55 dB against an exact
+     * float64 one). Default 0: shrink on load to about 2x the target. */
+    THUMB_OPT_ACCURATE = 18,
+    /* A thumb_color: what happens to an embedded ICC profile. Default
+     * THUMB_COLOR_SRGB. */
+    THUMB_OPT_COLOR = 19,
+    /* 1: keep the input's EXIF block in the output, its orientation set
+     * to 1 as the pixels are already turned upright (with
+     * THUMB_OPT_AUTOROTATE 0 the tag is kept as it was). Default 0: EXIF,
+     * like XMP and comments, is stripped. */
+    THUMB_OPT_KEEP_EXIF = 20,
+    /* A thumb_crop: which window of the scaled image THUMB_FIT_COVER
+     * keeps. Animations always keep the centre: a window chosen per frame
+     * would jump. Default THUMB_CROP_CENTRE. */
+    THUMB_OPT_CROP = 21,
+    /* 1: an animated GIF or WebP stays animated when the output format
+     * can hold it (GIF or WebP): every frame, composited on the canvas,
+     * resized alike, with its delay and the loop count (default). 0: the
+     * first frame only, as JPEG and PNG output always get. */
+    THUMB_OPT_ANIMATION = 22,
+    /* Limit on the frames of an animation kept animated, checked from the
+     * file's structure before any frame is decoded. Default 1000. */
+    THUMB_OPT_MAX_FRAMES = 23,
+    /* Limit on the canvas pixels of all frames together (frames x width x
+     * height) of an animation kept animated, checked before any frame is
+     * decoded. Default 16383 x 16383 (268 402 689), as sharp's
+     * limitInputPixels. */
+    THUMB_OPT_MAX_ANIMATION_PIXELS = 24
 } thumb_option;
 
 /* Largest width or height a caller may ask for. */

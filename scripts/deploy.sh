@@ -10,7 +10,9 @@ env=${1:?usage: deploy.sh staging|production function.zip}
 zip=${2:?usage: deploy.sh staging|production function.zip}
 case $env in staging | production) ;; *) echo "unknown env $env"; exit 2 ;; esac
 [ -f "$zip" ] || { echo "no $zip"; exit 1; }
-python3 -m cfnlint examples/lambda/template.yaml
+# cfn-lint 1.x has no `python3 -m cfnlint`: call its entry point.
+python3 -c 'import sys; from cfnlint.runner import main; sys.exit(main())' \
+  examples/lambda/template.yaml
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The template's CodeUri names function.zip beside it.

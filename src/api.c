@@ -2,6 +2,7 @@
  * hand over to the pipeline. */
 #include "ctx.h"
 #include "pipeline.h"
+#include "resize/resize.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,26 @@
 #define DEFAULT_QUALITY 80
 #define DEFAULT_PNG_COMPRESSION 6
 #define DEFAULT_BACKGROUND 0xFFFFFF
+/* Animations: memory holds one canvas and one output frame whatever the
+ * frame count, so these limits bound time. Every frame is decoded and
+ * resized in full, at 20-30 megapixels of canvas a second on one core
+ * (measured: chi.gif 26, a 1080p GIF of noise 26, a lossless WebP 19):
+ * 16383 x 16383 pixels over all frames, sharp's limitInputPixels (which
+ * sharp applies to all the frames of an animation together), is about ten
+ * seconds at worst, and holds 1000 frames of 480x480 or 250 of 720p. The
+ * frame count is bounded on its own because each frame costs a fixed
+ * amount (colour table, encoder set-up) however small its canvas: 1000
+ * frames is 40 s at 25 fps, longer than GIFs and animated WebPs in the
+ * wild run. */
+#define DEFAULT_MAX_FRAMES 1000
+#define DEFAULT_MAX_ANIMATION_PIXELS ((int64_t)16383 * 16383)
 /* Internal sizes are 32-bit; this keeps every product of two in range. */
 #define MAX_DIMENSION_LIMIT 0x7FFFFFFF
+/* About 24 days: far beyond any sensible deadline, and small enough that
+ * the deadline in microseconds cannot overflow. */
+#define MAX_TIMEOUT_MS INT32_MAX
+/* Milliseconds to ctx_now_us() units. */
+#define US_PER_MS 1000
 
 typedef struct option_spec {
     const char *name;
@@ -35,7 +54,7 @@ static const option_spec option_specs[CTX_OPTION_COUNT] = {
                        THUMB_FIT_FILL},
     [THUMB_OPT_ENLARGE] = {"enlarge", 0, 0, 1},
     [THUMB_OPT_FORMAT] = {"format", THUMB_FORMAT_AUTO, THUMB_FORMAT_AUTO,
-                          THUMB_FORMAT_WEBP},
+                          THUMB_FORMAT_GIF},
     [THUMB_OPT_QUALITY] = {"quality", DEFAULT_QUALITY, 1, 100},
     [THUMB_OPT_JPEG_PROGRESSIVE] = {"jpeg_progressive", 0, 0, 1},
     [THUMB_OPT_JPEG_SUBSAMPLING] = {"jpeg_subsampling", THUMB_SUBSAMPLING_420,
@@ -51,6 +70,20 @@ static const option_spec option_specs[CTX_OPTION_COUNT] = {
     [THUMB_OPT_MAX_PIXELS] = {"max_pixels", DEFAULT_MAX_PIXELS, 1, INT64_MAX},
     [THUMB_OPT_MAX_DIMENSION] = {"max_dimension", DEFAULT_MAX_DIMENSION, 1,
                                  MAX_DIMENSION_LIMIT},
+    [THUMB_OPT_TIMEOUT_MS] = {"timeout_ms", 0, 0, MAX_TIMEOUT_MS},
+    [THUMB_OPT_SIMD] = {"simd", THUMB_SIMD_AUTO, THUMB_SIMD_AUTO,
+                        THUMB_SIMD_NEON},
+    [THUMB_OPT_ACCURATE] = {"accurate", 0, 0, 1},
+    [THUMB_OPT_COLOR] = {"color", THUMB_COLOR_SRGB, THUMB_COLOR_SRGB,
+                         THUMB_COLOR_KEEP},
+    [THUMB_OPT_KEEP_EXIF] = {"keep_exif", 0, 0, 1},
+    [THUMB_OPT_CROP] = {"crop", THUMB_CROP_CENTRE, THUMB_CROP_CENTRE,
+                        THUMB_CROP_ATTENTION},
+    [THUMB_OPT_ANIMATION] = {"animation", 1, 0, 1},
+    [THUMB_OPT_MAX_FRAMES] = {"max_frames", DEFAULT_MAX_FRAMES, 1, UINT32_MAX},
+    [THUMB_OPT_MAX_ANIMATION_PIXELS] = {"max_animation_pixels",
+                                        DEFAULT_MAX_ANIMATION_PIXELS, 1,
+                                        INT64_MAX},
 };
 
 static const option_spec *spec_of(thumb_option key) {
@@ -91,6 +124,8 @@ const char *thumb_strerror(thumb_status status) {
         return "encoding failed";
     case THUMB_ERR_INTERNAL:
         return "internal error";
+    case THUMB_ERR_TIMEOUT:
+        return "deadline passed";
     }
     return "unknown status code";
 }
@@ -142,6 +177,7 @@ thumb_ctx *thumb_ctx_new_with_allocator(const thumb_allocator *a) {
         return NULL;
     memset(ctx, 0, sizeof *ctx);
     ctx->allocator = al;
+    ctx->simd_default = resize_simd_from_env();
     buffer_init(&ctx->output, ctx);
     buffer_init(&ctx->input, ctx);
     thumb_ctx_reset(ctx);
@@ -153,6 +189,7 @@ void thumb_ctx_free(thumb_ctx *ctx) {
         return;
     buffer_release(&ctx->output);
     buffer_release(&ctx->input);
+    pipeline_release(ctx);
     ctx->allocator.free_fn(ctx->allocator.opaque, ctx);
 }
 
@@ -161,6 +198,7 @@ void thumb_ctx_reset(thumb_ctx *ctx) {
         return;
     for (int k = 0; k < CTX_OPTION_COUNT; k++)
         ctx->options[k] = option_specs[k].def;
+    ctx->options[THUMB_OPT_SIMD] = ctx->simd_default;
 }
 
 thumb_status thumb_option_bounds(thumb_option key, int64_t *min, int64_t *max) {
@@ -184,6 +222,11 @@ thumb_status thumb_ctx_set(thumb_ctx *ctx, thumb_option key, int64_t value) {
         return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
                         "option %s = %lld is out of range %lld..%lld", s->name,
                         (long long)value, (long long)s->min, (long long)s->max);
+    if (key == THUMB_OPT_SIMD && !resize_simd_available((int)value))
+        return ctx_fail(ctx, THUMB_ERR_UNSUPPORTED_FEATURE,
+                        "option simd = %lld: this CPU or build cannot run "
+                        "those resize kernels",
+                        (long long)value);
     ctx->options[key] = value;
     return THUMB_OK;
 }
@@ -211,7 +254,10 @@ static void begin_call(thumb_ctx *ctx) {
 
 static thumb_status run(thumb_ctx *ctx, const void *in, size_t in_len) {
     ctx->input_bytes = in_len;
+    int64_t timeout_ms = ctx->options[THUMB_OPT_TIMEOUT_MS];
+    ctx->deadline_us = timeout_ms ? ctx_now_us() + timeout_ms * US_PER_MS : 0;
     thumb_status st = pipeline_run(ctx, in, in_len);
+    ctx->deadline_us = 0; /* probes and later calls have none */
     if (st != THUMB_OK) {
         /* A failure leaves no half-written output behind. */
         ctx->have_output = 0;

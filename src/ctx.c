@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void *ctx_malloc(thumb_ctx *ctx, size_t size) {
     /* malloc(0) may return NULL; callers never mean "no memory" by it. */
@@ -62,4 +63,19 @@ thumb_status ctx_fail(thumb_ctx *ctx, thumb_status status, const char *fmt,
 void ctx_clear_error(thumb_ctx *ctx) {
     ctx->status = THUMB_OK;
     ctx->message[0] = '\0';
+}
+
+int64_t ctx_now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+thumb_status ctx_check_deadline(thumb_ctx *ctx, const char *doing) {
+    if (ctx->deadline_us == 0 || ctx_now_us() < ctx->deadline_us)
+        return THUMB_OK;
+    return ctx_fail(ctx, THUMB_ERR_TIMEOUT,
+                    "deadline of %lld ms passed while %s "
+                    "(THUMB_OPT_TIMEOUT_MS)",
+                    (long long)ctx->options[THUMB_OPT_TIMEOUT_MS], doing);
 }

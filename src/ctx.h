@@ -13,16 +13,22 @@
 #include <stdint.h>
 
 /* Option keys run from 1 to this; index 0 is unused. */
-#define CTX_OPTION_COUNT 16
+#define CTX_OPTION_COUNT 25
 /* Long enough for a codec's message plus our prefix and a value or two. */
 #define CTX_MESSAGE_SIZE 256
 
 struct thumb_ctx {
     thumb_allocator allocator;
     int64_t options[CTX_OPTION_COUNT];
+    /* THUMB_OPT_SIMD's default: the THUMB_SIMD environment variable, read
+     * once when the context is created. */
+    int64_t simd_default;
 
     thumb_status status;
     char message[CTX_MESSAGE_SIZE];
+    /* When the current run must stop (THUMB_OPT_TIMEOUT_MS), in
+     * ctx_now_us() time; 0 outside runs and when there is no deadline. */
+    int64_t deadline_us;
 
     image_info info; /* input, from the last probe or run */
     thumb_format out_format;
@@ -34,6 +40,12 @@ struct thumb_ctx {
 
     buffer output; /* last result; kept to be reused */
     buffer input;  /* thumb_run_io's copy of the input; kept to be reused */
+
+    /* Kept from the last run for the next (pipeline.c): a run of the same
+     * size then allocates nothing large. Freed by pipeline_release(). */
+    struct resize *kept_resize; /* the plan: weights, ring, rows */
+    uint8_t *kept_px;           /* the output pixels */
+    size_t kept_px_size;
 };
 
 /* Allocation through the context's allocator. A failed allocation records
@@ -52,6 +64,13 @@ thumb_status ctx_failv(thumb_ctx *ctx, thumb_status status, const char *fmt,
                        va_list ap);
 /* Forgets the last failure: called at the start of every public call. */
 void ctx_clear_error(thumb_ctx *ctx);
+
+/* Monotonic clock in microseconds. */
+int64_t ctx_now_us(void);
+/* THUMB_ERR_TIMEOUT, recorded with a message saying what was `doing`, once
+ * the run's deadline has passed; THUMB_OK before it or without one. One
+ * clock read: cheap enough for every row. */
+thumb_status ctx_check_deadline(thumb_ctx *ctx, const char *doing);
 
 /* a * b, or 0 with *ok cleared on overflow. */
 static inline size_t size_mul(size_t a, size_t b, int *ok) {

@@ -80,29 +80,32 @@ static int orientation_value(const tiff_reader *r, size_t entry) {
     return value;
 }
 
-int exif_orientation(const uint8_t *data, size_t size) {
-    if (!data)
-        return ORIENTATION_DEFAULT;
+/* Fills r for a block that starts with a valid TIFF header (after any
+ * "Exif\0\0"); 0 otherwise. */
+static int tiff_open(tiff_reader *r, const uint8_t *data, size_t size) {
     if (size >= EXIF_PREFIX_SIZE &&
         memcmp(data, EXIF_PREFIX, EXIF_PREFIX_SIZE) == 0) {
         data += EXIF_PREFIX_SIZE;
         size -= EXIF_PREFIX_SIZE;
     }
     if (size < TIFF_HEADER_SIZE)
-        return ORIENTATION_DEFAULT;
-
-    tiff_reader r = {data, size, 0};
+        return 0;
+    *r = (tiff_reader){data, size, 0};
     if (data[0] == 'M' && data[1] == 'M')
-        r.big_endian = 1;
+        r->big_endian = 1;
     else if (!(data[0] == 'I' && data[1] == 'I'))
-        return ORIENTATION_DEFAULT;
-    if (tiff_u16(&r, 2) != TIFF_MAGIC)
-        return ORIENTATION_DEFAULT;
+        return 0;
+    return tiff_u16(r, 2) == TIFF_MAGIC;
+}
 
+/* The offset of IFD0's orientation entry, or 0 when there is none (0 is
+ * never an entry: the header is there). */
+static size_t orientation_entry(const tiff_reader *rp) {
+    tiff_reader r = *rp;
     /* An IFD inside the header itself is nonsense, not a layout. */
     size_t ifd = tiff_u32(&r, 4);
     if (ifd < TIFF_HEADER_SIZE || !tiff_has(&r, ifd, IFD_COUNT_SIZE))
-        return ORIENTATION_DEFAULT;
+        return 0;
 
     /* A count larger than the block can hold is damage at the IFD's end:
      * the entries that are whole are still read, as libexif (which libvips
@@ -115,7 +118,38 @@ int exif_orientation(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < count; i++) {
         size_t entry = first + i * IFD_ENTRY_SIZE;
         if (tiff_u16(&r, entry) == TAG_ORIENTATION)
-            return orientation_value(&r, entry);
+            return entry;
     }
-    return ORIENTATION_DEFAULT;
+    return 0;
+}
+
+int exif_orientation(const uint8_t *data, size_t size) {
+    if (!data)
+        return ORIENTATION_DEFAULT;
+    tiff_reader r;
+    size_t entry = 0;
+    if (tiff_open(&r, data, size))
+        entry = orientation_entry(&r);
+    return entry ? orientation_value(&r, entry) : ORIENTATION_DEFAULT;
+}
+
+void exif_reset_orientation(uint8_t *data, size_t size) {
+    tiff_reader r;
+    if (!data || !tiff_open(&r, data, size))
+        return;
+    size_t entry = orientation_entry(&r);
+    /* Nothing to do when exif_orientation() reads 1 already. Otherwise
+     * the entry becomes the canonical one, one SHORT held inline, wherever
+     * the value was read from: a count over 2 puts it at an offset, which
+     * a hostile block may even aim into its own header. */
+    if (!entry || orientation_value(&r, entry) == ORIENTATION_DEFAULT)
+        return;
+    uint8_t *e = data + (r.data - data) + entry;
+    static const uint8_t count_le[] = {1, 0, 0, 0}, count_be[] = {0, 0, 0, 1};
+    static const uint8_t value_le[IFD_INLINE_VALUE_SIZE] = {
+        ORIENTATION_DEFAULT};
+    static const uint8_t value_be[IFD_INLINE_VALUE_SIZE] = {
+        0, ORIENTATION_DEFAULT};
+    memcpy(e + 4, r.big_endian ? count_be : count_le, sizeof count_le);
+    memcpy(e + 8, r.big_endian ? value_be : value_le, IFD_INLINE_VALUE_SIZE);
 }

@@ -11,4 +11,9 @@
  * or holds another value. Reads only within data[0..size). */
 int exif_orientation(const uint8_t *data, size_t size);
 
+/* Sets the orientation tag of the block (as above) to 1, in place, for
+ * output whose pixels are already turned upright. Leaves any block
+ * without a well-formed tag unchanged. */
+void exif_reset_orientation(uint8_t *data, size_t size);
+
 #endif

@@ -108,7 +108,7 @@ class Cli(unittest.TestCase):
                 corpus("gif/porsche.gif"))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(sorted(os.listdir(outdir)),
-                         ["flowers.jpg", "porsche.png"])
+                         ["flowers.jpg", "porsche.gif"])
 
     def test_usage_errors_exit_2(self):
         for args in ([], ["-s", "64", corpus("gif/porsche.gif")],

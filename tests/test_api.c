@@ -78,7 +78,7 @@ START_TEST(options_reject_unknown_keys_and_out_of_range_values) {
                      THUMB_ERR_INVALID_ARGUMENT);
     ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_FIT, 3),
                      THUMB_ERR_INVALID_ARGUMENT);
-    ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_FORMAT, THUMB_FORMAT_GIF),
+    ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_FORMAT, THUMB_FORMAT_GIF + 1),
                      THUMB_ERR_INVALID_ARGUMENT);
     ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_BACKGROUND, 0x1000000),
                      THUMB_ERR_INVALID_ARGUMENT);

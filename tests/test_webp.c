@@ -3,6 +3,7 @@
  * damaged and fuzzed files, and the encoder (src/codec/webp_encode.c). */
 #include "codec/decoder.h"
 #include "codec/encoder.h"
+#include "counting_alloc.h"
 #include "ctx.h"
 #include "support.h"
 
@@ -18,50 +19,6 @@
 /* The pipeline's default pixel limit: the helpers refuse to start larger
  * images, as the pipeline would (fuzz files declare up to 12336x12336). */
 #define TEST_MAX_PIXELS 100000000u
-
-/* ---- A counting allocator: leaks and injected failures ---------------- */
-
-typedef struct counting_allocator {
-    long live_blocks;
-    long calls;   /* malloc and realloc calls so far */
-    long fail_at; /* the call number that fails, or -1 */
-} counting_allocator;
-
-static void *counting_malloc(void *opaque, size_t size) {
-    counting_allocator *a = opaque;
-    if (a->calls++ == a->fail_at)
-        return NULL;
-    void *p = malloc(size);
-    if (p)
-        a->live_blocks++;
-    return p;
-}
-
-static void *counting_realloc(void *opaque, void *ptr, size_t size) {
-    counting_allocator *a = opaque;
-    if (a->calls++ == a->fail_at)
-        return NULL;
-    void *p = realloc(ptr, size);
-    if (p && !ptr)
-        a->live_blocks++;
-    return p;
-}
-
-static void counting_free(void *opaque, void *ptr) {
-    counting_allocator *a = opaque;
-    if (ptr)
-        a->live_blocks--;
-    free(ptr);
-}
-
-static thumb_ctx *counting_ctx(counting_allocator *a) {
-    memset(a, 0, sizeof *a);
-    a->fail_at = -1;
-    thumb_allocator al = {counting_malloc, counting_realloc, counting_free, a};
-    thumb_ctx *ctx = thumb_ctx_new_with_allocator(&al);
-    ck_assert_ptr_nonnull(ctx);
-    return ctx;
-}
 
 /* ---- Decoding helpers ---------------------------------------------- */
 

@@ -1,5 +1,5 @@
 // Package thumbnail makes small images from large ones: one encoded JPEG,
-// PNG, WebP or GIF in, one small encoded JPEG, PNG or WebP out. It is the Go
+// PNG, WebP or GIF in, one small encoded JPEG, PNG, WebP or GIF out. It is the Go
 // binding of libthumbnail, a C library, through cgo.
 //
 // The simplest call makes a thumbnail from bytes:

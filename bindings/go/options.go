@@ -9,8 +9,8 @@ import (
 // Format is an image format (thumb_format).
 type Format int
 
-// Formats. As output, FormatAuto means the input's format (GIF input
-// gives PNG output); GIF is read, not written.
+// Formats. As output, FormatAuto means the input's format, GIF included;
+// animated GIF and WebP stay animated in GIF and WebP output.
 const (
 	FormatAuto Format = 0
 	FormatJPEG Format = 1

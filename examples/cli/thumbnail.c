@@ -27,7 +27,7 @@ static const char usage_text[] =
     "Make thumbnails of JPEG, PNG, WebP and GIF images.\n"
     "\n"
     "With one INPUT, OUT is the output file; its extension (.jpg, .jpeg,\n"
-    ".png, .webp) picks the format unless -f is given. With several\n"
+    ".png, .webp, .gif) picks the format unless -f is given. With several\n"
     "INPUTs, OUT is a directory (created if missing); each output is named\n"
     "after its input with the output format's extension.\n"
     "\n"
@@ -36,9 +36,15 @@ static const char usage_text[] =
     "      --fit MODE         inside (default): within the box, aspect kept;\n"
     "                         cover: fill the box, centre crop;\n"
     "                         fill: exactly the box, aspect ignored\n"
+    "      --crop MODE        where cover crops: centre (default), entropy\n"
+    "                         (the busiest part) or attention (edges, skin\n"
+    "                         and saturated colour, like vips)\n"
     "      --enlarge          allow output larger than the input\n"
-    "  -f, --format FMT       jpeg, png or webp (default: from OUT, or the\n"
-    "                         input's format; GIF input gives PNG)\n"
+    "  -f, --format FMT       jpeg, png, webp or gif (default: from OUT, or\n"
+    "                         the input's format)\n"
+    "      --first-frame      animated GIF/WebP: the first frame only (by\n"
+    "                         default GIF and WebP output stay animated;\n"
+    "                         JPEG and PNG always get the first frame)\n"
     "  -q, --quality N        JPEG/WebP quality 1-100 (default 80)\n"
     "      --progressive      progressive JPEG\n"
     "      --subsampling S    JPEG chroma: 420 (default) or 444\n"
@@ -111,6 +117,8 @@ static int format_from_name(const char *s, thumb_format *f) {
         *f = THUMB_FORMAT_PNG;
     else if (!strcasecmp(s, "webp"))
         *f = THUMB_FORMAT_WEBP;
+    else if (!strcasecmp(s, "gif"))
+        *f = THUMB_FORMAT_GIF;
     else
         return 0;
     return 1;
@@ -124,6 +132,8 @@ static const char *extension_of(thumb_format f) {
         return "png";
     case THUMB_FORMAT_WEBP:
         return "webp";
+    case THUMB_FORMAT_GIF:
+        return "gif";
     default:
         return "bin";
     }
@@ -267,6 +277,7 @@ static int set(cli *c, thumb_option key, long long v) {
 
 enum {
     OPT_FIT = 256,
+    OPT_CROP,
     OPT_ENLARGE,
     OPT_PROGRESSIVE,
     OPT_SUBSAMPLING,
@@ -275,12 +286,14 @@ enum {
     OPT_BACKGROUND,
     OPT_NO_ROTATE,
     OPT_MAX_PIXELS,
+    OPT_FIRST_FRAME,
     OPT_VERSION,
 };
 
 static const struct option long_options[] = {
     {"size", required_argument, NULL, 's'},
     {"fit", required_argument, NULL, OPT_FIT},
+    {"crop", required_argument, NULL, OPT_CROP},
     {"enlarge", no_argument, NULL, OPT_ENLARGE},
     {"format", required_argument, NULL, 'f'},
     {"quality", required_argument, NULL, 'q'},
@@ -291,6 +304,7 @@ static const struct option long_options[] = {
     {"background", required_argument, NULL, OPT_BACKGROUND},
     {"no-rotate", no_argument, NULL, OPT_NO_ROTATE},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
+    {"first-frame", no_argument, NULL, OPT_FIRST_FRAME},
     {"output", required_argument, NULL, 'o'},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -316,6 +330,15 @@ static int apply_option(cli *c, int opt, const char *arg) {
         if (!strcmp(arg, "fill"))
             return set(c, THUMB_OPT_FIT, THUMB_FIT_FILL);
         return !usage_error("invalid fit '%s'", arg);
+    case OPT_CROP:
+        if (!strcmp(arg, "centre") || !strcmp(arg, "center"))
+            return set(c, THUMB_OPT_CROP, THUMB_CROP_CENTRE);
+        if (!strcmp(arg, "entropy"))
+            return set(c, THUMB_OPT_CROP, THUMB_CROP_ENTROPY);
+        if (!strcmp(arg, "attention"))
+            return set(c, THUMB_OPT_CROP, THUMB_CROP_ATTENTION);
+        return !usage_error("invalid crop '%s' (centre, entropy or attention)",
+                            arg);
     case OPT_ENLARGE:
         return set(c, THUMB_OPT_ENLARGE, 1);
     case 'f':
@@ -352,6 +375,8 @@ static int apply_option(cli *c, int opt, const char *arg) {
         if (!parse_uint(arg, LLONG_MAX, &v) || v < 1)
             return !usage_error("invalid pixel limit '%s'", arg);
         return set(c, THUMB_OPT_MAX_PIXELS, v);
+    case OPT_FIRST_FRAME:
+        return set(c, THUMB_OPT_ANIMATION, 0);
     case 'o':
         c->output = arg;
         return 1;
@@ -412,7 +437,7 @@ int main(int argc, char **argv) {
             thumb_format f;
             if (!dot || !format_from_name(dot + 1, &f)) {
                 status = usage_error("cannot tell the format from '%s': use "
-                                     "-f jpeg|png|webp",
+                                     "-f jpeg|png|webp|gif",
                                      c.output);
                 goto out;
             }

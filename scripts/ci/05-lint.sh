@@ -29,4 +29,26 @@ run-clang-tidy -quiet -p "$build" -j "$(nproc)" "${tidy_files[@]}" \
   echo "clang-tidy found problems (full log: $build/clang-tidy.log)"
   exit 1
 }
+# The workflows and .ci/run must run the same checks: every script a
+# workflow names exists, and every CI step is in the checks workflow.
+python3 - <<'PY'
+import glob, os, re, sys, yaml
+bad = []
+named = set()
+for wf in glob.glob(".github/workflows/*.yml"):
+    doc = yaml.safe_load(open(wf))
+    for job in doc.get("jobs", {}).values():
+        for step in job.get("steps", []):
+            for script in re.findall(r"(?:scripts|examples)/[\w./-]+\.sh",
+                                     step.get("run", "")):
+                named.add(script)
+                if not os.access(script, os.X_OK):
+                    bad.append(f"{wf}: {script} missing or not executable")
+checks = open(".github/workflows/checks.yml").read()
+for step in sorted(glob.glob("scripts/ci/*.sh")):
+    if step not in checks:
+        bad.append(f"{step} runs in .ci/run but not in checks.yml")
+print("\n".join(bad) or f"workflows: {len(named)} scripts, all present")
+sys.exit(1 if bad else 0)
+PY
 echo "lint passed"

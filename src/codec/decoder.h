@@ -49,6 +49,18 @@ struct decoder {
     image_info info;
     uint32_t width, height; /* of the rows read_rows gives */
     int channels;
+    /* Metadata the probe found, or NULL: the whole ICC profile (reassembled
+     * when split) and the EXIF block as the bare TIFF structure ("II*\0" /
+     * "MM\0*", without JPEG's "Exif\0\0"). They point into the input or
+     * the codec's memory and stay valid until decoder_close(). */
+    const uint8_t *icc, *exif;
+    size_t icc_size, exif_size;
+    /* Set between open and start: 1 asks a CMYK JPEG for its inks
+     * (4 channels, Adobe convention 255 = no ink), so that the caller can
+     * convert them with the ICC profile, instead of the naive RGB. */
+    int want_cmyk;
+    /* After start: 1 when the rows are such CMYK. */
+    int cmyk;
 };
 
 extern const decoder_ops jpeg_decoder_ops;

@@ -13,6 +13,13 @@ typedef struct encode_options {
     thumb_subsampling jpeg_subsampling;
     int png_compression; /* zlib level 0..9 */
     int webp_lossless;   /* 0 or 1 */
+    /* Metadata to embed, or NULL: an ICC profile matching the image's
+     * channels (the caller checks), and an EXIF block as the bare TIFF
+     * structure. */
+    const uint8_t *icc;
+    size_t icc_size;
+    const uint8_t *exif;
+    size_t exif_size;
 } encode_options;
 
 /* img has 1 (grey) or 3 (RGB) channels: the caller flattens alpha. */

@@ -339,6 +339,9 @@ static thumb_status decode_frame(decoder *d, gifdec_state *s,
         uint32_t start = f->interlaced ? gif_pass_start[pass] : 0;
         uint32_t step = f->interlaced ? gif_pass_step[pass] : 1;
         for (uint32_t y = start; y < f->height && remaining; y += step) {
+            st = ctx_check_deadline(d->ctx, "decoding GIF");
+            if (st != THUMB_OK)
+                break;
             if (DGifGetLine(s->gif, line, (int)f->width) == GIF_ERROR) {
                 st = gif_fail(d->ctx, s->gif->Error);
                 break;

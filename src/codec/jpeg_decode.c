@@ -32,6 +32,16 @@
 #define JPEG_APP1 (JPEG_APP0 + 1)
 static const uint8_t EXIF_HEADER[] = {'E', 'x', 'i', 'f', 0, 0};
 
+/* An ICC profile is split over APP2 segments, each starting with this
+ * signature, then its 1-based sequence number and the segment count (ICC
+ * specification, annex B.4). */
+#define JPEG_APP2 (JPEG_APP0 + 2)
+static const uint8_t ICC_HEADER[] = {'I', 'C', 'C', '_', 'P', 'R',
+                                     'O', 'F', 'I', 'L', 'E', 0};
+#define ICC_OVERHEAD (sizeof ICC_HEADER + 2)
+/* The sequence number is one byte. */
+#define ICC_MAX_SEGMENTS 255
+
 /* The scale factors libjpeg 6b's API offers: 1/8, 1/4, 1/2, 1/1. */
 static const unsigned SCALE_DENOMS[] = {8, 4, 2, 1};
 
@@ -50,6 +60,7 @@ typedef struct jpeg_decoder_state {
     int cmyk;          /* rows come as CMYK and are converted to RGB */
     int cmyk_inverted; /* Adobe files store 255 - ink */
     uint8_t *scratch;  /* one CMYK row */
+    uint8_t *icc;      /* a split ICC profile, reassembled */
 } jpeg_decoder_state;
 
 static jpeg_decoder_state *state_of(j_common_ptr cinfo) {
@@ -135,9 +146,16 @@ static void on_output_message(j_common_ptr cinfo) {
     (void)cinfo;
 }
 
+/* Called by libjpeg per iMCU row of every scan it reads in
+ * jpeg_start_decompress (where a progressive file is decoded whole) and
+ * per jpeg_read_scanlines call: the place to stop a run that is past its
+ * deadline, whose message ctx_check_deadline has already written. */
 static void on_progress(j_common_ptr cinfo) {
     if (!cinfo->is_decompressor)
         return;
+    jpeg_decoder_state *s = state_of(cinfo);
+    if (ctx_check_deadline(s->ctx, "decoding JPEG") != THUMB_OK)
+        fail_jump(s, THUMB_ERR_TIMEOUT, "deadline passed");
     j_decompress_ptr dinfo = (j_decompress_ptr)cinfo;
     if (dinfo->input_scan_number > JPEG_MAX_SCANS) {
         char text[JMSG_LENGTH_MAX];
@@ -157,6 +175,75 @@ static int saved_orientation(j_decompress_ptr cinfo) {
     return 1;
 }
 
+/* The first APP1 EXIF block, without its "Exif\0\0", in d->exif. */
+static void find_exif(decoder *d, j_decompress_ptr cinfo) {
+    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
+        if (m->marker != JPEG_APP1 || m->data_length < sizeof EXIF_HEADER ||
+            memcmp(m->data, EXIF_HEADER, sizeof EXIF_HEADER) != 0)
+            continue;
+        d->exif = m->data + sizeof EXIF_HEADER;
+        d->exif_size = m->data_length - sizeof EXIF_HEADER;
+        return;
+    }
+}
+
+/* 1 when m is an ICC segment; *seq and *count from its header. */
+static int icc_segment(jpeg_saved_marker_ptr m, unsigned *seq,
+                       unsigned *count) {
+    if (m->marker != JPEG_APP2 || m->data_length < ICC_OVERHEAD ||
+        memcmp(m->data, ICC_HEADER, sizeof ICC_HEADER) != 0)
+        return 0;
+    *seq = m->data[sizeof ICC_HEADER];
+    *count = m->data[sizeof ICC_HEADER + 1];
+    return 1;
+}
+
+/* The ICC profile in d->icc, checked as libjpeg-turbo's
+ * jpeg_read_icc_profile() checks it (one count for all, every sequence
+ * number once). A profile in one segment is used in place; a split one is
+ * reassembled in s->icc, in ctx memory. A damaged set is ignored, as
+ * libvips and Pillow do: the pixels are still good, shown as sRGB. */
+static thumb_status find_icc(decoder *d, jpeg_decoder_state *s,
+                             j_decompress_ptr cinfo) {
+    size_t sizes[ICC_MAX_SEGMENTS + 1] = {0};
+    const uint8_t *parts[ICC_MAX_SEGMENTS + 1] = {0};
+    unsigned total_count = 0;
+    size_t total = 0;
+    for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
+        unsigned seq, count;
+        if (!icc_segment(m, &seq, &count))
+            continue;
+        if (count == 0 || (total_count && count != total_count) || seq == 0 ||
+            seq > count || parts[seq])
+            return THUMB_OK;
+        total_count = count;
+        parts[seq] = m->data + ICC_OVERHEAD;
+        sizes[seq] = m->data_length - ICC_OVERHEAD;
+        total += sizes[seq];
+    }
+    if (total_count == 0 || total == 0)
+        return THUMB_OK;
+    for (unsigned i = 1; i <= total_count; i++)
+        if (!parts[i])
+            return THUMB_OK;
+    if (total_count == 1) {
+        d->icc = parts[1];
+        d->icc_size = total;
+        return THUMB_OK;
+    }
+    s->icc = ctx_malloc(d->ctx, total);
+    if (!s->icc)
+        return THUMB_ERR_NOMEM;
+    size_t at = 0;
+    for (unsigned i = 1; i <= total_count; i++) {
+        memcpy(s->icc + at, parts[i], sizes[i]);
+        at += sizes[i];
+    }
+    d->icc = s->icc;
+    d->icc_size = total;
+    return THUMB_OK;
+}
+
 /* ---- probe ------------------------------------------------------------ */
 
 static thumb_status probe_body(decoder *d, jpeg_decoder_state *s) {
@@ -168,6 +255,7 @@ static thumb_status probe_body(decoder *d, jpeg_decoder_state *s) {
     cinfo->progress = &s->progress;
     jpeg_mem_src(cinfo, d->data, (unsigned long)d->size);
     jpeg_save_markers(cinfo, JPEG_APP1, JPEG_MAX_MARKER_LENGTH);
+    jpeg_save_markers(cinfo, JPEG_APP2, JPEG_MAX_MARKER_LENGTH);
     jpeg_read_header(cinfo, TRUE);
 
     d->info.format = THUMB_FORMAT_JPEG;
@@ -177,7 +265,8 @@ static thumb_status probe_body(decoder *d, jpeg_decoder_state *s) {
     d->info.frames = 1;
     d->info.has_alpha = 0;
     d->info.orientation = saved_orientation(cinfo);
-    return THUMB_OK;
+    find_exif(d, cinfo);
+    return find_icc(d, s, cinfo);
 }
 
 static thumb_status probe_guarded(decoder *d, jpeg_decoder_state *s) {
@@ -253,7 +342,7 @@ static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
             break;
     }
 
-    if (s->cmyk) {
+    if (s->cmyk && !d->want_cmyk) {
         int ok = 1;
         size_t row = size_mul(cinfo->output_width, CMYK_CHANNELS, &ok);
         if (!ok)
@@ -270,7 +359,8 @@ static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
     s->started = 1;
     d->width = cinfo->output_width;
     d->height = cinfo->output_height;
-    d->channels = s->cmyk ? 3 : cinfo->output_components;
+    d->cmyk = s->cmyk && d->want_cmyk;
+    d->channels = s->cmyk && !d->cmyk ? 3 : cinfo->output_components;
     return THUMB_OK;
 }
 
@@ -330,6 +420,12 @@ static void cmyk_to_rgb(const uint8_t *cmyk, uint8_t *rgb, uint32_t width,
     }
 }
 
+/* Plain CMYK (255 = full ink) to the Adobe convention rows are given in. */
+static void invert_row(uint8_t *row, size_t size) {
+    for (size_t i = 0; i < size; i++)
+        row[i] = (uint8_t)(255 - row[i]);
+}
+
 static thumb_status read_body(decoder *d, jpeg_decoder_state *s,
                               uint8_t *const *rows, uint32_t count) {
     j_decompress_ptr cinfo = &s->cinfo;
@@ -340,7 +436,12 @@ static thumb_status read_body(decoder *d, jpeg_decoder_state *s,
     uint32_t done = 0;
     while (done < count) {
         JDIMENSION got;
-        if (s->cmyk) {
+        if (d->cmyk) {
+            JSAMPROW row = rows[done];
+            got = jpeg_read_scanlines(cinfo, &row, 1);
+            if (got == 1 && !s->cmyk_inverted)
+                invert_row(row, (size_t)cinfo->output_width * CMYK_CHANNELS);
+        } else if (s->cmyk) {
             JSAMPROW scratch = s->scratch;
             got = jpeg_read_scanlines(cinfo, &scratch, 1);
             if (got == 1)
@@ -395,6 +496,7 @@ static void jpeg_destroy_state(decoder *d) {
      * frees only what the memory manager holds. */
     jpeg_destroy_decompress(&s->cinfo);
     ctx_free(d->ctx, s->scratch);
+    ctx_free(d->ctx, s->icc);
     ctx_free(d->ctx, s);
     d->state = NULL;
 }

@@ -6,6 +6,7 @@
 
 #include "../ctx.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdio.h> /* jpeglib.h needs FILE and size_t */
 #include <string.h>
@@ -22,6 +23,13 @@
  * times as often. 4:4:4 samples all components alike. */
 #define LUMA_SAMPLING_420 2
 #define LUMA_SAMPLING_444 1
+
+/* EXIF goes in one APP1 segment: "Exif\0\0", then the TIFF structure, in
+ * at most the 65533 bytes a marker segment holds. A larger block (rare:
+ * a huge maker note) is not written. */
+#define JPEG_APP1 (JPEG_APP0 + 1)
+#define JPEG_MAX_SEGMENT_DATA 65533
+static const uint8_t EXIF_HEADER[] = {'E', 'x', 'i', 'f', 0, 0};
 
 typedef struct jpeg_encoder {
     struct jpeg_compress_struct cinfo;
@@ -95,6 +103,23 @@ static void dest_term(j_compress_ptr cinfo) {
 
 /* ---- encoding --------------------------------------------------------- */
 
+/* EXIF (APP1) and ICC (APP2, split as the ICC specification says, by
+ * libjpeg-turbo) after the JFIF header. */
+static void write_metadata(j_compress_ptr cinfo, const encode_options *opt) {
+    if (opt->exif && opt->exif_size > 0 &&
+        opt->exif_size <= JPEG_MAX_SEGMENT_DATA - sizeof EXIF_HEADER) {
+        jpeg_write_m_header(
+            cinfo, JPEG_APP1,
+            (unsigned int)(sizeof EXIF_HEADER + opt->exif_size));
+        for (size_t i = 0; i < sizeof EXIF_HEADER; i++)
+            jpeg_write_m_byte(cinfo, EXIF_HEADER[i]);
+        for (size_t i = 0; i < opt->exif_size; i++)
+            jpeg_write_m_byte(cinfo, opt->exif[i]);
+    }
+    if (opt->icc && opt->icc_size > 0 && opt->icc_size <= UINT_MAX)
+        jpeg_write_icc_profile(cinfo, opt->icc, (unsigned int)opt->icc_size);
+}
+
 static void encode_body(jpeg_encoder *e, const image *img,
                         const encode_options *opt) {
     j_compress_ptr cinfo = &e->cinfo;
@@ -129,6 +154,7 @@ static void encode_body(jpeg_encoder *e, const image *img,
         jpeg_simple_progression(cinfo);
 
     jpeg_start_compress(cinfo, TRUE);
+    write_metadata(cinfo, opt);
     while (cinfo->next_scanline < cinfo->image_height) {
         JSAMPROW row = image_row(img, cinfo->next_scanline);
         jpeg_write_scanlines(cinfo, &row, 1);

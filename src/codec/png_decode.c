@@ -6,8 +6,8 @@
  * ever leaves this file. All libpng (and zlib) memory comes from the
  * context's allocator.
  *
- * Colour: gAMA, cHRM, sRGB, iCCP and cICP are ignored for now; samples are
- * passed on as stored (colour management is a later issue). */
+ * Colour: the iCCP profile goes to d->icc for the pipeline to convert
+ * with; gAMA, cHRM and cICP are ignored, as by libvips. */
 #include "decoder.h"
 
 #include "../ctx.h"
@@ -206,8 +206,24 @@ static thumb_status pngdec_probe(decoder *d) {
 
     png_uint_32 exif_size = 0;
     png_bytep exif = NULL;
-    if (png_get_eXIf_1(s->png, s->info, &exif_size, &exif) && exif)
+    if (png_get_eXIf_1(s->png, s->info, &exif_size, &exif) && exif) {
         d->info.orientation = exif_orientation(exif, exif_size);
+        d->exif = exif;
+        d->exif_size = exif_size;
+    }
+    /* libpng has inflated the profile into its info struct and checked
+     * its header against the colour type (a mismatch is dropped with a
+     * warning). */
+    png_charp icc_name = NULL;
+    int icc_compression = 0;
+    png_bytep icc = NULL;
+    png_uint_32 icc_size = 0;
+    if (png_get_iCCP(s->png, s->info, &icc_name, &icc_compression, &icc,
+                     &icc_size) &&
+        icc) {
+        d->icc = icc;
+        d->icc_size = icc_size;
+    }
     return THUMB_OK;
 }
 
@@ -268,8 +284,15 @@ static thumb_status pngdec_start(decoder *d, uint32_t min_width,
     if (!s->pixels)
         return THUMB_ERR_NOMEM;
     for (int pass = 0; pass < passes; pass++)
-        for (uint32_t y = 0; y < d->height; y++)
+        for (uint32_t y = 0; y < d->height; y++) {
+            /* The deadline, checked here as the pipeline cannot until all
+             * passes are read. libpng's state stays consistent between
+             * rows, and later calls see s->error. */
+            s->error = ctx_check_deadline(d->ctx, "decoding interlaced PNG");
+            if (s->error != THUMB_OK)
+                return s->error;
             png_read_row(s->png, s->pixels + (size_t)y * s->row_bytes, NULL);
+        }
     return THUMB_OK;
 }
 

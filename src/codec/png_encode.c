@@ -13,6 +13,8 @@
 /* zlib's level range, as THUMB_OPT_PNG_COMPRESSION documents it. */
 #define PNGENC_LEVEL_MIN 0
 #define PNGENC_LEVEL_MAX 9
+/* iCCP wants a profile name; nothing reads it. */
+#define PNGENC_ICC_NAME "icc"
 
 typedef struct pngenc_state {
     thumb_ctx *ctx;
@@ -80,7 +82,8 @@ static int color_type_for(int channels) {
 /* The libpng part. Kept apart from png_encode() so that the state it
  * changes between setjmp and longjmp lives in the caller's frame, where the
  * jump cannot leave it indeterminate. */
-static thumb_status pngenc_write(pngenc_state *s, const image *img, int level) {
+static thumb_status pngenc_write(pngenc_state *s, const image *img, int level,
+                                 const encode_options *opt) {
     if (setjmp(s->jump))
         return s->error;
     s->png = png_create_write_struct_2(PNG_LIBPNG_VER_STRING, s, on_error,
@@ -97,6 +100,17 @@ static thumb_status pngenc_write(pngenc_state *s, const image *img, int level) {
     png_set_IHDR(s->png, s->info, img->width, img->height, 8,
                  color_type_for(img->channels), PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    if (opt->icc && opt->icc_size > 0 && opt->icc_size <= PNG_UINT_31_MAX) {
+        /* A profile libpng finds inconsistent with the colour type is
+         * then dropped with a warning rather than failing the encode. */
+        png_set_benign_errors(s->png, 1);
+        png_set_iCCP(s->png, s->info, PNGENC_ICC_NAME,
+                     PNG_COMPRESSION_TYPE_BASE, opt->icc,
+                     (png_uint_32)opt->icc_size);
+    }
+    if (opt->exif && opt->exif_size > 0 && opt->exif_size <= PNG_UINT_31_MAX)
+        png_set_eXIf_1(s->png, s->info, (png_uint_32)opt->exif_size,
+                       (png_bytep)opt->exif);
     png_write_info(s->png, s->info);
     for (uint32_t y = 0; y < img->height; y++)
         png_write_row(s->png, image_row(img, y));
@@ -119,7 +133,7 @@ thumb_status png_encode(thumb_ctx *ctx, const image *img,
 
     pngenc_state s = {.ctx = ctx, .out = out, .error = THUMB_OK};
     size_t start_size = out->size;
-    thumb_status st = pngenc_write(&s, img, level);
+    thumb_status st = pngenc_write(&s, img, level, opt);
     if (s.png)
         png_destroy_write_struct(&s.png, s.info ? &s.info : NULL);
     /* A failed encode leaves no partial file behind. */

@@ -35,8 +35,11 @@
  * default) normally stops it long before. */
 #define WEBPDEC_ANIM_CANVAS_MAX_BYTES ((uint64_t)INT_MAX)
 
-/* The EXIF chunk's FourCC in the RIFF container. */
+/* The EXIF and ICC profile chunks' FourCCs in the RIFF container. */
 static const char webpdec_exif_fourcc[] = "EXIF";
+static const char webpdec_iccp_fourcc[] = "ICCP";
+/* Some writers start the EXIF chunk as JPEG's APP1 does. */
+static const uint8_t webpdec_exif_prefix[] = {'E', 'x', 'i', 'f', 0, 0};
 
 typedef enum webpdec_kind {
     WEBPDEC_STILL,
@@ -110,10 +113,11 @@ static thumb_status webpdec_fail(thumb_ctx *ctx, VP8StatusCode code,
     return ctx_fail(ctx, e.status, "WebP: %s while %s", e.text, while_doing);
 }
 
-/* Frame count and EXIF orientation from the RIFF chunks. A container that
- * does not parse is not an error here: a still image's bitstream may still
- * decode (or fail with a precise status), and an animation is refused at
- * start from demux_state. */
+/* Frame count, EXIF orientation and block, and ICC profile from the RIFF
+ * chunks; the blocks point into the input. A container that does not
+ * parse is not an error here: a still image's bitstream may still decode
+ * (or fail with a precise status), and an animation is refused at start
+ * from demux_state. */
 static void webpdec_read_chunks(decoder *d, webpdec_state *s) {
     WebPData data = {d->data, d->size};
     s->demux_state = WEBP_DEMUX_PARSE_ERROR;
@@ -127,8 +131,23 @@ static void webpdec_read_chunks(decoder *d, webpdec_state *s) {
     WebPChunkIterator chunk;
     memset(&chunk, 0, sizeof chunk);
     if (WebPDemuxGetChunk(demux, webpdec_exif_fourcc, 1, &chunk)) {
-        d->info.orientation =
-            exif_orientation(chunk.chunk.bytes, chunk.chunk.size);
+        const uint8_t *bytes = chunk.chunk.bytes;
+        size_t size = chunk.chunk.size;
+        d->info.orientation = exif_orientation(bytes, size);
+        if (size >= sizeof webpdec_exif_prefix &&
+            memcmp(bytes, webpdec_exif_prefix, sizeof webpdec_exif_prefix) ==
+                0) {
+            bytes += sizeof webpdec_exif_prefix;
+            size -= sizeof webpdec_exif_prefix;
+        }
+        d->exif = bytes;
+        d->exif_size = size;
+        WebPDemuxReleaseChunkIterator(&chunk);
+    }
+    memset(&chunk, 0, sizeof chunk);
+    if (WebPDemuxGetChunk(demux, webpdec_iccp_fourcc, 1, &chunk)) {
+        d->icc = chunk.chunk.bytes;
+        d->icc_size = chunk.chunk.size;
         WebPDemuxReleaseChunkIterator(&chunk);
     }
     WebPDemuxDelete(demux);

@@ -11,6 +11,7 @@
 
 #include <limits.h>
 #include <webp/encode.h>
+#include <webp/mux.h>
 
 /* THUMB_OPT_QUALITY's range; libwebp takes 0..100 as a float. */
 #define WEBPENC_QUALITY_MIN 1
@@ -133,6 +134,47 @@ static thumb_status webpenc_expand_grey(thumb_ctx *ctx, const image *img,
     return THUMB_OK;
 }
 
+/* Rewrites the file at out[start..] with ICCP and EXIF chunks, through
+ * libwebpmux, which also sets the VP8X flags. The mux's memory is
+ * libwebp's own; the result is copied back into our buffer. */
+static thumb_status webpenc_add_chunks(thumb_ctx *ctx,
+                                       const encode_options *opt, buffer *out,
+                                       size_t start) {
+    WebPData plain = {out->data + start, out->size - start};
+    WebPMux *mux = WebPMuxCreate(&plain, 0);
+    if (!mux)
+        return ctx_fail(ctx, THUMB_ERR_ENCODE,
+                        "WebP: libwebpmux cannot parse our own output");
+    thumb_status st = THUMB_OK;
+    WebPData assembled = {NULL, 0};
+    WebPMuxError err = WEBP_MUX_OK;
+    if (opt->icc && opt->icc_size > 0) {
+        WebPData icc = {opt->icc, opt->icc_size};
+        err = WebPMuxSetChunk(mux, "ICCP", &icc, 0);
+    }
+    if (err == WEBP_MUX_OK && opt->exif && opt->exif_size > 0) {
+        WebPData exif = {opt->exif, opt->exif_size};
+        err = WebPMuxSetChunk(mux, "EXIF", &exif, 0);
+    }
+    if (err == WEBP_MUX_OK)
+        err = WebPMuxAssemble(mux, &assembled);
+    if (err != WEBP_MUX_OK) {
+        st = ctx_fail(ctx,
+                      err == WEBP_MUX_MEMORY_ERROR ? THUMB_ERR_NOMEM
+                                                   : THUMB_ERR_ENCODE,
+                      "WebP: adding the ICC and EXIF chunks failed (mux "
+                      "error %d)",
+                      (int)err);
+        goto done;
+    }
+    out->size = start;
+    st = buffer_append(out, assembled.bytes, assembled.size);
+done:
+    WebPDataClear(&assembled);
+    WebPMuxDelete(mux);
+    return st;
+}
+
 thumb_status webp_encode(thumb_ctx *ctx, const image *img,
                          const encode_options *opt, buffer *out) {
     if (img->channels < 1 || img->channels > 4 || img->width == 0 ||
@@ -218,6 +260,8 @@ thumb_status webp_encode(thumb_ctx *ctx, const image *img,
     picture.custom_ptr = &writer;
     if (!WebPEncode(&config, &picture))
         st = webpenc_fail(ctx, &picture, &writer, "encoding");
+    else if (opt->icc || opt->exif)
+        st = webpenc_add_chunks(ctx, opt, out, start_size);
 
 done:
     ctx_free(ctx, expanded);

@@ -1,5 +1,6 @@
-/* Separable Lanczos3, scalar. This file is the reference the SIMD kernels
- * (SSE4.1, AVX2, AVX-512, NEON) mirror, so its data layout is theirs:
+/* Separable Lanczos3 in fixed point, streamed: planning the tap sets and
+ * moving rows through the ring. The arithmetic lives in the kernels
+ * (resize_kernels.h); this file decides what they run on.
  *
  * Weights, per axis, planned once by resize_new():
  *   first[i]   first source index of output sample i
@@ -11,31 +12,30 @@
  *   image, so one source pixel carries the weight of every tap that fell
  *   off that edge; sets never reach outside [0, src).
  *
- * Data flow in resize_run(): each source row is pulled from the row source
- * (one row per call) into a padded byte row, premultiplied when it has
- * alpha, filtered horizontally into one slot of a ring of int16 rows, and
- * each output row is filtered vertically from the ring as soon as its last
- * source row has arrived. The ring holds as many rows as the tallest
+ * Data flow in resize_run(), without alpha: each source row is pulled from
+ * the row source (one row per call) straight into a slot of a ring of
+ * source rows. As soon as the last source row of output row y has
+ * arrived, the vertical pass filters the ring rows of y into one Q6 row
+ * over the columns the horizontal taps touch, and the horizontal pass
+ * turns that into output row y. With alpha, each row is pulled into a
+ * scratch row, premultiplied into Q6 and filtered horizontally into its
+ * ring slot (dst_width wide); output row y is then the vertical pass over
+ * the ring, unpremultiplied. The ring holds as many rows as the tallest
  * vertical tap set needs, so memory grows with width, never with height.
  *
  * Intermediate precision: int16 with INTER_BITS = 6 fraction bits (the
  * sample value times 64). An 8-bit intermediate, as Pillow-SIMD uses, rounds
  * twice and clips the ringing of the first pass before the second sees it:
- * about 0.4 LSB RMS error, leaving little margin over a 50 dB target, and
- * premultiplied 8-bit values lose most of their bits at low alpha. Q6 keeps
- * 1/64 LSB, leaves headroom for ringing ([-512, 512) in sample units), and
- * is still int16, so the vertical pass multiplies int16 by int16 into int32
- * (pmaddwd, vpmaddwd, vmlal_s16), exactly as with 8-bit data widened.
- *
- * Alpha: premultiplied into the same Q6 int16 format (c * a / 255, times
- * 64), so a translucent pixel keeps its colour bits; the output is
- * unpremultiplied from the int32 accumulators, before any rounding.
+ * about 0.4 LSB RMS error, and premultiplied 8-bit values lose most of
+ * their bits at low alpha. Q6 keeps 1/64 LSB and is still int16, so both
+ * passes multiply int16 by int16 into int32 (pmaddwd, vpdpwssd, vmlal_s16).
  *
  * Rounding: every accumulator starts at half of its final divisor and is
  * shifted right arithmetically (floor), which is what srai/vshr do. */
 #include "resize.h"
 
 #include "../ctx.h"
+#include "resize_kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -47,53 +47,31 @@
 /* Below this |x| the kernel equals 1 to double precision (1 - 1.8 x^2),
  * and the sinc quotient would divide by an underflowing x^2. */
 #define LANCZOS_TINY 1e-8
-
-/* Weights are int16 Q14: 1.0 is 16384. One spare integer bit is needed
- * because single weights can exceed 1 (an edge tap that collects the
- * clamped taps, the centre of a set whose side lobes are negative); Q14
- * still resolves a weight to 1/16384, far below an 8-bit LSB after the
- * sum. */
-#define WEIGHT_BITS 14
-#define WEIGHT_ONE (1 << WEIGHT_BITS)
-/* Fraction bits of the intermediate rows (see the top of the file). */
-#define INTER_BITS 6
-/* Horizontal pass on 8-bit input: Q0 x Q14 -> Q14, to Q6. */
-#define H_SHIFT_U8 (WEIGHT_BITS - INTER_BITS)
-/* Horizontal pass on Q6 premultiplied input, and the vertical pass on Q6
- * intermediate rows: Q6 x Q14 -> Q20. */
-#define H_SHIFT_Q6 WEIGHT_BITS
-#define V_SHIFT (WEIGHT_BITS + INTER_BITS)
-/* Tap sets are padded to a multiple of 8 int16: one SSE/NEON register,
- * half an AVX2 register; kernels then step through them without tails. */
-#define TAP_ALIGN 8
 /* The int32 accumulators cannot overflow as long as sum |weight| times the
  * largest int16 input stays below 2^31: this bounds sum |weight| (Q14).
  * Normalised Lanczos3 sets are near 1.3, far inside the bound of 4. */
-#define MAX_ABS_WEIGHT_SUM ((INT32_MAX - (1 << (V_SHIFT - 1))) / 32768)
-
-typedef struct resize_axis {
-    uint32_t out_count;  /* output samples along the axis */
-    uint32_t tap_stride; /* int16 weights per output, multiple of TAP_ALIGN */
-    uint32_t max_taps;   /* largest count[i] */
-    uint32_t min_first;  /* the source range any output touches */
-    uint32_t max_last;
-    uint32_t *first;
-    uint32_t *count;
-    int16_t *weights; /* out_count x tap_stride */
-} resize_axis;
+#define MAX_ABS_WEIGHT_SUM ((INT32_MAX - (1 << (H_SHIFT - 1))) / 32768)
 
 struct resize {
     thumb_ctx *ctx;
     resize_geometry g;
+    const resize_kernels *kernels;
     int identity;
     int alpha;
+    /* Horizontal first (images with alpha): see plan(). */
+    int hfirst;
     resize_axis h, v;
     uint32_t ring_rows;
-    size_t inter_samples; /* int16 per ring row: dst_width x channels */
-    uint8_t *raw;         /* one source row, padded by TAP_ALIGN pixels */
-    int16_t *premul;      /* alpha only: raw premultiplied, same padding */
-    int16_t *ring;        /* ring_rows x inter_samples */
-    const int16_t **taps; /* ring rows of one output row, in tap order */
+    size_t row_samples; /* src_width x channels */
+    size_t ring_stride; /* bytes per ring row, slack included */
+    size_t col_start;   /* samples the vertical pass covers: the columns */
+    size_t col_len;     /* the horizontal taps touch */
+    uint8_t *raw;       /* a source row that does not go to the ring */
+    int16_t *premul;    /* hfirst: raw premultiplied */
+    uint8_t *ring;      /* ring_rows rows: source rows, 8-bit (vertical
+                           first) or filtered Q6 dst_width rows (hfirst) */
+    int16_t *inter;     /* the vertical pass's output, one Q6 row */
+    const void **taps;  /* ring rows of one output row, in tap order */
 };
 
 double resize_lanczos3(double x) {
@@ -106,20 +84,6 @@ double resize_lanczos3(double x) {
     double px = RESIZE_PI * x;
     /* sinc(x) * sinc(x / 3), with the two divisions folded into one. */
     return LANCZOS_A * sin(px) * sin(px / LANCZOS_A) / (px * px);
-}
-
-/* floor(v / 2^bits) for any sign, without relying on how >> treats a
- * negative int (implementation-defined in C); compilers emit one sar. */
-static inline int32_t floor_shift(int32_t v, int bits) {
-    return v >= 0 ? v >> bits : ~(~v >> bits);
-}
-
-static inline int16_t saturate_int16(int32_t v) {
-    return v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : (int16_t)v;
-}
-
-static inline uint8_t saturate_u8(int32_t v) {
-    return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;
 }
 
 static void axis_release(thumb_ctx *ctx, resize_axis *ax) {
@@ -308,10 +272,76 @@ static thumb_status check_geometry(thumb_ctx *ctx, const resize_geometry *g) {
     return THUMB_OK;
 }
 
+/* Plans the tap sets and allocates the ring and rows. */
+static thumb_status plan(resize *r) {
+    thumb_ctx *ctx = r->ctx;
+    const resize_geometry *g = &r->g;
+    thumb_status st = axis_plan(ctx, &r->h, g->src_width, g->scaled_width,
+                                g->crop_x, g->dst_width, "width");
+    if (st != THUMB_OK)
+        return st;
+    st = axis_plan(ctx, &r->v, g->src_height, g->scaled_height, g->crop_y,
+                   g->dst_height, "height");
+    if (st != THUMB_OK)
+        return st;
+    r->ring_rows = ring_rows_needed(&r->v);
+
+    size_t channels = (size_t)g->channels;
+    r->col_start = (size_t)r->h.min_first * channels;
+    r->col_len = ((size_t)r->h.max_last + 1) * channels - r->col_start;
+
+    /* With alpha, rows are premultiplied into Q6 int16 before either pass.
+     * Vertical first would keep int16 source rows in the ring, twice the
+     * bytes of 8-bit ones: a ring of a wide image then outgrows the L2
+     * cache and the vertical pass, which reads each row once per output
+     * row it feeds, waits on memory. Filtering each row horizontally first
+     * leaves the ring dst_width wide. Without alpha the 8-bit ring is half
+     * the size and the vertical pass, the cheaper per tap, goes first. */
+    r->hfirst = r->alpha;
+
+    /* Every row carries ROW_SLACK spare samples, so kernels run whole
+     * registers past the end; the horizontal pass also reads a tap set
+     * rounded up to TAP_ALIGN pixels, zero-weighted. */
+    int ok = 1;
+    r->row_samples = size_mul(g->src_width, channels, &ok);
+    size_t slack = (size_t)TAP_ALIGN * channels + ROW_SLACK;
+    size_t padded = r->row_samples + slack;
+    if (padded < slack)
+        ok = 0;
+    size_t ring_samples =
+        r->hfirst ? (size_t)g->dst_width * channels + slack : padded;
+    size_t sample_bytes = r->alpha ? sizeof(int16_t) : 1;
+    r->ring_stride = size_mul(ring_samples, sample_bytes, &ok);
+    size_t ring_bytes = size_mul(r->ring_stride, r->ring_rows, &ok);
+    if (!ok)
+        return ctx_fail(ctx, THUMB_ERR_LIMIT,
+                        "resize: buffers for %ux%u -> %ux%u overflow size_t",
+                        g->src_width, g->src_height, g->dst_width,
+                        g->dst_height);
+    r->raw = ctx_calloc(ctx, padded, 1);
+    r->ring = ctx_calloc(ctx, ring_bytes, 1);
+    /* The vertical pass's output: a source row, or (hfirst) a ring row,
+     * which is wider when enlarging. */
+    r->inter = ctx_calloc(ctx, padded > ring_samples ? padded : ring_samples,
+                          sizeof *r->inter);
+    if (r->hfirst)
+        r->premul = ctx_calloc(ctx, padded, sizeof *r->premul);
+    /* One spare entry: an odd tap set is padded to an even one. */
+    r->taps = ctx_calloc(ctx, (size_t)r->ring_rows + 1, sizeof *r->taps);
+    if (!r->raw || !r->ring || !r->inter || !r->taps ||
+        (r->hfirst && !r->premul))
+        return THUMB_ERR_NOMEM;
+    return THUMB_OK;
+}
+
 thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
                         resize **out) {
     *out = NULL;
     thumb_status st = check_geometry(ctx, g);
+    if (st != THUMB_OK)
+        return st;
+    const resize_kernels *kernels;
+    st = resize_select_kernels(ctx, g->simd, &kernels);
     if (st != THUMB_OK)
         return st;
     resize *r = ctx_calloc(ctx, 1, sizeof *r);
@@ -319,48 +349,14 @@ thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
         return THUMB_ERR_NOMEM;
     r->ctx = ctx;
     r->g = *g;
+    r->kernels = kernels;
     r->alpha = channels_have_alpha(g->channels);
     r->identity =
         g->src_width == g->scaled_width && g->src_width == g->dst_width &&
         g->src_height == g->scaled_height && g->src_height == g->dst_height &&
         g->crop_x == 0 && g->crop_y == 0;
-    if (r->identity)
-        goto done;
-
-    st = axis_plan(ctx, &r->h, g->src_width, g->scaled_width, g->crop_x,
-                   g->dst_width, "width");
-    if (st != THUMB_OK)
-        goto done;
-    st = axis_plan(ctx, &r->v, g->src_height, g->scaled_height, g->crop_y,
-                   g->dst_height, "height");
-    if (st != THUMB_OK)
-        goto done;
-    r->ring_rows = ring_rows_needed(&r->v);
-
-    /* Source rows are padded by TAP_ALIGN zeroed pixels, so a kernel that
-     * reads a tap set rounded up to TAP_ALIGN stays inside the buffer. */
-    int ok = 1;
-    size_t channels = (size_t)g->channels;
-    size_t padded_width = (size_t)g->src_width + TAP_ALIGN;
-    size_t raw_bytes = size_mul(padded_width, channels, &ok);
-    size_t premul_bytes = size_mul(raw_bytes, sizeof(int16_t), &ok);
-    r->inter_samples = size_mul(g->dst_width, channels, &ok);
-    size_t ring_samples = size_mul(r->inter_samples, r->ring_rows, &ok);
-    if (!ok) {
-        st = ctx_fail(ctx, THUMB_ERR_LIMIT,
-                      "resize: buffers for %ux%u -> %ux%u overflow size_t",
-                      g->src_width, g->src_height, g->dst_width, g->dst_height);
-        goto done;
-    }
-    r->raw = ctx_calloc(ctx, raw_bytes, 1);
-    if (r->alpha)
-        r->premul = ctx_calloc(ctx, premul_bytes, 1);
-    r->ring = ctx_calloc(ctx, ring_samples, sizeof *r->ring);
-    r->taps = ctx_calloc(ctx, r->ring_rows, sizeof *r->taps);
-    if (!r->raw || (r->alpha && !r->premul) || !r->ring || !r->taps)
-        st = THUMB_ERR_NOMEM;
-
-done:
+    if (!r->identity)
+        st = plan(r);
     if (st != THUMB_OK) {
         resize_free(r);
         return st;
@@ -376,154 +372,95 @@ void resize_free(resize *r) {
     axis_release(ctx, &r->h);
     axis_release(ctx, &r->v);
     ctx_free(ctx, r->raw);
-    ctx_free(ctx, r->premul);
     ctx_free(ctx, r->ring);
+    ctx_free(ctx, r->inter);
+    ctx_free(ctx, r->premul);
     ctx_free(ctx, r->taps);
     ctx_free(ctx, r);
 }
 
-/* 8-bit straight colour and alpha to Q6 premultiplied. Alpha itself is
- * scaled the same way, so every channel shares one format. */
-static inline void premultiply(const uint8_t *src, int16_t *dst, uint32_t width,
-                               const int channels) {
+const char *resize_kernels_name(const resize *r) {
+    return r->kernels->name;
+}
+
+static void *ring_slot(const resize *r, uint32_t row) {
+    return r->ring + (size_t)(row % r->ring_rows) * r->ring_stride;
+}
+
+/* Straight 8-bit pixels from a Q6 premultiplied row. Shared by every
+ * kernel table (it is dst_width work per row), single-precision as in
+ * resize_unpremultiply(), and the same operations on every path. */
+static void unpremultiply_row(const int16_t *src, uint8_t *dst, uint32_t width,
+                              int channels) {
     const int colours = channels - 1;
     for (uint32_t x = 0; x < width; x++) {
         int32_t a = src[colours];
-        for (int c = 0; c < colours; c++)
-            dst[c] = (int16_t)((src[c] * a * (1 << INTER_BITS) + 127) / 255);
-        dst[colours] = (int16_t)(a * (1 << INTER_BITS));
+        uint8_t a8 = resize_sat8(
+            resize_floor_shift(a + (1 << (INTER_BITS - 1)), INTER_BITS));
+        dst[colours] = a8;
+        float inv = a8 ? 255.0f / (float)a : 0.0f;
+        for (int c = 0; c < colours; c++) {
+            /* Two statements, never fused into an FMA (see
+             * resize_unpremultiply). */
+            float v = (float)(src[c] < 0 ? 0 : src[c]) * inv;
+            v += 0.5f;
+            dst[c] = v >= 255.0f ? 255 : (uint8_t)v;
+        }
         src += channels;
         dst += channels;
     }
 }
 
-/* One source row (8-bit) to one intermediate row (Q6). `channels` is a
- * constant at every call site, so the inner loops unroll. */
-static inline void horizontal_u8(const resize_axis *ax, const uint8_t *src,
-                                 int16_t *dst, const int channels) {
-    for (uint32_t i = 0; i < ax->out_count; i++) {
-        const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
-        const uint8_t *s = src + (size_t)ax->first[i] * channels;
-        uint32_t n = ax->count[i];
-        int32_t acc[4];
-        for (int c = 0; c < channels; c++)
-            acc[c] = 1 << (H_SHIFT_U8 - 1);
-        for (uint32_t k = 0; k < n; k++)
-            for (int c = 0; c < channels; c++)
-                acc[c] += w[k] * s[k * channels + c];
-        for (int c = 0; c < channels; c++)
-            dst[c] = saturate_int16(floor_shift(acc[c], H_SHIFT_U8));
-        dst += channels;
-    }
-}
-
-/* One premultiplied row (Q6) to one intermediate row (Q6). */
-static inline void horizontal_q6(const resize_axis *ax, const int16_t *src,
-                                 int16_t *dst, const int channels) {
-    for (uint32_t i = 0; i < ax->out_count; i++) {
-        const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
-        const int16_t *s = src + (size_t)ax->first[i] * channels;
-        uint32_t n = ax->count[i];
-        int32_t acc[4];
-        for (int c = 0; c < channels; c++)
-            acc[c] = 1 << (H_SHIFT_Q6 - 1);
-        for (uint32_t k = 0; k < n; k++)
-            for (int c = 0; c < channels; c++)
-                acc[c] += w[k] * s[k * channels + c];
-        for (int c = 0; c < channels; c++)
-            dst[c] = saturate_int16(floor_shift(acc[c], H_SHIFT_Q6));
-        dst += channels;
-    }
-}
-
-/* Straight 8-bit output from Q20 premultiplied accumulators. The division
- * uses the unclamped alpha, so ringing in alpha keeps the colour's ratio;
- * a pixel whose alpha rounds to 0 has no colour. */
-static inline void unpremultiply(const int32_t *acc, uint8_t *dst,
-                                 const int channels) {
-    const int colours = channels - 1;
-    int32_t a = acc[colours];
-    uint8_t a8 = saturate_u8(floor_shift(a + (1 << (V_SHIFT - 1)), V_SHIFT));
-    dst[colours] = a8;
-    for (int c = 0; c < colours; c++) {
-        if (a8 == 0) {
-            dst[c] = 0;
-            continue;
-        }
-        /* a8 >= 1, so a >= 2^19: the division is safe. */
-        int64_t p = acc[c] < 0 ? 0 : acc[c];
-        int64_t v = (p * 255 + a / 2) / a;
-        dst[c] = v > 255 ? 255 : (uint8_t)v;
-    }
-}
-
-/* Output row y from the ring rows in r->taps[0..count). */
-static inline void vertical(const resize *r, uint32_t y, uint8_t *dst,
-                            const int channels, const int alpha) {
+/* Output row y from the ring: vertical, then horizontal (or, horizontal
+ * first, vertical and unpremultiplying). */
+static void filter_row(resize *r, uint32_t y, uint8_t *dst) {
     const resize_axis *ax = &r->v;
     const int16_t *w = ax->weights + (size_t)y * ax->tap_stride;
-    const int16_t *const *rows = r->taps;
     uint32_t n = ax->count[y];
-    uint32_t width = r->g.dst_width;
-    for (uint32_t x = 0; x < width; x++) {
-        size_t at = (size_t)x * channels;
-        int32_t acc[4];
-        for (int c = 0; c < channels; c++)
-            acc[c] = 0;
-        for (uint32_t k = 0; k < n; k++)
-            for (int c = 0; c < channels; c++)
-                acc[c] += w[k] * rows[k][at + c];
-        if (alpha) {
-            unpremultiply(acc, dst + at, channels);
-        } else {
-            for (int c = 0; c < channels; c++)
-                dst[at + c] = saturate_u8(
-                    floor_shift(acc[c] + (1 << (V_SHIFT - 1)), V_SHIFT));
-        }
+    size_t offset =
+        r->hfirst ? 0 : r->col_start * (r->alpha ? sizeof(int16_t) : 1);
+    for (uint32_t k = 0; k < n; k++)
+        r->taps[k] = (const uint8_t *)ring_slot(r, ax->first[y] + k) + offset;
+    /* An odd set gets a zero weight (tap_stride pads with zeros) on a row
+     * it already reads, so the kernels take taps in pairs. */
+    uint32_t even = n + (n & 1);
+    if (n & 1)
+        r->taps[n] = r->taps[n - 1];
+    if (r->hfirst) {
+        r->kernels->vertical_q6((const int16_t *const *)r->taps, w, even,
+                                (size_t)r->g.dst_width * r->g.channels,
+                                r->inter);
+        unpremultiply_row(r->inter, dst, r->g.dst_width, r->g.channels);
+        return;
     }
+    int16_t *inter = r->inter + r->col_start;
+    if (r->alpha)
+        r->kernels->vertical_q6((const int16_t *const *)r->taps, w, even,
+                                r->col_len, inter);
+    else
+        r->kernels->vertical_u8((const uint8_t *const *)r->taps, w, even,
+                                r->col_len, inter);
+    r->kernels->horizontal(&r->h, r->inter, dst, r->g.channels);
 }
 
-/* The raw row just pulled, into its ring slot. */
-static void filter_row(resize *r, int16_t *slot) {
-    uint32_t width = r->g.src_width;
-    switch (r->g.channels) {
-    case 1:
-        horizontal_u8(&r->h, r->raw, slot, 1);
-        break;
-    case 2:
-        premultiply(r->raw, r->premul, width, 2);
-        horizontal_q6(&r->h, r->premul, slot, 2);
-        break;
-    case 3:
-        horizontal_u8(&r->h, r->raw, slot, 3);
-        break;
-    default:
-        premultiply(r->raw, r->premul, width, 4);
-        horizontal_q6(&r->h, r->premul, slot, 4);
-        break;
+/* Pulls source row `row` into its ring slot, or into the scratch row when
+ * no output needs it (the source is always read to the end). */
+static thumb_status pull_row(resize *r, resize_row_source source, void *opaque,
+                             uint32_t row) {
+    int wanted = row >= r->v.min_first && row <= r->v.max_last;
+    uint8_t *into = wanted && !r->alpha ? ring_slot(r, row) : r->raw;
+    thumb_status st = source(opaque, &into, 1);
+    if (st != THUMB_OK || !wanted || !r->alpha)
+        return st;
+    if (!r->hfirst) {
+        r->kernels->premultiply(r->raw, ring_slot(r, row), r->g.src_width,
+                                r->g.channels);
+        return THUMB_OK;
     }
-}
-
-static void filter_column(resize *r, uint32_t y, uint8_t *dst) {
-    const resize_axis *ax = &r->v;
-    for (uint32_t k = 0; k < ax->count[y]; k++) {
-        uint32_t row = ax->first[y] + k;
-        r->taps[k] = r->ring + (size_t)(row % r->ring_rows) * r->inter_samples;
-    }
-    switch (r->g.channels) {
-    case 1:
-        vertical(r, y, dst, 1, 0);
-        break;
-    case 2:
-        vertical(r, y, dst, 2, 1);
-        break;
-    case 3:
-        vertical(r, y, dst, 3, 0);
-        break;
-    default:
-        vertical(r, y, dst, 4, 1);
-        break;
-    }
+    r->kernels->premultiply(r->raw, r->premul, r->g.src_width, r->g.channels);
+    r->kernels->horizontal_q6(&r->h, r->premul, ring_slot(r, row),
+                              r->g.channels);
+    return THUMB_OK;
 }
 
 thumb_status resize_run(resize *r, resize_row_source source, void *opaque,
@@ -549,27 +486,20 @@ thumb_status resize_run(resize *r, resize_row_source source, void *opaque,
         return THUMB_OK;
     }
 
-    /* Rows outside [min_first, max_last] are still pulled, so the source
-     * is always read to the end, but never filtered. */
     uint32_t pulled = 0;
     for (uint32_t y = 0; y < g->dst_height; y++) {
         uint32_t last = r->v.first[y] + r->v.count[y] - 1;
-        while (pulled <= last) {
-            st = source(opaque, &r->raw, 1);
+        for (; pulled <= last; pulled++) {
+            st = pull_row(r, source, opaque, pulled);
             if (st != THUMB_OK)
                 return st;
-            if (pulled >= r->v.min_first)
-                filter_row(r, r->ring + (size_t)(pulled % r->ring_rows) *
-                                            r->inter_samples);
-            pulled++;
         }
-        filter_column(r, y, image_row(dst, y));
+        filter_row(r, y, image_row(dst, y));
     }
-    while (pulled < g->src_height) {
-        st = source(opaque, &r->raw, 1);
+    for (; pulled < g->src_height; pulled++) {
+        st = pull_row(r, source, opaque, pulled);
         if (st != THUMB_OK)
             return st;
-        pulled++;
     }
     return THUMB_OK;
 }
@@ -591,4 +521,33 @@ const int16_t *resize_test_taps(const resize *r, int vertical_axis, uint32_t i,
     *one = WEIGHT_ONE;
     *ring_rows = r->ring_rows;
     return ax->weights + (size_t)i * ax->tap_stride;
+}
+
+/* Not in resize.h: runs a plan on a kernel table of the test's choice
+ * (one of resize_test_kernel_tables()), so that the tests compare every
+ * path, including those AUTO never picks here. */
+void resize_test_set_kernels(resize *r, const resize_kernels *kernels);
+void resize_test_set_kernels(resize *r, const resize_kernels *kernels) {
+    r->kernels = kernels;
+}
+
+static int same_geometry(const resize_geometry *a, const resize_geometry *b) {
+    return a->src_width == b->src_width && a->src_height == b->src_height &&
+           a->scaled_width == b->scaled_width &&
+           a->scaled_height == b->scaled_height && a->crop_x == b->crop_x &&
+           a->crop_y == b->crop_y && a->dst_width == b->dst_width &&
+           a->dst_height == b->dst_height && a->channels == b->channels &&
+           a->simd == b->simd;
+}
+
+thumb_status resize_reuse(thumb_ctx *ctx, const resize_geometry *g,
+                          resize **kept, resize **out) {
+    resize *r = *kept;
+    *kept = NULL;
+    if (r && r->ctx == ctx && same_geometry(&r->g, g)) {
+        *out = r;
+        return THUMB_OK;
+    }
+    resize_free(r);
+    return resize_new(ctx, g, out);
 }

@@ -22,6 +22,9 @@ typedef struct resize_geometry {
     uint32_t crop_x, crop_y;
     uint32_t dst_width, dst_height;
     int channels; /* 1..4 */
+    /* Not geometry, but part of the plan: a thumb_simd, 0 for the best
+     * kernels this CPU runs. */
+    int simd;
 } resize_geometry;
 
 /* Fills rows[0..count) with the next source rows, in order. */
@@ -31,13 +34,29 @@ typedef thumb_status (*resize_row_source)(void *opaque, uint8_t *const *rows,
 typedef struct resize resize;
 
 /* Plans a resize: weights for both axes. */
-thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
-                        resize **out);
+thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g, resize **out);
 /* Pulls all src_height rows from source and writes the result into dst,
  * which the caller has allocated with dst_width x dst_height x channels. */
 thumb_status resize_run(resize *r, resize_row_source source, void *opaque,
                         image *dst);
 void resize_free(resize *r);
+/* resize_new(), or *kept when it was planned for the same geometry: a
+ * plan holds no state between runs, so a context keeps its last one and
+ * a run of the same size allocates nothing. Takes *kept either way (and
+ * frees it when it does not fit). */
+thumb_status resize_reuse(thumb_ctx *ctx, const resize_geometry *g,
+                          resize **kept, resize **out);
+
+/* Whether this build and CPU run the kernels of a thumb_simd; AUTO and
+ * SCALAR always. */
+int resize_simd_available(int simd);
+/* The THUMB_SIMD environment variable as a thumb_simd: "scalar", "sse41",
+ * "avx2", "avx512" or "neon"; AUTO when unset or anything else. */
+int resize_simd_from_env(void);
+/* The thumb_simd that AUTO stands for here. */
+int resize_simd_best(void);
+/* The name of the kernels a plan runs ("avx2"...), for tests and tools. */
+const char *resize_kernels_name(const resize *r);
 
 /* The Lanczos3 kernel, exposed for tests. */
 double resize_lanczos3(double x);

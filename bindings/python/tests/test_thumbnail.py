@@ -58,6 +58,8 @@ def fmt_of(data: bytes) -> str:
         return "png"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
+    if data[:6] == b"GIF89a":
+        return "gif"
     return "?"
 
 
@@ -115,9 +117,9 @@ class TestThumbnail(unittest.TestCase):
         self.assertEqual(thumbnail.probe(thumbnail.thumbnail(data, 64)).width, 32)
         self.assertEqual(thumbnail.probe(thumbnail.thumbnail(data, 64, enlarge=True)).width, 64)
 
-    def test_auto_format_follows_input_and_gif_gives_png(self):
+    def test_auto_format_follows_input_gif_included(self):
         self.assertEqual(fmt_of(thumbnail.thumbnail(corpus.read(LANDSCAPE), 64)), "jpeg")
-        self.assertEqual(fmt_of(thumbnail.thumbnail(corpus.read(GIF), 64)), "png")
+        self.assertEqual(fmt_of(thumbnail.thumbnail(corpus.read(GIF), 64)), "gif")
 
     def test_quality_and_lossless_change_the_output(self):
         data = corpus.read(LANDSCAPE)

@@ -33,11 +33,11 @@ class Format(str, enum.Enum):
     """``thumb_format``. Members are strings, so ``"webp"`` and
     ``Format.WEBP`` are interchangeable."""
 
-    AUTO = "auto"  # as output: the input's format (GIF input gives PNG)
+    AUTO = "auto"  # as output: the input's format, GIF included
     JPEG = "jpeg"
     PNG = "png"
     WEBP = "webp"
-    GIF = "gif"  # input only, for now
+    GIF = "gif"
 
 
 _FORMAT_CODES = {Format.AUTO: 0, Format.JPEG: 1, Format.PNG: 2, Format.WEBP: 3, Format.GIF: 4}

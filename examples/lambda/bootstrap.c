@@ -1,0 +1,131 @@
+/*
+ * bootstrap: the Lambda custom runtime (provided.al2023) for libthumbnail.
+ * Reads its configuration (config.h), then loops over the Runtime API:
+ * next invocation -> handler -> response or error. Any failure to talk to
+ * the Runtime API ends the process; Lambda starts a new one.
+ */
+#include "config.h"
+#include "handler.h"
+#include "runtime.h"
+#include "s3.h"
+
+#include <thumbnail.h>
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* X-Ray reads the trace header of the current invocation from here. */
+#define TRACE_ID_VARIABLE "_X_AMZN_TRACE_ID"
+
+/* function.zip carries a CA bundle (Amazon Linux keeps its own in another
+ * place than the one Debian's libcurl was built with); the S3 client takes
+ * it from AWS_CA_BUNDLE, as the AWS SDKs do. */
+#define CA_BUNDLE_VARIABLE "AWS_CA_BUNDLE"
+#define PACKAGED_CA_BUNDLE "/certs/ca-certificates.crt"
+
+static void default_ca_bundle(void) {
+    const char *root = getenv("LAMBDA_TASK_ROOT");
+    char path[4096];
+    if (getenv(CA_BUNDLE_VARIABLE) || !root ||
+        snprintf(path, sizeof path, "%s%s", root, PACKAGED_CA_BUNDLE) >=
+            (int)sizeof path ||
+        access(path, R_OK) != 0)
+        return;
+    setenv(CA_BUNDLE_VARIABLE, path, 1);
+}
+
+static const char *lookup_env(void *user, const char *name) {
+    (void)user;
+    return getenv(name);
+}
+
+/* Reports a start-up failure to Lambda (when the Runtime API is known)
+ * and on stderr, which goes to the function's log. */
+static int init_failed(runtime *rt, const char *type, const char *message) {
+    char why[RUNTIME_ERROR_SIZE];
+    fprintf(stderr, "bootstrap: %s: %s\n", type, message);
+    if (rt && runtime_init_error(rt, type, message, why, sizeof why) != 0)
+        fprintf(stderr, "bootstrap: cannot report the init error: %s\n", why);
+    return EXIT_FAILURE;
+}
+
+static void set_trace_id(const char *trace_id) {
+    if (trace_id[0])
+        setenv(TRACE_ID_VARIABLE, trace_id, 1);
+    else
+        unsetenv(TRACE_ID_VARIABLE);
+}
+
+static int serve(runtime *rt, handler *h) {
+    char why[RUNTIME_ERROR_SIZE];
+    for (;;) {
+        runtime_invocation inv;
+        if (runtime_next(rt, &inv, why, sizeof why) != 0) {
+            fprintf(stderr, "bootstrap: %s\n", why);
+            return EXIT_FAILURE;
+        }
+        set_trace_id(inv.trace_id);
+        handler_reply reply;
+        handler_invoke(h, &inv, &reply);
+        int rc = reply.failed
+                     ? runtime_fail(rt, inv.request_id, reply.error_type,
+                                    reply.error_message, why, sizeof why)
+                     : runtime_respond(rt, inv.request_id, reply.body,
+                                       strlen(reply.body), why, sizeof why);
+        handler_reply_free(&reply);
+        if (rc != 0) {
+            fprintf(stderr, "bootstrap: %s\n", why);
+            return EXIT_FAILURE;
+        }
+    }
+}
+
+int main(void) {
+    default_ca_bundle();
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "bootstrap: curl_global_init failed\n");
+        return EXIT_FAILURE;
+    }
+    char why[RUNTIME_ERROR_SIZE];
+    runtime *rt =
+        runtime_new(getenv("AWS_LAMBDA_RUNTIME_API"), why, sizeof why);
+    if (!rt) {
+        fprintf(stderr, "bootstrap: %s\n", why);
+        curl_global_cleanup();
+        return EXIT_FAILURE;
+    }
+
+    int status;
+    lambda_config cfg;
+    char cfg_error[CONFIG_ERROR_SIZE];
+    s3_config s3cfg;
+    s3_error s3err;
+    s3_client *s3 = NULL;
+    thumb_ctx *ctx = NULL;
+    if (config_load(&cfg, lookup_env, NULL, cfg_error, sizeof cfg_error) !=
+        CONFIG_OK) {
+        status = init_failed(rt, "InvalidConfiguration", cfg_error);
+    } else if (s3_config_from_env(&s3cfg, S3_SERVICE_S3, &s3err) != S3_OK ||
+               !(s3 = s3_client_new(&s3cfg, &s3err))) {
+        status = init_failed(rt, "InvalidConfiguration", s3err.message);
+    } else if (!(ctx = thumb_ctx_new()) ||
+               thumb_ctx_set(ctx, THUMB_OPT_MAX_INPUT_BYTES,
+                             (int64_t)cfg.max_input_bytes) != THUMB_OK ||
+               thumb_ctx_set(ctx, THUMB_OPT_MAX_PIXELS, cfg.max_pixels) !=
+                   THUMB_OK) {
+        status = init_failed(rt, "InitFailed",
+                             ctx ? thumb_ctx_error(ctx) : "out of memory");
+    } else {
+        const char *name = getenv("AWS_LAMBDA_FUNCTION_NAME");
+        handler h = {&cfg, ctx, s3, name ? name : "bootstrap"};
+        status = serve(rt, &h);
+    }
+    thumb_ctx_free(ctx);
+    s3_client_free(s3);
+    runtime_free(rt);
+    curl_global_cleanup();
+    return status;
+}

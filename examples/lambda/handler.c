@@ -1,0 +1,346 @@
+/* One invocation: S3 notifications, SQS batches, Function URL requests. */
+#include "handler.h"
+
+#include "classify.h"
+#include "event.h"
+#include "keytemplate.h"
+#include "ondemand.h"
+#include "telemetry.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define US_PER_SEC 1000000
+#define NS_PER_US 1000
+#define MS_PER_SEC 1000
+#define NS_PER_MS 1000000
+/* S3 notification event names of new objects. */
+static const char created_prefix[] = "ObjectCreated:";
+
+int64_t handler_now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / NS_PER_US;
+}
+
+int64_t handler_unix_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * MS_PER_SEC + ts.tv_nsec / NS_PER_MS;
+}
+
+void handler_limit_run(thumb_ctx *ctx, int64_t deadline_ms) {
+    int64_t left = 0;
+    if (deadline_ms) {
+        left = deadline_ms - HANDLER_DEADLINE_MARGIN_MS - handler_unix_ms();
+        /* Already past it: the smallest limit fails the run at once. */
+        if (left < 1)
+            left = 1;
+        /* The option's range; a real deadline is at most 15 minutes. */
+        if (left > INT32_MAX)
+            left = INT32_MAX;
+    }
+    thumb_ctx_set(ctx, THUMB_OPT_TIMEOUT_MS, left);
+}
+
+static void set_messagev(char *dst, size_t size, const char *fmt, va_list ap) {
+    /* clang-analyzer misses the callers' va_start() (a false positive). */
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
+    vsnprintf(dst, size, fmt, ap);
+}
+
+static void set_message(char *dst, size_t size, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    set_messagev(dst, size, fmt, ap);
+    va_end(ap);
+}
+
+static void fail_report(telemetry_report *r, const char *cls, const char *fmt,
+                        ...) {
+    r->outcome = TELEMETRY_ERROR;
+    r->error_class = cls;
+    va_list ap;
+    va_start(ap, fmt);
+    set_messagev(r->error_message, sizeof r->error_message, fmt, ap);
+    va_end(ap);
+}
+
+static void add_stage(int64_t *total, int64_t us) {
+    if (us < 0)
+        return;
+    *total = *total < 0 ? us : *total + us;
+}
+
+/* Makes and uploads every configured size of one source image. */
+static void make_thumbnails(handler *h, const lambda_s3_record *rec,
+                            int64_t deadline_ms, const unsigned char *data,
+                            size_t len, telemetry_report *r) {
+    const lambda_config *cfg = h->cfg;
+    thumb_ctx *ctx = h->ctx;
+    r->output_bytes = 0;
+    for (size_t i = 0; i < cfg->sizes.count; i++) {
+        const config_size *size = &cfg->sizes.items[i];
+        thumb_ctx_set(ctx, THUMB_OPT_WIDTH, size->width);
+        thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, size->height);
+        thumb_ctx_set(ctx, THUMB_OPT_FIT, cfg->fit);
+        thumb_ctx_set(ctx, THUMB_OPT_FORMAT, cfg->format);
+        thumb_ctx_set(ctx, THUMB_OPT_QUALITY, cfg->quality);
+        handler_limit_run(ctx, deadline_ms);
+        const unsigned char *out;
+        size_t out_len;
+        thumb_status st = thumb_run(ctx, data, len, &out, &out_len);
+        r->input_width = thumb_ctx_info(ctx, THUMB_INFO_WIDTH);
+        r->input_height = thumb_ctx_info(ctx, THUMB_INFO_HEIGHT);
+        add_stage(&r->decode_us, thumb_ctx_info(ctx, THUMB_INFO_DECODE_US));
+        add_stage(&r->resize_us, thumb_ctx_info(ctx, THUMB_INFO_RESIZE_US));
+        add_stage(&r->encode_us, thumb_ctx_info(ctx, THUMB_INFO_ENCODE_US));
+        if (st != THUMB_OK) {
+            fail_report(r, classify_thumb_status(st), "%s: %s",
+                        thumb_strerror(st), thumb_ctx_error(ctx));
+            return;
+        }
+        thumb_format fmt =
+            (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);
+        telemetry_output *o = &r->outputs[r->output_count];
+        keytemplate_vars vars = {rec->key, size->name, size->width,
+                                 size->height, classify_extension(fmt)};
+        if (keytemplate_expand(cfg->key_template, &vars, o->key,
+                               sizeof o->key) != KEYTEMPLATE_OK) {
+            fail_report(r, "key_too_long",
+                        "destination key for %s is over %d bytes", size->name,
+                        KEYTEMPLATE_MAX_KEY_BYTES);
+            return;
+        }
+        s3_put_options opts = {classify_content_type(fmt), cfg->cache_control};
+        s3_error err;
+        int64_t t0 = handler_now_us();
+        s3_status s = s3_put_object(h->s3, cfg->dest_bucket, o->key, out,
+                                    out_len, &opts, &err);
+        add_stage(&r->put_us, handler_now_us() - t0);
+        if (s != S3_OK) {
+            fail_report(r, classify_s3_status(s), "%s", err.message);
+            return;
+        }
+        o->size_name = size->name;
+        o->width = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH);
+        o->height = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT);
+        o->bytes = out_len;
+        r->output_bytes += (int64_t)out_len;
+        r->output_count++;
+    }
+}
+
+/* The recursion guard at run time, for a trigger set up behind the
+ * configuration's back: never read from where thumbnails are written. */
+static int is_own_output(const lambda_config *cfg,
+                         const lambda_s3_record *rec) {
+    size_t fixed = keytemplate_fixed_prefix(cfg->key_template);
+    return strcmp(rec->bucket, cfg->dest_bucket) == 0 &&
+           strncmp(rec->key, cfg->key_template, fixed) == 0;
+}
+
+/* Thumbnails of one S3 object. Returns 0 when done (or nothing to do),
+ * -1 when it failed and should be retried. */
+static int process_object(handler *h, const char *request_id,
+                          int64_t deadline_ms, const lambda_s3_record *rec) {
+    const lambda_config *cfg = h->cfg;
+    telemetry_report r;
+    telemetry_report_init(&r, request_id, rec->bucket, rec->key);
+    int64_t start = handler_now_us();
+    for (size_t i = 0; i < cfg->sizes.count; i++)
+        r.sizes[r.size_count++] = &cfg->sizes.items[i];
+
+    if (strncmp(rec->event_name, created_prefix, sizeof created_prefix - 1) !=
+        0) {
+        r.outcome = TELEMETRY_SKIPPED;
+        set_message(r.error_message, sizeof r.error_message, "event %s",
+                    rec->event_name);
+        r.error_class = "not_a_creation";
+    } else if (is_own_output(cfg, rec)) {
+        fail_report(&r, "recursion_guard",
+                    "s3://%s/%s is where thumbnails are written: refused",
+                    rec->bucket, rec->key);
+    } else if (strcmp(rec->bucket, cfg->source_bucket) != 0 ||
+               strncmp(rec->key, cfg->source_prefix,
+                       strlen(cfg->source_prefix)) != 0) {
+        fail_report(&r, "unexpected_source",
+                    "s3://%s/%s is outside THUMB_SOURCE_BUCKET/PREFIX "
+                    "s3://%s/%s",
+                    rec->bucket, rec->key, cfg->source_bucket,
+                    cfg->source_prefix);
+    } else if (deadline_ms &&
+               handler_unix_ms() > deadline_ms - cfg->min_remaining_ms) {
+        fail_report(&r, "deadline",
+                    "less than THUMB_MIN_REMAINING_MS (%lld ms) left before "
+                    "the invocation's deadline: not started",
+                    (long long)cfg->min_remaining_ms);
+    } else {
+        unsigned char *data = NULL;
+        size_t len = 0;
+        s3_error err;
+        int64_t t0 = handler_now_us();
+        s3_status s = s3_get_object(h->s3, rec->bucket, rec->key,
+                                    (size_t)cfg->max_input_bytes, &data, &len,
+                                    NULL, &err);
+        r.get_us = handler_now_us() - t0;
+        if (s == S3_ERR_NOT_FOUND) {
+            /* Deleted since the notification: a later event covers it. */
+            r.outcome = TELEMETRY_SKIPPED;
+            r.error_class = "source_gone";
+            set_message(r.error_message, sizeof r.error_message, "%s",
+                        err.message);
+        } else if (s != S3_OK) {
+            fail_report(&r, classify_s3_status(s), "%s", err.message);
+        } else {
+            r.input_bytes = (int64_t)len;
+            make_thumbnails(h, rec, deadline_ms, data, len, &r);
+        }
+        free(data);
+    }
+    r.total_us = handler_now_us() - start;
+
+    char *line = telemetry_log_line(&r);
+    if (line) {
+        telemetry_emit(line);
+        cJSON_free(line);
+    }
+    line = telemetry_emf_line(&r, cfg->metrics_namespace, h->function_name,
+                              handler_unix_ms());
+    if (line) {
+        telemetry_emit(line);
+        cJSON_free(line);
+    }
+    return r.outcome == TELEMETRY_ERROR ? -1 : 0;
+}
+
+/* A log line for a message that is not processed at all. */
+static void log_message(const char *request_id, const lambda_sqs_message *m,
+                        const char *level, const char *what) {
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return;
+    cJSON_AddStringToObject(root, "level", level);
+    cJSON_AddStringToObject(root, "msg", what);
+    cJSON_AddStringToObject(root, "requestId", request_id);
+    cJSON_AddStringToObject(root, "messageId", m->message_id);
+    if (m->status == LAMBDA_MESSAGE_INVALID)
+        cJSON_AddStringToObject(root, "errorMessage", m->error);
+    char *line = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (line) {
+        telemetry_emit(line);
+        cJSON_free(line);
+    }
+}
+
+static char *handle_sqs(handler *h, const runtime_invocation *inv,
+                        const lambda_event *ev) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON *failures =
+        root ? cJSON_AddArrayToObject(root, "batchItemFailures") : NULL;
+    if (!failures) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    for (size_t i = 0; i < ev->message_count; i++) {
+        const lambda_sqs_message *m = &ev->messages[i];
+        int failed = 0;
+        if (m->status == LAMBDA_MESSAGE_TEST_EVENT) {
+            log_message(inv->request_id, m, "info", "s3:TestEvent ignored");
+        } else if (m->status == LAMBDA_MESSAGE_INVALID) {
+            log_message(inv->request_id, m, "error", "message refused");
+            failed = 1;
+        } else {
+            for (size_t j = 0; j < m->record_count && !failed; j++)
+                failed = process_object(h, inv->request_id, inv->deadline_ms,
+                                        &m->records[j]) != 0;
+        }
+        if (failed) {
+            cJSON *item = cJSON_CreateObject();
+            if (!item || !cJSON_AddStringToObject(item, "itemIdentifier",
+                                                  m->message_id)) {
+                cJSON_Delete(item);
+                cJSON_Delete(root);
+                return NULL;
+            }
+            cJSON_AddItemToArray(failures, item);
+        }
+    }
+    char *s = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return s;
+}
+
+static char *handle_s3(handler *h, const runtime_invocation *inv,
+                       const lambda_event *ev, handler_reply *reply) {
+    size_t failed = 0;
+    for (size_t i = 0; i < ev->record_count; i++)
+        if (process_object(h, inv->request_id, inv->deadline_ms,
+                           &ev->records[i]) != 0)
+            failed++;
+    if (failed) {
+        /* S3 retries the whole event; doing the good ones again is
+         * harmless, as their keys are simply overwritten. */
+        reply->failed = 1;
+        reply->error_type = "ThumbnailFailed";
+        set_message(reply->error_message, sizeof reply->error_message,
+                    "%zu of %zu objects failed (see the log lines)", failed,
+                    ev->record_count);
+        return NULL;
+    }
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return NULL;
+    cJSON_AddNumberToObject(root, "objects", (double)ev->record_count);
+    char *s = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return s;
+}
+
+void handler_invoke(handler *h, const runtime_invocation *inv,
+                    handler_reply *reply) {
+    memset(reply, 0, sizeof *reply);
+    lambda_event ev;
+    char why[LAMBDA_EVENT_ERROR_SIZE];
+    if (lambda_event_parse(inv->body, inv->body_len, &ev, why, sizeof why) !=
+        LAMBDA_EVENT_OK) {
+        reply->failed = 1;
+        reply->error_type = "InvalidEvent";
+        set_message(reply->error_message, sizeof reply->error_message, "%s",
+                    why);
+        return;
+    }
+    s3_client_set_deadline(
+        h->s3,
+        inv->deadline_ms ? inv->deadline_ms - HANDLER_DEADLINE_MARGIN_MS : 0);
+    switch (ev.kind) {
+    case LAMBDA_EVENT_SQS:
+        reply->body = handle_sqs(h, inv, &ev);
+        break;
+    case LAMBDA_EVENT_S3:
+        reply->body = handle_s3(h, inv, &ev, reply);
+        break;
+    case LAMBDA_EVENT_HTTP:
+        reply->body =
+            ondemand_handle(h, inv->request_id, inv->deadline_ms, &ev.http);
+        break;
+    }
+    if (!reply->failed && !reply->body) {
+        reply->failed = 1;
+        reply->error_type = "OutOfMemory";
+        set_message(reply->error_message, sizeof reply->error_message,
+                    "out of memory building the response");
+    }
+    lambda_event_free(&ev);
+}
+
+void handler_reply_free(handler_reply *reply) {
+    if (reply->body)
+        cJSON_free(reply->body);
+    reply->body = NULL;
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Checks that function.zip runs: unzips it to a temporary directory (as
+Lambda does to /var/task), starts its bootstrap under the Runtime API
+emulator against moto_server, thumbnails one image from an S3 event, and
+checks that every shared object the process maps comes from the package,
+glibc's excepted."""
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e  # noqa: E402
+
+GLIBC = re.compile(r"/(ld-linux-x86-64\.so\.2|lib(c|m|pthread|dl|rt|resolv|"
+                   r"util|anl|nsl)\.so\.[0-9]+)$")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--zip", required=True)
+    ap.add_argument("--corpus", required=True)
+    args = ap.parse_args()
+    for var in [v for v in os.environ if v.startswith(("AWS_", "THUMB_"))]:
+        del os.environ[var]
+    with tempfile.TemporaryDirectory() as work, e2e.Processes() as procs:
+        task = os.path.join(work, "task")
+        with zipfile.ZipFile(args.zip) as z:
+            z.extractall(task)
+        for name in z.namelist():
+            # zipfile drops permissions; Lambda keeps them.
+            info = z.getinfo(name)
+            mode = info.external_attr >> 16
+            if mode:
+                os.chmod(os.path.join(task, name), mode & 0o7777)
+        endpoint = e2e.start_moto(procs, work, "package")
+        s3 = e2e.client("s3", endpoint)
+        s3.create_bucket(Bucket="src")
+        s3.create_bucket(Bucket="dst")
+        data = open(os.path.join(args.corpus, "orientation/Landscape_1.jpg"),
+                    "rb").read()
+        key = e2e.SOURCE_PREFIX + "smoke test.jpg"
+        s3.put_object(Bucket="src", Key=key, Body=data)
+        env = {"AWS_ACCESS_KEY_ID": "testing",
+               "AWS_SECRET_ACCESS_KEY": "testing",
+               "AWS_SESSION_TOKEN": "token", "AWS_ENDPOINT_URL_S3": endpoint,
+               "LAMBDA_TASK_ROOT": task,
+               # As Lambda sets it, system directories first (here Debian's,
+               # which hold the same libraries): only bootstrap's DT_RPATH
+               # makes the packaged copies win.
+               "LD_LIBRARY_PATH": "/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:"
+                                  "/lib64:/usr/lib64:%s:%s/lib" % (task, task)}
+        env.update(e2e.thumbnail_config("src", "dst"))
+        bs = e2e.Bootstrap(procs, os.path.join(task, "bootstrap"), env)
+        try:
+            res = bs.invoke(e2e.s3_event("src", key, len(data)))
+            e2e.check(res.kind == "response", "packaged bootstrap: %s %s %s"
+                      % (res.kind, res.body, bs.stderr))
+            with open("/proc/%d/maps" % bs.proc.pid) as f:
+                mapped = {line.split()[-1] for line in f
+                          if ".so" in line.split()[-1]}
+        finally:
+            bs.close()
+        outside = [m for m in mapped
+                   if not m.startswith(task + "/") and not GLIBC.search(m)]
+        e2e.check(not outside, "loaded from outside the package: %s" % outside)
+        for size, _, _ in e2e.parse_sizes(e2e.SIZES):
+            s3.head_object(Bucket="dst", Key=e2e.thumb_key(key, size))
+        print("package: the unzipped bootstrap made its thumbnails, %d "
+              "libraries loaded from the package" %
+              sum(1 for m in mapped if m.startswith(task + "/")))
+
+
+if __name__ == "__main__":
+    main()

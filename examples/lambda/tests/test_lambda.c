@@ -1,0 +1,491 @@
+/* Unit tests of the Lambda runtime's pure parts: event and query parsing,
+ * configuration and the recursion guard, key templates, telemetry lines,
+ * base64. */
+#include "base64.h"
+#include "config.h"
+#include "event.h"
+#include "keytemplate.h"
+#include "query.h"
+#include "telemetry.h"
+#include "urldecode.h"
+
+#include <cjson/cJSON.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* ---- helpers ---- */
+
+static lambda_event parse_ok(const char *json) {
+    lambda_event ev;
+    char why[LAMBDA_EVENT_ERROR_SIZE];
+    lambda_event_status st =
+        lambda_event_parse(json, strlen(json), &ev, why, sizeof why);
+    if (st != LAMBDA_EVENT_OK)
+        fail_msg("parse failed: %s", why);
+    return ev;
+}
+
+/* An environment given as a NULL-terminated list of "NAME=value". */
+static const char *list_lookup(void *user, const char *name) {
+    const char *const *env = user;
+    size_t n = strlen(name);
+    for (; *env; env++)
+        if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+            return *env + n + 1;
+    return NULL;
+}
+
+static config_status load(const char *const *env, lambda_config *cfg, char *why,
+                          size_t why_size) {
+    return config_load(cfg, list_lookup, (void *)env, why, why_size);
+}
+
+/* ---- url_decode ---- */
+
+static void url_decode_plus_is_space_only_in_form_encoding(void **state) {
+    (void)state;
+    char *a = url_decode("a+b%2Bc%20d", 11, URL_PLUS_IS_SPACE);
+    char *b = url_decode("a+b%2Bc%20d", 11, URL_PLUS_IS_PLUS);
+    assert_string_equal(a, "a b+c d");
+    assert_string_equal(b, "a+b+c d");
+    free(a);
+    free(b);
+}
+
+static void url_decode_refuses_broken_escapes_and_nul(void **state) {
+    (void)state;
+    assert_null(url_decode("abc%", 4, URL_PLUS_IS_PLUS));
+    assert_null(url_decode("abc%2", 5, URL_PLUS_IS_PLUS));
+    assert_null(url_decode("abc%zz", 6, URL_PLUS_IS_PLUS));
+    assert_null(url_decode("a%00b", 5, URL_PLUS_IS_PLUS));
+    char *utf8 = url_decode("caf%C3%A9", 9, URL_PLUS_IS_PLUS);
+    assert_string_equal(utf8, "caf\xc3\xa9");
+    free(utf8);
+}
+
+/* ---- events ---- */
+
+static const char s3_event[] =
+    "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\","
+    "\"awsRegion\":\"us-east-1\",\"eventName\":\"ObjectCreated:Put\","
+    "\"s3\":{\"bucket\":{\"name\":\"src\"},\"object\":{\"key\":"
+    "\"photos/a+b%2Bc%25d+%C3%A9.jpg\",\"size\":1234,\"eTag\":\"abc\"}}}]}";
+
+static void s3_event_keys_are_decoded(void **state) {
+    (void)state;
+    lambda_event ev = parse_ok(s3_event);
+    assert_int_equal(ev.kind, LAMBDA_EVENT_S3);
+    assert_int_equal(ev.record_count, 1);
+    assert_string_equal(ev.records[0].bucket, "src");
+    assert_string_equal(ev.records[0].key, "photos/a b+c%d \xc3\xa9.jpg");
+    assert_string_equal(ev.records[0].event_name, "ObjectCreated:Put");
+    assert_int_equal(ev.records[0].size, 1234);
+    assert_string_equal(ev.records[0].etag, "abc");
+    lambda_event_free(&ev);
+}
+
+static void s3_event_without_key_is_refused(void **state) {
+    (void)state;
+    const char *json = "{\"Records\":[{\"eventSource\":\"aws:s3\","
+                       "\"eventName\":\"ObjectCreated:Put\",\"s3\":{"
+                       "\"bucket\":{\"name\":\"b\"},\"object\":{}}}]}";
+    lambda_event ev;
+    char why[LAMBDA_EVENT_ERROR_SIZE];
+    assert_int_equal(
+        lambda_event_parse(json, strlen(json), &ev, why, sizeof why),
+        LAMBDA_EVENT_ERR_SHAPE);
+    assert_non_null(strstr(why, "s3.object.key"));
+    lambda_event_free(&ev);
+}
+
+static void sqs_batch_marks_each_message(void **state) {
+    (void)state;
+    const char *json =
+        "{\"Records\":["
+        /* an S3 notification */
+        "{\"messageId\":\"m1\",\"eventSource\":\"aws:sqs\",\"attributes\":{"
+        "\"ApproximateReceiveCount\":\"2\"},\"body\":\"{\\\"Records\\\":[{"
+        "\\\"eventSource\\\":\\\"aws:s3\\\",\\\"eventName\\\":"
+        "\\\"ObjectCreated:"
+        "Put\\\",\\\"s3\\\":{\\\"bucket\\\":{\\\"name\\\":\\\"src\\\"},"
+        "\\\"object\\\":{\\\"key\\\":\\\"x+y.png\\\",\\\"size\\\":5}}}]}\"},"
+        /* the test event S3 sends when the notification is set up */
+        "{\"messageId\":\"m2\",\"eventSource\":\"aws:sqs\",\"body\":"
+        "\"{\\\"Service\\\":\\\"Amazon "
+        "S3\\\",\\\"Event\\\":\\\"s3:TestEvent\\\","
+        "\\\"Bucket\\\":\\\"src\\\"}\"},"
+        /* garbage */
+        "{\"messageId\":\"m3\",\"eventSource\":\"aws:sqs\",\"body\":\"hello\"},"
+        /* JSON, not a notification */
+        "{\"messageId\":\"m4\",\"eventSource\":\"aws:sqs\",\"body\":\"{}\"}"
+        "]}";
+    lambda_event ev = parse_ok(json);
+    assert_int_equal(ev.kind, LAMBDA_EVENT_SQS);
+    assert_int_equal(ev.message_count, 4);
+    assert_string_equal(ev.messages[0].message_id, "m1");
+    assert_int_equal(ev.messages[0].status, LAMBDA_MESSAGE_S3);
+    assert_int_equal(ev.messages[0].receive_count, 2);
+    assert_int_equal(ev.messages[0].record_count, 1);
+    assert_string_equal(ev.messages[0].records[0].key, "x y.png");
+    assert_int_equal(ev.messages[1].status, LAMBDA_MESSAGE_TEST_EVENT);
+    assert_int_equal(ev.messages[2].status, LAMBDA_MESSAGE_INVALID);
+    assert_non_null(strstr(ev.messages[2].error, "not JSON"));
+    assert_int_equal(ev.messages[3].status, LAMBDA_MESSAGE_INVALID);
+    assert_string_equal(ev.messages[3].message_id, "m4");
+    lambda_event_free(&ev);
+}
+
+static void sqs_message_without_id_refuses_the_batch(void **state) {
+    (void)state;
+    const char *json =
+        "{\"Records\":[{\"eventSource\":\"aws:sqs\",\"body\":\"{}\"}]}";
+    lambda_event ev;
+    assert_int_equal(lambda_event_parse(json, strlen(json), &ev, NULL, 0),
+                     LAMBDA_EVENT_ERR_SHAPE);
+}
+
+static void function_url_request_is_recognised(void **state) {
+    (void)state;
+    const char *json =
+        "{\"version\":\"2.0\",\"rawPath\":\"/a%20b.jpg\",\"rawQueryString\":"
+        "\"width=256\",\"headers\":{\"accept\":\"image/webp\"},"
+        "\"requestContext\":{\"http\":{\"method\":\"GET\"}}}";
+    lambda_event ev = parse_ok(json);
+    assert_int_equal(ev.kind, LAMBDA_EVENT_HTTP);
+    assert_string_equal(ev.http.method, "GET");
+    assert_string_equal(ev.http.raw_path, "/a%20b.jpg");
+    assert_string_equal(ev.http.raw_query, "width=256");
+    assert_string_equal(ev.http.accept, "image/webp");
+    lambda_event_free(&ev);
+}
+
+static void non_json_and_unknown_shapes_are_errors(void **state) {
+    (void)state;
+    lambda_event ev;
+    assert_int_equal(lambda_event_parse("{\"Rec", 5, &ev, NULL, 0),
+                     LAMBDA_EVENT_ERR_JSON);
+    assert_int_equal(lambda_event_parse("[]", 2, &ev, NULL, 0),
+                     LAMBDA_EVENT_ERR_SHAPE);
+    assert_int_equal(lambda_event_parse("{\"Records\":[]}", 14, &ev, NULL, 0),
+                     LAMBDA_EVENT_ERR_SHAPE);
+    /* Not NUL-terminated: the length is what counts. */
+    assert_int_equal(lambda_event_parse("{}garbage", 2, &ev, NULL, 0),
+                     LAMBDA_EVENT_ERR_SHAPE);
+}
+
+/* ---- queries ---- */
+
+static void query_parses_every_parameter(void **state) {
+    (void)state;
+    query_request q;
+    char why[QUERY_ERROR_SIZE];
+    assert_int_equal(query_parse("GET", "/dir/a+b%20c.jpg",
+                                 "width=256&height=128&fit=cover&format=webp",
+                                 &q, why, sizeof why),
+                     QUERY_OK);
+    assert_string_equal(q.key, "dir/a+b c.jpg");
+    assert_int_equal(q.width, 256);
+    assert_int_equal(q.height, 128);
+    assert_int_equal(q.fit, THUMB_FIT_COVER);
+    assert_int_equal(q.format, THUMB_FORMAT_WEBP);
+    assert_int_equal(q.head, 0);
+    query_request_free(&q);
+}
+
+static void query_refuses_bad_requests(void **state) {
+    (void)state;
+    static const struct {
+        const char *method, *path, *query;
+        query_status want;
+    } cases[] = {
+        {"POST", "/a.jpg", "", QUERY_ERR_METHOD},
+        {"GET", "/", "", QUERY_ERR_INVALID},
+        {"GET", "a.jpg", "", QUERY_ERR_INVALID},
+        {"GET", "/a/../b.jpg", "", QUERY_ERR_INVALID},
+        {"GET", "/a//b.jpg", "", QUERY_ERR_INVALID},
+        {"GET", "/a%2", "", QUERY_ERR_INVALID},
+        {"GET", "/a.jpg", "width=0", QUERY_ERR_INVALID},
+        {"GET", "/a.jpg", "width=65536", QUERY_ERR_INVALID},
+        {"GET", "/a.jpg", "width=-1", QUERY_ERR_INVALID},
+        {"GET", "/a.jpg", "width=1e3", QUERY_ERR_INVALID},
+        {"GET", "/a.jpg", "width=1&width=2", QUERY_ERR_INVALID},
+        {"GET", "/a.jpg", "fit=stretch", QUERY_ERR_INVALID},
+        {"GET", "/a.jpg", "format=gif", QUERY_ERR_INVALID},
+        {"GET", "/a.jpg", "cachebuster=1", QUERY_ERR_INVALID},
+        {"GET", "/a.jpg", "width", QUERY_ERR_INVALID},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        query_request q;
+        char why[QUERY_ERROR_SIZE];
+        query_status st = query_parse(cases[i].method, cases[i].path,
+                                      cases[i].query, &q, why, sizeof why);
+        if (st != cases[i].want)
+            fail_msg("case %zu (%s %s?%s): got %d", i, cases[i].method,
+                     cases[i].path, cases[i].query, st);
+        assert_true(why[0] != '\0');
+    }
+}
+
+static void query_accepts_webp_only_when_listed(void **state) {
+    (void)state;
+    assert_true(query_accepts_webp("image/avif,image/webp,*/*;q=0.8"));
+    assert_true(query_accepts_webp("IMAGE/WEBP"));
+    assert_true(query_accepts_webp("image/png, image/webp ;q=0.5"));
+    assert_false(query_accepts_webp("image/webp;q=0"));
+    assert_false(query_accepts_webp("image/*,*/*"));
+    assert_false(query_accepts_webp(""));
+    assert_false(query_accepts_webp("image/webpx"));
+}
+
+/* ---- configuration ---- */
+
+static void config_defaults(void **state) {
+    (void)state;
+    const char *env[] = {"THUMB_SOURCE_BUCKET=src", "THUMB_DEST_BUCKET=dst",
+                         NULL};
+    lambda_config cfg;
+    char why[CONFIG_ERROR_SIZE];
+    assert_int_equal(load(env, &cfg, why, sizeof why), CONFIG_OK);
+    assert_int_equal(cfg.sizes.count, 1);
+    assert_string_equal(cfg.sizes.items[0].name, "256x256");
+    assert_int_equal(cfg.format, THUMB_FORMAT_WEBP);
+    assert_int_equal(cfg.quality, 80);
+    assert_string_equal(cfg.key_template, "thumbnails/{size}/{key_stem}.{ext}");
+    assert_int_equal(cfg.ondemand_sizes.count, 1);
+}
+
+static void config_sizes_take_every_form(void **state) {
+    (void)state;
+    config_size_list list;
+    char why[CONFIG_ERROR_SIZE];
+    assert_int_equal(
+        config_parse_sizes("64,200x,x120,320x240", &list, why, sizeof why),
+        CONFIG_OK);
+    assert_int_equal(list.count, 4);
+    assert_string_equal(list.items[0].name, "64x64");
+    assert_string_equal(list.items[1].name, "200x");
+    assert_int_equal(list.items[1].height, 0);
+    assert_string_equal(list.items[2].name, "x120");
+    assert_non_null(config_find_size(&list, 320, 240));
+    assert_null(config_find_size(&list, 320, 241));
+    assert_int_equal(config_parse_sizes("64,,", &list, why, sizeof why),
+                     CONFIG_ERR_INVALID);
+    assert_int_equal(config_parse_sizes("x", &list, why, sizeof why),
+                     CONFIG_ERR_INVALID);
+    assert_int_equal(config_parse_sizes("64,64x64", &list, why, sizeof why),
+                     CONFIG_ERR_INVALID);
+    assert_int_equal(config_parse_sizes("70000", &list, why, sizeof why),
+                     CONFIG_ERR_INVALID);
+}
+
+static void config_recursion_guard_refuses_overlapping_prefixes(void **s) {
+    (void)s;
+    lambda_config cfg;
+    char why[CONFIG_ERROR_SIZE];
+    const char *same_bucket_default[] = {"THUMB_SOURCE_BUCKET=b",
+                                         "THUMB_DEST_BUCKET=b", NULL};
+    assert_int_equal(load(same_bucket_default, &cfg, why, sizeof why),
+                     CONFIG_ERR_INVALID);
+    assert_non_null(strstr(why, "recursion guard"));
+    const char *under_trigger[] = {
+        "THUMB_SOURCE_BUCKET=b", "THUMB_DEST_BUCKET=b",
+        "THUMB_SOURCE_PREFIX=uploads/",
+        "THUMB_KEY_TEMPLATE=uploads/thumbs/{size}/{key}", NULL};
+    assert_int_equal(load(under_trigger, &cfg, why, sizeof why),
+                     CONFIG_ERR_INVALID);
+    const char *template_starts_with_key[] = {
+        "THUMB_SOURCE_BUCKET=b", "THUMB_DEST_BUCKET=b",
+        "THUMB_SOURCE_PREFIX=uploads/", "THUMB_KEY_TEMPLATE={key}.{size}.jpg",
+        NULL};
+    assert_int_equal(load(template_starts_with_key, &cfg, why, sizeof why),
+                     CONFIG_ERR_INVALID);
+    const char *disjoint[] = {"THUMB_SOURCE_BUCKET=b", "THUMB_DEST_BUCKET=b",
+                              "THUMB_SOURCE_PREFIX=uploads/", NULL};
+    assert_int_equal(load(disjoint, &cfg, why, sizeof why), CONFIG_OK);
+    const char *two_buckets[] = {"THUMB_SOURCE_BUCKET=a", "THUMB_DEST_BUCKET=b",
+                                 "THUMB_KEY_TEMPLATE={key}.{size}.{ext}", NULL};
+    assert_int_equal(load(two_buckets, &cfg, why, sizeof why), CONFIG_OK);
+}
+
+static void config_refuses_bad_values(void **state) {
+    (void)state;
+    static const char *const bad[] = {
+        "THUMB_QUALITY=0",
+        "THUMB_QUALITY=101",
+        "THUMB_FORMAT=gif",
+        "THUMB_FIT=stretch",
+        "THUMB_SIZES=abc",
+        "THUMB_MAX_PIXELS=-5",
+        "THUMB_KEY_TEMPLATE=t/{nope}",
+        "THUMB_KEY_TEMPLATE=t/{size}.jpg",
+        "THUMB_MIN_REMAINING_MS=x",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *env[] = {"THUMB_SOURCE_BUCKET=a", "THUMB_DEST_BUCKET=b",
+                             bad[i], NULL};
+        lambda_config cfg;
+        char why[CONFIG_ERROR_SIZE] = "";
+        if (load(env, &cfg, why, sizeof why) != CONFIG_ERR_INVALID)
+            fail_msg("%s accepted", bad[i]);
+        assert_true(why[0] != '\0');
+    }
+    const char *several_sizes_one_key[] = {
+        "THUMB_SOURCE_BUCKET=a", "THUMB_DEST_BUCKET=b", "THUMB_SIZES=64,128",
+        "THUMB_KEY_TEMPLATE=t/{key_stem}.{ext}", NULL};
+    lambda_config cfg;
+    char why[CONFIG_ERROR_SIZE];
+    assert_int_equal(load(several_sizes_one_key, &cfg, why, sizeof why),
+                     CONFIG_ERR_INVALID);
+    const char *missing[] = {"THUMB_SOURCE_BUCKET=a", NULL};
+    assert_int_equal(load(missing, &cfg, why, sizeof why), CONFIG_ERR_INVALID);
+    assert_non_null(strstr(why, "THUMB_DEST_BUCKET"));
+}
+
+/* ---- key templates ---- */
+
+static void keytemplate_expands_every_placeholder(void **state) {
+    (void)state;
+    char out[KEYTEMPLATE_MAX_KEY_BYTES + 1];
+    keytemplate_vars v = {"photos/a b.c.JPG", "200x", 200, 0, "webp"};
+    assert_int_equal(
+        keytemplate_expand("t/{size}/{key_stem}.{ext}", &v, out, sizeof out),
+        KEYTEMPLATE_OK);
+    assert_string_equal(out, "t/200x/photos/a b.c.webp");
+    assert_int_equal(
+        keytemplate_expand("{width}-{height}/{key}", &v, out, sizeof out),
+        KEYTEMPLATE_OK);
+    assert_string_equal(out, "200-0/photos/a b.c.JPG");
+    keytemplate_vars dotted = {"dir.d/.hidden", "1x1", 1, 1, "png"};
+    assert_int_equal(
+        keytemplate_expand("{key_stem}.{ext}", &dotted, out, sizeof out),
+        KEYTEMPLATE_OK);
+    assert_string_equal(out, "dir.d/.hidden.png");
+    assert_int_equal(keytemplate_expand("{key", &v, out, sizeof out),
+                     KEYTEMPLATE_ERR_SYNTAX);
+    assert_int_equal(keytemplate_expand("a}", &v, out, sizeof out),
+                     KEYTEMPLATE_ERR_SYNTAX);
+    char small[8];
+    assert_int_equal(keytemplate_expand("{key}", &v, small, sizeof small),
+                     KEYTEMPLATE_ERR_TOO_LONG);
+    assert_int_equal(keytemplate_fixed_prefix("thumbs/{size}"), 7);
+}
+
+/* ---- telemetry ---- */
+
+static void telemetry_lines_are_json_with_the_metrics(void **state) {
+    (void)state;
+    config_size size = {256, 256, "256x256"};
+    telemetry_report r;
+    telemetry_report_init(&r, "req-1", "src", "a \"b\".jpg");
+    r.sizes[r.size_count++] = &size;
+    r.outcome = TELEMETRY_OK;
+    r.input_bytes = 1000;
+    r.output_bytes = 100;
+    r.input_width = 2000;
+    r.input_height = 1000;
+    r.decode_us = 1500;
+    r.resize_us = 500;
+    r.encode_us = 250;
+    r.total_us = 3000;
+    r.output_count = 1;
+    strcpy(r.outputs[0].key, "t/a.webp");
+    r.outputs[0].size_name = size.name;
+    char *log = telemetry_log_line(&r);
+    cJSON *doc = cJSON_Parse(log);
+    assert_non_null(doc);
+    assert_string_equal(cJSON_GetObjectItem(doc, "key")->valuestring,
+                        "a \"b\".jpg");
+    assert_float_equal(cJSON_GetObjectItem(doc, "decodeMs")->valuedouble, 1.5,
+                       1e-9);
+    assert_null(cJSON_GetObjectItem(doc, "errorClass"));
+    cJSON_Delete(doc);
+    cJSON_free(log);
+
+    char *emf = telemetry_emf_line(&r, "ns", "fn", 1700000000000);
+    doc = cJSON_Parse(emf);
+    assert_non_null(doc);
+    const cJSON *aws = cJSON_GetObjectItem(doc, "_aws");
+    const cJSON *directive =
+        cJSON_GetArrayItem(cJSON_GetObjectItem(aws, "CloudWatchMetrics"), 0);
+    assert_string_equal(
+        cJSON_GetObjectItem(directive, "Namespace")->valuestring, "ns");
+    static const char *const names[] = {
+        "Thumbnails", "Errors",     "DecodeMs",    "ResizeMs",       "EncodeMs",
+        "TotalMs",    "InputBytes", "OutputBytes", "InputMegapixels"};
+    const cJSON *defs = cJSON_GetObjectItem(directive, "Metrics");
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        int found = 0;
+        const cJSON *d;
+        cJSON_ArrayForEach(d, defs) found |=
+            strcmp(cJSON_GetObjectItem(d, "Name")->valuestring, names[i]) == 0;
+        if (!found || !cJSON_IsNumber(cJSON_GetObjectItem(doc, names[i])))
+            fail_msg("metric %s missing", names[i]);
+    }
+    assert_float_equal(cJSON_GetObjectItem(doc, "InputMegapixels")->valuedouble,
+                       2.0, 1e-9);
+    assert_float_equal(cJSON_GetObjectItem(doc, "Errors")->valuedouble, 0, 0);
+    cJSON_Delete(doc);
+    cJSON_free(emf);
+
+    r.outcome = TELEMETRY_ERROR;
+    r.error_class = "corrupt";
+    strcpy(r.error_message, "JPEG: bad");
+    emf = telemetry_emf_line(&r, "ns", "fn", 1);
+    doc = cJSON_Parse(emf);
+    assert_string_equal(cJSON_GetObjectItem(doc, "ErrorClass")->valuestring,
+                        "corrupt");
+    assert_float_equal(cJSON_GetObjectItem(doc, "Errors")->valuedouble, 1, 0);
+    cJSON_Delete(doc);
+    cJSON_free(emf);
+
+    r.outcome = TELEMETRY_SKIPPED;
+    assert_null(telemetry_emf_line(&r, "ns", "fn", 1));
+}
+
+/* ---- base64 ---- */
+
+static void base64_matches_rfc4648_vectors(void **state) {
+    (void)state;
+    static const char *const in[] = {"",     "f",     "fo",    "foo",
+                                     "foob", "fooba", "foobar"};
+    static const char *const want[] = {
+        "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        char out[16];
+        size_t n = strlen(in[i]);
+        assert_int_equal(base64_encoded_length(n), strlen(want[i]));
+        base64_encode((const unsigned char *)in[i], n, out);
+        assert_string_equal(out, want[i]);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(url_decode_plus_is_space_only_in_form_encoding),
+        cmocka_unit_test(url_decode_refuses_broken_escapes_and_nul),
+        cmocka_unit_test(s3_event_keys_are_decoded),
+        cmocka_unit_test(s3_event_without_key_is_refused),
+        cmocka_unit_test(sqs_batch_marks_each_message),
+        cmocka_unit_test(sqs_message_without_id_refuses_the_batch),
+        cmocka_unit_test(function_url_request_is_recognised),
+        cmocka_unit_test(non_json_and_unknown_shapes_are_errors),
+        cmocka_unit_test(query_parses_every_parameter),
+        cmocka_unit_test(query_refuses_bad_requests),
+        cmocka_unit_test(query_accepts_webp_only_when_listed),
+        cmocka_unit_test(config_defaults),
+        cmocka_unit_test(config_sizes_take_every_form),
+        cmocka_unit_test(config_recursion_guard_refuses_overlapping_prefixes),
+        cmocka_unit_test(config_refuses_bad_values),
+        cmocka_unit_test(keytemplate_expands_every_placeholder),
+        cmocka_unit_test(telemetry_lines_are_json_with_the_metrics),
+        cmocka_unit_test(base64_matches_rfc4648_vectors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,147 @@
+/*
+ * aws_internal.h -- what the S3 and SQS clients share: the client core
+ * (configuration, transport, retry loop), percent-encoding, SHA-256,
+ * retry policy, dates and a small XML reader. Not installed.
+ */
+#ifndef THUMB_AWS_INTERNAL_H
+#define THUMB_AWS_INTERNAL_H
+
+#include "s3_transport.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+/* ---- Core -------------------------------------------------------------- */
+
+typedef struct aws_core {
+    s3_service service;
+    char *access_key_id;
+    char *secret_access_key;
+    char *session_token; /* NULL if none */
+    char *region;
+    char *endpoint; /* without trailing '/', NULL for AWS */
+    char *sigv4;    /* "aws:amz:<region>:<service>" */
+    int max_attempts;
+    unsigned base_delay_ms;
+    unsigned max_delay_ms;
+    long connect_timeout_ms;
+    long request_timeout_ms;
+    uint64_t rng;
+    int64_t deadline_ms;
+    s3_transport transport;
+} aws_core;
+
+s3_status aws_core_init(aws_core *core, const s3_config *cfg,
+                        s3_transport transport, s3_error *err);
+void aws_core_cleanup(aws_core *core);
+
+/* Decides a failed response's error code from its body and headers. */
+typedef void (*aws_error_parser)(const char *body, size_t len,
+                                 const char *query_error, char *code,
+                                 size_t code_size, char *message,
+                                 size_t message_size);
+
+/* One logical request. The caller fills method, url, headers (its own:
+ * the core adds x-amz-content-sha256 and x-amz-security-token), body,
+ * and a sink for successful (2xx) responses. */
+typedef struct aws_call {
+    const char *op;     /* "GetObject", for messages */
+    const char *target; /* "bucket/key", for messages */
+    s3_http_request req;
+    s3_http_sink sink;
+    /* Called before every attempt so partial data of a failed one is
+     * dropped. May be NULL. */
+    void (*reset)(void *user);
+    aws_error_parser parse_error;
+    /* Set by a sink callback that aborts on purpose (e.g. too large):
+     * the call then ends with this status and message, without retry. */
+    s3_status abort_status;
+    char abort_message[S3_ERROR_MESSAGE_SIZE];
+} aws_call;
+
+/* Sends call per the retry policy. On S3_OK, *status_out (if not NULL)
+ * is the final HTTP status. */
+s3_status aws_core_send(aws_core *core, aws_call *call, long *status_out,
+                        s3_error *err);
+
+/* A growable, NUL-terminated response body of at most max bytes, as a
+ * sink (aws_body_data) with its reset; exceeding max aborts the call
+ * with S3_ERR_PROTOCOL. */
+typedef struct aws_body {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max;
+    aws_call *call;
+} aws_body;
+
+void aws_body_reset(void *user);
+int aws_body_data(void *user, long status, const void *data, size_t len);
+
+/* Formats err (if not NULL) and returns status. */
+s3_status aws_fail(s3_error *err, s3_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* ---- Percent-encoding -------------------------------------------------- */
+
+/* RFC 3986 encoding as SigV4 wants it: unreserved characters
+ * (A-Z a-z 0-9 - . _ ~) kept, '/' kept if keep_slash, every other byte as
+ * %XX with upper-case hex. Returns a malloc'd string or NULL. */
+char *aws_uri_encode(const char *in, bool keep_slash);
+
+/* Decodes %XX escapes (and '+' as space if plus_is_space) into a malloc'd
+ * string; NULL on malformed escapes or no memory. */
+char *aws_uri_decode(const char *in, size_t len, bool plus_is_space);
+
+/* ---- Hashing ----------------------------------------------------------- */
+
+#define AWS_SHA256_HEX_SIZE 65
+
+/* Lower-case hex SHA-256 of data, NUL-terminated; false on failure. */
+bool aws_sha256_hex(const void *data, size_t len,
+                    char out[AWS_SHA256_HEX_SIZE]);
+
+/* ---- Retry policy ------------------------------------------------------ */
+
+/* Whether an attempt that ended so should be tried again. code is the
+ * service error code ("" if none). */
+bool aws_retry_is_retryable(s3_transport_result result, long http_status,
+                            const char *code);
+
+/* The backoff ceiling before attempt number `attempt` (2 for the first
+ * retry): min(max_delay, base_delay * 2^(attempt-2)). */
+unsigned aws_backoff_ceiling(int attempt, unsigned base_delay_ms,
+                             unsigned max_delay_ms);
+
+/* Full jitter: a uniform draw from [0, ceiling], advancing *rng. */
+unsigned aws_backoff_delay(uint64_t *rng, int attempt, unsigned base_delay_ms,
+                           unsigned max_delay_ms);
+
+/* ---- Dates ------------------------------------------------------------- */
+
+/* "Wed, 21 Oct 2015 07:28:00 GMT" (HTTP) or "2015-10-21T07:28:00.000Z"
+ * (ISO 8601, as in listings) to Unix seconds; -1 if unparseable. */
+int64_t aws_parse_date(const char *s, size_t len);
+
+/* ---- XML --------------------------------------------------------------- */
+
+/* Finds the next <name>...</name> element at or after *pos in xml[0..len)
+ * and returns its raw content span; *pos moves past the closing tag.
+ * Good enough for S3's flat, namespace-free response documents, which is
+ * all this reads (a full XML library would add megabytes to the Lambda
+ * package for three element names). */
+bool aws_xml_next(const char *xml, size_t len, size_t *pos, const char *name,
+                  const char **content, size_t *content_len);
+
+/* Copies content with XML entities (&amp; &lt; &gt; &quot; &apos; &#N;
+ * &#xN;) decoded into a malloc'd string. */
+char *aws_xml_text(const char *content, size_t len);
+
+/* As aws_xml_text, into a fixed buffer (truncated, always terminated). */
+void aws_xml_text_to(const char *content, size_t len, char *out,
+                     size_t out_size);
+
+#endif /* THUMB_AWS_INTERNAL_H */

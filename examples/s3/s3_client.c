@@ -1,0 +1,537 @@
+/*
+ * s3_client.c -- the S3 operations: request URLs and headers, response
+ * headers into s3_object_info, bodies into bounded buffers, listings out
+ * of ListBucketResult documents.
+ */
+#include "aws_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define URL_HOST_MAX 512
+#define QUERY_NUMBER_SIZE 24
+/* A listing page of 1000 keys of 1 KiB each is about 1.5 MB of XML. */
+#define LIST_BODY_MAX (16u << 20)
+#define INITIAL_BODY_CAPACITY 16384
+#define HTTP_NOT_FOUND 404
+/* What S3 stores when an upload names no type. */
+#define S3_DEFAULT_CONTENT_TYPE "binary/octet-stream"
+
+struct s3_client {
+    aws_core core;
+};
+
+s3_client *s3_client_new_with_transport(const s3_config *cfg,
+                                        s3_transport transport, s3_error *err) {
+    s3_client *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        if (transport.destroy != NULL)
+            transport.destroy(transport.self);
+        aws_fail(err, S3_ERR_NOMEM, "client: out of memory");
+        return NULL;
+    }
+    if (aws_core_init(&c->core, cfg, transport, err) != S3_OK) {
+        aws_core_cleanup(&c->core);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+s3_client *s3_client_new(const s3_config *cfg, s3_error *err) {
+    s3_transport t;
+    if (s3_transport_curl_new(&t, cfg->ca_bundle, err) != S3_OK)
+        return NULL;
+    return s3_client_new_with_transport(cfg, t, err);
+}
+
+void s3_client_free(s3_client *client) {
+    if (client == NULL)
+        return;
+    aws_core_cleanup(&client->core);
+    free(client);
+}
+
+void s3_client_set_deadline(s3_client *client, int64_t deadline_ms) {
+    client->core.deadline_ms = deadline_ms;
+}
+
+/* ---- URLs -------------------------------------------------------------- */
+
+/* "<base>/<bucket>" path-style with an endpoint or a dotted bucket, else
+ * virtual-hosted "https://<bucket>.s3.<region>.amazonaws.com"; then
+ * "/<key>" if key is not NULL, then "?query" if query is not NULL. */
+static char *object_url(const aws_core *core, const char *bucket,
+                        const char *key, const char *query) {
+    char *ekey = aws_uri_encode(key != NULL ? key : "", true);
+    char *ebucket = aws_uri_encode(bucket, false);
+    char host[URL_HOST_MAX];
+    char *url = NULL;
+    if (ekey == NULL || ebucket == NULL)
+        goto out;
+    bool path_style = core->endpoint != NULL || strchr(bucket, '.') != NULL;
+    if (core->endpoint != NULL)
+        snprintf(host, sizeof host, "%s/%s", core->endpoint, ebucket);
+    else if (path_style)
+        snprintf(host, sizeof host, "https://s3.%s.amazonaws.com/%s",
+                 core->region, ebucket);
+    else
+        snprintf(host, sizeof host, "https://%s.s3.%s.amazonaws.com", ebucket,
+                 core->region);
+    size_t n = strlen(host) + 1 + strlen(ekey) + 1 +
+               (query != NULL ? strlen(query) : 0) + 1;
+    url = malloc(n);
+    if (url == NULL)
+        goto out;
+    if (key != NULL)
+        snprintf(url, n, "%s/%s%s%s", host, ekey, query ? "?" : "",
+                 query ? query : "");
+    else if (path_style)
+        snprintf(url, n, "%s%s%s", host, query ? "?" : "", query ? query : "");
+    else
+        snprintf(url, n, "%s/%s%s", host, query ? "?" : "", query ? query : "");
+out:
+    free(ekey);
+    free(ebucket);
+    return url;
+}
+
+static s3_status check_names(const char *op, const char *bucket,
+                             const char *key, s3_error *err) {
+    if (bucket == NULL || !*bucket)
+        return aws_fail(err, S3_ERR_ARG, "%s: empty bucket name", op);
+    if (key != NULL && !*key)
+        return aws_fail(err, S3_ERR_ARG, "%s %s: empty key", op, bucket);
+    return S3_OK;
+}
+
+static void s3_parse_error(const char *body, size_t len,
+                           const char *query_error, char *code,
+                           size_t code_size, char *message,
+                           size_t message_size) {
+    (void)query_error;
+    size_t pos = 0;
+    const char *s;
+    size_t n;
+    if (aws_xml_next(body, len, &pos, "Code", &s, &n))
+        aws_xml_text_to(s, n, code, code_size);
+    pos = 0;
+    if (aws_xml_next(body, len, &pos, "Message", &s, &n))
+        aws_xml_text_to(s, n, message, message_size);
+}
+
+/* ---- Response bodies and headers --------------------------------------- */
+
+typedef struct body_buffer {
+    unsigned char *data;
+    size_t len;
+    size_t cap;
+    size_t max;
+    s3_object_info *info; /* may be NULL */
+    aws_call *call;
+} body_buffer;
+
+static void body_reset(void *user) {
+    body_buffer *b = user;
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    if (b->info != NULL)
+        memset(b->info, 0, sizeof *b->info);
+}
+
+static int too_large(body_buffer *b, uint64_t size) {
+    b->call->abort_status = S3_ERR_TOO_LARGE;
+    snprintf(b->call->abort_message, sizeof b->call->abort_message,
+             "object is %s%" PRIu64 " bytes, more than the limit of %zu",
+             size > b->max ? "" : "over ", size, b->max);
+    return 1;
+}
+
+static bool header_is(const char *name, size_t len, const char *want) {
+    return len == strlen(want) && strncasecmp(name, want, len) == 0;
+}
+
+static void copy_value(char *dst, size_t dst_size, const char *v, size_t len) {
+    /* Too long for the field: leave it empty rather than cut it. */
+    if (len >= dst_size)
+        len = 0;
+    memcpy(dst, v, len);
+    dst[len] = '\0';
+}
+
+static int info_header(s3_object_info *info, const char *name, size_t name_len,
+                       const char *value, size_t value_len) {
+    if (header_is(name, name_len, "content-length")) {
+        char num[QUERY_NUMBER_SIZE];
+        copy_value(num, sizeof num, value, value_len);
+        info->size = strtoull(num, NULL, 10);
+    } else if (header_is(name, name_len, "content-type")) {
+        copy_value(info->content_type, sizeof info->content_type, value,
+                   value_len);
+    } else if (header_is(name, name_len, "cache-control")) {
+        copy_value(info->cache_control, sizeof info->cache_control, value,
+                   value_len);
+    } else if (header_is(name, name_len, "etag")) {
+        copy_value(info->etag, sizeof info->etag, value, value_len);
+    } else if (header_is(name, name_len, "last-modified")) {
+        int64_t t = aws_parse_date(value, value_len);
+        info->last_modified = t > 0 ? t : 0;
+    }
+    return 0;
+}
+
+static int body_header(void *user, long status, const char *name,
+                       size_t name_len, const char *value, size_t value_len) {
+    (void)status;
+    body_buffer *b = user;
+    s3_object_info scratch;
+    s3_object_info *info = b->info != NULL ? b->info : &scratch;
+    if (b->info == NULL)
+        memset(&scratch, 0, sizeof scratch);
+    info_header(info, name, name_len, value, value_len);
+    if (header_is(name, name_len, "content-length")) {
+        if (info->size > b->max)
+            return too_large(b, info->size);
+        /* Allocate once for the announced size (never above the limit). */
+        if (info->size > b->cap) {
+            unsigned char *p = realloc(b->data, (size_t)info->size);
+            if (p != NULL) {
+                b->data = p;
+                b->cap = (size_t)info->size;
+            }
+        }
+    }
+    return 0;
+}
+
+static int body_data(void *user, long status, const void *data, size_t len) {
+    (void)status;
+    body_buffer *b = user;
+    if (len > b->max - b->len)
+        return too_large(b, (uint64_t)b->len + len);
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap ? b->cap : INITIAL_BODY_CAPACITY;
+        while (cap < b->len + len)
+            cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+        if (cap > b->max)
+            cap = b->max;
+        unsigned char *p = realloc(b->data, cap);
+        if (p == NULL) {
+            b->call->abort_status = S3_ERR_NOMEM;
+            snprintf(b->call->abort_message, sizeof b->call->abort_message,
+                     "out of memory at %zu bytes", b->len + len);
+            return 1;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    return 0;
+}
+
+static void init_call(aws_call *call, const char *op, const char *target,
+                      const char *method, const char *url) {
+    memset(call, 0, sizeof *call);
+    call->op = op;
+    call->target = target;
+    call->req.method = method;
+    call->req.url = url;
+    call->parse_error = s3_parse_error;
+}
+
+/* "bucket/key" for messages, truncated if long. */
+static void describe(char *out, size_t size, const char *bucket,
+                     const char *key) {
+    snprintf(out, size, "%s/%s", bucket, key != NULL ? key : "");
+}
+
+#define TARGET_SIZE 160
+
+/* ---- GetObject / HeadObject / PutObject --------------------------------- */
+
+s3_status s3_get_object(s3_client *client, const char *bucket, const char *key,
+                        size_t max_size, unsigned char **data, size_t *len,
+                        s3_object_info *info, s3_error *err) {
+    *data = NULL;
+    *len = 0;
+    if (check_names("GetObject", bucket, key, err) != S3_OK)
+        return S3_ERR_ARG;
+    char target[TARGET_SIZE];
+    describe(target, sizeof target, bucket, key);
+    char *url = object_url(&client->core, bucket, key, NULL);
+    if (url == NULL)
+        return aws_fail(err, S3_ERR_NOMEM, "GetObject %s: out of memory",
+                        target);
+    aws_call call;
+    init_call(&call, "GetObject", target, "GET", url);
+    body_buffer b = {NULL, 0, 0, max_size, info, &call};
+    call.sink = (s3_http_sink){&b, body_header, body_data};
+    call.reset = body_reset;
+    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    free(url);
+    if (st != S3_OK) {
+        body_reset(&b);
+        return st;
+    }
+    if (info != NULL && info->size != b.len)
+        info->size = b.len;
+    if (b.data == NULL && (b.data = malloc(1)) == NULL)
+        return aws_fail(err, S3_ERR_NOMEM, "GetObject %s: out of memory",
+                        target);
+    *data = b.data;
+    *len = b.len;
+    return S3_OK;
+}
+
+static int head_header(void *user, long status, const char *name,
+                       size_t name_len, const char *value, size_t value_len) {
+    (void)status;
+    return info_header(user, name, name_len, value, value_len);
+}
+
+static void head_reset(void *user) {
+    memset(user, 0, sizeof(s3_object_info));
+}
+
+s3_status s3_head_object(s3_client *client, const char *bucket, const char *key,
+                         s3_object_info *info, s3_error *err) {
+    if (check_names("HeadObject", bucket, key, err) != S3_OK)
+        return S3_ERR_ARG;
+    char target[TARGET_SIZE];
+    describe(target, sizeof target, bucket, key);
+    char *url = object_url(&client->core, bucket, key, NULL);
+    if (url == NULL)
+        return aws_fail(err, S3_ERR_NOMEM, "HeadObject %s: out of memory",
+                        target);
+    s3_object_info scratch;
+    aws_call call;
+    init_call(&call, "HeadObject", target, "HEAD", url);
+    call.sink =
+        (s3_http_sink){info != NULL ? info : &scratch, head_header, NULL};
+    call.reset = head_reset;
+    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    free(url);
+    /* HEAD has no error body to name the cause; 404 can only be this. */
+    if (st == S3_ERR_NOT_FOUND && err != NULL && !*err->code)
+        snprintf(err->code, sizeof err->code, "NoSuchKey");
+    return st;
+}
+
+s3_status s3_put_object(s3_client *client, const char *bucket, const char *key,
+                        const void *body, size_t len,
+                        const s3_put_options *opts, s3_error *err) {
+    if (check_names("PutObject", bucket, key, err) != S3_OK)
+        return S3_ERR_ARG;
+    if (body == NULL && len > 0)
+        return aws_fail(err, S3_ERR_ARG, "PutObject %s/%s: no body", bucket,
+                        key);
+    char target[TARGET_SIZE];
+    describe(target, sizeof target, bucket, key);
+    char *url = object_url(&client->core, bucket, key, NULL);
+    if (url == NULL)
+        return aws_fail(err, S3_ERR_NOMEM, "PutObject %s: out of memory",
+                        target);
+    aws_call call;
+    init_call(&call, "PutObject", target, "PUT", url);
+    call.req.body = body != NULL ? body : "";
+    call.req.body_len = len;
+    /* Always sent: without it curl 7.88 would send, and sign, a form
+     * Content-Type for the body. */
+    call.req.headers[call.req.header_count++] =
+        (s3_header){"Content-Type", opts != NULL && opts->content_type != NULL
+                                        ? opts->content_type
+                                        : S3_DEFAULT_CONTENT_TYPE};
+    if (opts != NULL && opts->cache_control != NULL) {
+        call.req.headers[call.req.header_count++] =
+            (s3_header){"Cache-Control", opts->cache_control};
+    }
+    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    free(url);
+    return st;
+}
+
+/* ---- ListObjectsV2 ----------------------------------------------------- */
+
+/* Appends "name=encoded(value)&" to q. */
+static void query_add(char *q, size_t size, const char *name,
+                      const char *value) {
+    char *ev = aws_uri_encode(value, false);
+    size_t used = strlen(q);
+    snprintf(q + used, size - used, "%s%s=%s", used ? "&" : "", name,
+             ev != NULL ? ev : "");
+    free(ev);
+}
+
+static s3_status parse_entry(const char *xml, size_t len, bool url_encoded,
+                             s3_list_entry *e) {
+    const char *s;
+    size_t n;
+    size_t pos = 0;
+    memset(e, 0, sizeof *e);
+    if (!aws_xml_next(xml, len, &pos, "Key", &s, &n))
+        return S3_ERR_PROTOCOL;
+    char *text = aws_xml_text(s, n);
+    if (text == NULL)
+        return S3_ERR_NOMEM;
+    if (url_encoded) {
+        e->key = aws_uri_decode(text, strlen(text), true);
+        free(text);
+        if (e->key == NULL)
+            return S3_ERR_PROTOCOL;
+    } else {
+        e->key = text;
+    }
+    char tmp[QUERY_NUMBER_SIZE + 16];
+    pos = 0;
+    if (aws_xml_next(xml, len, &pos, "Size", &s, &n)) {
+        aws_xml_text_to(s, n, tmp, sizeof tmp);
+        e->size = strtoull(tmp, NULL, 10);
+    }
+    pos = 0;
+    if (aws_xml_next(xml, len, &pos, "LastModified", &s, &n)) {
+        int64_t t = aws_parse_date(s, n);
+        e->last_modified = t > 0 ? t : 0;
+    }
+    pos = 0;
+    if (aws_xml_next(xml, len, &pos, "ETag", &s, &n))
+        aws_xml_text_to(s, n, e->etag, sizeof e->etag);
+    return S3_OK;
+}
+
+static s3_status parse_listing(const char *xml, size_t len,
+                               s3_list_page *page) {
+    const char *s;
+    size_t n;
+    size_t pos = 0;
+    bool url_encoded = false;
+    if (aws_xml_next(xml, len, &pos, "EncodingType", &s, &n))
+        url_encoded = n == strlen("url") && memcmp(s, "url", n) == 0;
+    size_t count = 0;
+    for (pos = 0; aws_xml_next(xml, len, &pos, "Contents", &s, &n);)
+        count++;
+    if (count > 0) {
+        page->entries = calloc(count, sizeof *page->entries);
+        if (page->entries == NULL)
+            return S3_ERR_NOMEM;
+    }
+    pos = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!aws_xml_next(xml, len, &pos, "Contents", &s, &n))
+            return S3_ERR_PROTOCOL;
+        s3_status st = parse_entry(s, n, url_encoded, &page->entries[i]);
+        if (st != S3_OK)
+            return st;
+        page->count++;
+    }
+    bool truncated = false;
+    pos = 0;
+    if (aws_xml_next(xml, len, &pos, "IsTruncated", &s, &n))
+        truncated = n == strlen("true") && memcmp(s, "true", n) == 0;
+    pos = 0;
+    if (truncated) {
+        if (!aws_xml_next(xml, len, &pos, "NextContinuationToken", &s, &n) ||
+            n == 0)
+            return S3_ERR_PROTOCOL;
+        page->next_continuation_token = aws_xml_text(s, n);
+        if (page->next_continuation_token == NULL)
+            return S3_ERR_NOMEM;
+    }
+    return S3_OK;
+}
+
+#define LIST_QUERY_SIZE 4096
+
+s3_status s3_list_objects_page(s3_client *client, const char *bucket,
+                               const char *prefix,
+                               const char *continuation_token, int max_keys,
+                               s3_list_page *page, s3_error *err) {
+    memset(page, 0, sizeof *page);
+    if (check_names("ListObjectsV2", bucket, NULL, err) != S3_OK)
+        return S3_ERR_ARG;
+    if ((prefix != NULL && strlen(prefix) > LIST_QUERY_SIZE / 4) ||
+        (continuation_token != NULL &&
+         strlen(continuation_token) > LIST_QUERY_SIZE / 4) ||
+        max_keys < 0)
+        return aws_fail(err, S3_ERR_ARG,
+                        "ListObjectsV2 %s: prefix, token or max-keys out of "
+                        "range",
+                        bucket);
+    /* SigV4 signs the query string as sent: parameters must already be
+     * sorted by name and encoded, which curl 7.88 does not do. */
+    char query[LIST_QUERY_SIZE] = "";
+    if (continuation_token != NULL)
+        query_add(query, sizeof query, "continuation-token",
+                  continuation_token);
+    query_add(query, sizeof query, "encoding-type", "url");
+    query_add(query, sizeof query, "list-type", "2");
+    if (max_keys > 0) {
+        char num[QUERY_NUMBER_SIZE];
+        snprintf(num, sizeof num, "%d", max_keys);
+        query_add(query, sizeof query, "max-keys", num);
+    }
+    if (prefix != NULL && *prefix)
+        query_add(query, sizeof query, "prefix", prefix);
+    char *url = object_url(&client->core, bucket, NULL, query);
+    if (url == NULL)
+        return aws_fail(err, S3_ERR_NOMEM, "ListObjectsV2 %s: out of memory",
+                        bucket);
+    aws_call call;
+    init_call(&call, "ListObjectsV2", bucket, "GET", url);
+    aws_body b = {NULL, 0, 0, LIST_BODY_MAX, &call};
+    call.sink = (s3_http_sink){&b, NULL, aws_body_data};
+    call.reset = aws_body_reset;
+    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    free(url);
+    if (st == S3_OK) {
+        st = parse_listing(b.data != NULL ? b.data : "", b.len, page);
+        if (st != S3_OK)
+            aws_fail(err, st, "ListObjectsV2 %s: %s", bucket,
+                     st == S3_ERR_NOMEM ? "out of memory"
+                                        : "malformed ListBucketResult");
+    }
+    aws_body_reset(&b);
+    return st;
+}
+
+void s3_list_page_free(s3_list_page *page) {
+    if (page == NULL)
+        return;
+    for (size_t i = 0; i < page->count; i++)
+        free(page->entries[i].key);
+    free(page->entries);
+    free(page->next_continuation_token);
+    memset(page, 0, sizeof *page);
+}
+
+s3_status s3_list_objects(s3_client *client, const char *bucket,
+                          const char *prefix, int max_keys, s3_list_fn fn,
+                          void *user, s3_error *err) {
+    char *token = NULL;
+    s3_status st = S3_OK;
+    for (;;) {
+        s3_list_page page;
+        st = s3_list_objects_page(client, bucket, prefix, token, max_keys,
+                                  &page, err);
+        free(token);
+        token = NULL;
+        if (st != S3_OK) {
+            s3_list_page_free(&page);
+            break;
+        }
+        bool stop = false;
+        for (size_t i = 0; i < page.count && !stop; i++)
+            stop = fn(user, &page.entries[i]) != 0;
+        token = page.next_continuation_token;
+        page.next_continuation_token = NULL;
+        s3_list_page_free(&page);
+        if (stop || token == NULL)
+            break;
+    }
+    free(token);
+    return st;
+}

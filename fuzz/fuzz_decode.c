@@ -1,0 +1,85 @@
+/* libFuzzer harness for one decoder, chosen at build time by
+ * FUZZ_DECODE_FORMAT (a thumb_format): open, start at a size drawn from
+ * the input, read every row. Inputs of other formats return at once, so
+ * the fuzzer keeps to the codec under test.
+ *
+ * The shrink-on-load request comes from the last byte of the input: the
+ * decoder gets the whole input (trailing bytes are what a real upload may
+ * carry too), and every seed stays a valid image. */
+#include "codec/decoder.h"
+#include "ctx.h"
+#include "fuzz_limits.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#ifndef FUZZ_DECODE_FORMAT
+#error "define FUZZ_DECODE_FORMAT to the thumb_format under test"
+#endif
+
+/* Rows asked for per decoder_read_rows() call: more than one, so that
+ * codecs which fill several rows at a time are exercised across calls. */
+#define ROWS_PER_CALL 7
+/* The size byte's low bits pick the shrink denominator (1..16) per axis. */
+#define SHRINK_BITS 4
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static uint32_t shrunk(uint32_t full, unsigned denominator) {
+    uint32_t v = full / denominator;
+    return v ? v : 1;
+}
+
+static void read_all_rows(decoder *d) {
+    size_t row_bytes = (size_t)d->width * (size_t)d->channels;
+    uint8_t *block = malloc(row_bytes * ROWS_PER_CALL);
+    if (!block)
+        return;
+    uint8_t *rows[ROWS_PER_CALL];
+    for (int i = 0; i < ROWS_PER_CALL; i++)
+        rows[i] = block + (size_t)i * row_bytes;
+    for (uint32_t y = 0; y < d->height;) {
+        uint32_t count =
+            d->height - y < ROWS_PER_CALL ? d->height - y : ROWS_PER_CALL;
+        if (decoder_read_rows(d, rows, count) != THUMB_OK)
+            break;
+        y += count;
+    }
+    free(block);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size == 0)
+        return 0;
+    thumb_ctx *ctx = thumb_ctx_new();
+    if (!ctx)
+        return 0;
+    decoder d;
+    if (decoder_open(ctx, data, size, &d) != THUMB_OK)
+        goto out;
+    if (d.info.format != FUZZ_DECODE_FORMAT ||
+        d.info.width > FUZZ_MAX_DIMENSION ||
+        d.info.height > FUZZ_MAX_DIMENSION ||
+        (uint64_t)d.info.width * d.info.height > FUZZ_MAX_PIXELS) {
+        decoder_close(&d);
+        goto out;
+    }
+    uint8_t pick = data[size - 1];
+    unsigned den_x = 1u + (pick & ((1u << SHRINK_BITS) - 1));
+    unsigned den_y = 1u + (pick >> SHRINK_BITS);
+    if (decoder_start(&d, shrunk(d.info.width, den_x),
+                      shrunk(d.info.height, den_y)) == THUMB_OK) {
+        /* The decoder may shrink, never below what was asked for or
+         * above the stored size. */
+        if (d.width > d.info.width || d.height > d.info.height ||
+            d.width < shrunk(d.info.width, den_x) ||
+            d.height < shrunk(d.info.height, den_y))
+            abort();
+        read_all_rows(&d);
+    }
+    decoder_close(&d);
+out:
+    thumb_ctx_free(ctx);
+    return 0;
+}

@@ -1,0 +1,391 @@
+/* Colour management with lcms2 (2.8 or later for cmsFLAGS_COPY_ALPHA).
+ *
+ * Every transform gets its own lcms2 context, created with a memory
+ * plugin that sends lcms2's allocations to the thumb_ctx allocator, so no
+ * state is shared between threads and the caller's allocator sees the
+ * profile parsing and the transform's tables. One exception, which
+ * lcms2's design forces: cmsCreateContext() and cmsDeleteContext()
+ * allocate and free the context struct itself (about 1 KiB) through a
+ * temporary context that cmsGetContextUserData() cannot see, so the
+ * plugin finds no heap for that one block and uses the C library's
+ * malloc and free for it, symmetrically. */
+#include "color.h"
+
+#include "ctx.h"
+
+#include <lcms2.h>
+#include <lcms2_plugin.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ICC header (ICC.1:2010, 7.2): the data colour space signature sits at
+ * bytes 16..19; a profile is at least its 128-byte header. */
+#define ICC_HEADER_SIZE 128
+#define ICC_COLOR_SPACE_OFFSET 16
+/* The creation date and time: six big-endian 16-bit numbers from byte
+ * 24. lcms2 stamps the current time there; a fixed one keeps outputs
+ * identical byte for byte from run to run (caches, ETags, tests that
+ * compare files). Any fixed date would do: this one is that of the
+ * original sRGB IEC61966-2.1 profile, 1998-02-09 06:49:00. */
+#define ICC_DATE_OFFSET 24
+static const uint8_t SRGB_PROFILE_DATE[] = {0x07, 0xCE, 0, 2,  0, 9,
+                                            0,    6,    0, 49, 0, 0};
+
+/* Black point compensation maps a CMYK profile's black to sRGB's, as
+ * Photoshop's default conversion does. Without it the profile's black
+ * (its darkest ink mix) lands on a washed-out grey under the relative
+ * colorimetric intent. RGB and grey profiles' black is 0 already, and
+ * their transforms skip the cost of detecting it. */
+#define COLOR_CMYK_FLAGS cmsFLAGS_BLACKPOINTCOMPENSATION
+
+/* lcms2's memory and mutex plugin interfaces appeared in 2.6 (2060). */
+#define LCMS_PLUGIN_VERSION 2060
+
+/* sRGB's tone curve (IEC 61966-2-1) as lcms2's parametric type 4:
+ * Y = (aX + b)^g for X >= d, Y = cX below. */
+#define SRGB_CURVE_TYPE 4
+static const cmsFloat64Number SRGB_CURVE[5] = {2.4, 1.0 / 1.055, 0.055 / 1.055,
+                                               1.0 / 12.92, 0.04045};
+
+/* ---- memory: lcms2 allocates through the thumb_ctx ---------------------- */
+
+/* lcms2 2.14 is not reliable when an allocation fails: some paths leak
+ * what they had allocated, and some build a transform with a stage whose
+ * data is missing (MatrixElemDup does not check _cmsDupMem), which fails
+ * later or crashes. So every block lcms2 takes is on a list of its
+ * context's heap, freed when the context goes, and a context that ever
+ * saw an allocation fail is not trusted: whatever it built is thrown away
+ * and the run fails with THUMB_ERR_NOMEM. What remains is that lcms2 may
+ * dereference a NULL inside cmsCreateTransform itself on such a failure;
+ * only an lcms2 fix can close that. */
+typedef union heap_block {
+    struct {
+        union heap_block *prev, *next;
+    } link;
+    /* Only its size counts: the user's block that follows is aligned. */
+    /* cppcheck-suppress unusedStructMember */
+    max_align_t align;
+} heap_block;
+
+typedef struct color_heap {
+    thumb_ctx *ctx;
+    heap_block head; /* circular list of live blocks */
+    int failed;      /* an allocation was refused */
+} color_heap;
+
+static void heap_init(color_heap *h, thumb_ctx *ctx) {
+    h->ctx = ctx;
+    h->head.link.prev = h->head.link.next = &h->head;
+    h->failed = 0;
+}
+
+static void heap_link(color_heap *h, heap_block *b) {
+    b->link.next = h->head.link.next;
+    b->link.prev = &h->head;
+    h->head.link.next->link.prev = b;
+    h->head.link.next = b;
+}
+
+static void heap_unlink(heap_block *b) {
+    b->link.prev->link.next = b->link.next;
+    b->link.next->link.prev = b->link.prev;
+}
+
+/* Frees what lcms2 left behind. */
+static void heap_release(color_heap *h) {
+    while (h->head.link.next != &h->head) {
+        heap_block *b = h->head.link.next;
+        heap_unlink(b);
+        ctx_free(h->ctx, b);
+    }
+}
+
+static void *lcms_malloc(cmsContext id, cmsUInt32Number size) {
+    color_heap *h = cmsGetContextUserData(id);
+    if (!h) /* the context struct itself: see the top of the file */
+        return malloc(size);
+    heap_block *b = ctx_malloc(h->ctx, sizeof *b + size);
+    if (!b) {
+        h->failed = 1;
+        return NULL;
+    }
+    heap_link(h, b);
+    return b + 1;
+}
+
+static void lcms_free(cmsContext id, void *ptr) {
+    color_heap *h = cmsGetContextUserData(id);
+    if (!h) {
+        free(ptr);
+        return;
+    }
+    if (!ptr)
+        return;
+    heap_block *b = (heap_block *)ptr - 1;
+    heap_unlink(b);
+    ctx_free(h->ctx, b);
+}
+
+static void *lcms_realloc(cmsContext id, void *ptr, cmsUInt32Number size) {
+    color_heap *h = cmsGetContextUserData(id);
+    if (!h)
+        return realloc(ptr, size);
+    if (!ptr)
+        return lcms_malloc(id, size);
+    heap_block *old = (heap_block *)ptr - 1;
+    heap_unlink(old);
+    heap_block *b = ctx_realloc(h->ctx, old, sizeof *b + size);
+    if (!b) {
+        h->failed = 1;
+        heap_link(h, old); /* still lcms2's */
+        return NULL;
+    }
+    heap_link(h, b);
+    return b + 1;
+}
+
+/* ---- mutexes: none needed ------------------------------------------- */
+
+/* Each lcms2 context here belongs to one transform of one thumb_ctx, used
+ * by one thread, so the locks lcms2 takes around a profile's I/O guard
+ * nothing. No-op mutexes also avoid lcms2 2.14's default ones, which call
+ * pthread_mutex_init() on a failed allocation and crash. */
+static const char color_no_mutex = 0;
+
+static void *mutex_create(cmsContext id) {
+    (void)id;
+    return (void *)&color_no_mutex; /* never written through */
+}
+
+static void mutex_destroy(cmsContext id, void *mutex) {
+    (void)id;
+    (void)mutex;
+}
+
+static cmsBool mutex_lock(cmsContext id, void *mutex) {
+    (void)id;
+    (void)mutex;
+    return TRUE;
+}
+
+static void mutex_unlock(cmsContext id, void *mutex) {
+    (void)id;
+    (void)mutex;
+}
+
+static const cmsPluginMutex color_mutex_plugin = {
+    .base = {.Magic = cmsPluginMagicNumber,
+             .ExpectedVersion = LCMS_PLUGIN_VERSION,
+             .Type = cmsPluginMutexSig,
+             .Next = NULL},
+    .CreateMutexPtr = mutex_create,
+    .DestroyMutexPtr = mutex_destroy,
+    .LockMutexPtr = mutex_lock,
+    .UnlockMutexPtr = mutex_unlock,
+};
+
+/* Read-only: lcms2 copies the function pointers into each context. */
+static const cmsPluginMemHandler color_mem_plugin = {
+    .base = {.Magic = cmsPluginMagicNumber,
+             .ExpectedVersion = LCMS_PLUGIN_VERSION,
+             .Type = cmsPluginMemHandlerSig,
+             .Next = (cmsPluginBase *)&color_mutex_plugin.base},
+    .MallocPtr = lcms_malloc,
+    .FreePtr = lcms_free,
+    .ReallocPtr = lcms_realloc,
+};
+
+/* A context allocating from h, which heap_init() has prepared. */
+static cmsContext color_context(color_heap *h) {
+    /* lcms2's prototype takes the plugin as void *, and only reads it. */
+    cmsContext c = cmsCreateContext((void *)&color_mem_plugin, h);
+    if (c && !h->failed)
+        return c;
+    if (c)
+        cmsDeleteContext(c);
+    heap_release(h);
+    ctx_fail(h->ctx, THUMB_ERR_NOMEM,
+             "colour: out of memory creating an lcms2 context");
+    return NULL;
+}
+
+/* Deletes the context, then frees whatever lcms2 did not. */
+static void color_context_free(cmsContext c, color_heap *h) {
+    if (c)
+        cmsDeleteContext(c);
+    heap_release(h);
+}
+
+/* ---- profiles ------------------------------------------------------- */
+
+color_space color_profile_space(const uint8_t *icc, size_t size) {
+    if (!icc || size < ICC_HEADER_SIZE)
+        return COLOR_SPACE_OTHER;
+    const uint8_t *sig = icc + ICC_COLOR_SPACE_OFFSET;
+    if (memcmp(sig, "RGB ", 4) == 0)
+        return COLOR_SPACE_RGB;
+    if (memcmp(sig, "GRAY", 4) == 0)
+        return COLOR_SPACE_GREY;
+    if (memcmp(sig, "CMYK", 4) == 0)
+        return COLOR_SPACE_CMYK;
+    return COLOR_SPACE_OTHER;
+}
+
+int color_space_fits(color_space space, int channels, int cmyk) {
+    switch (space) {
+    case COLOR_SPACE_RGB:
+        return !cmyk && (channels == 3 || channels == 4);
+    case COLOR_SPACE_GREY:
+        return !cmyk && (channels == 1 || channels == 2);
+    case COLOR_SPACE_CMYK:
+        return cmyk && channels == 4;
+    default:
+        return 0;
+    }
+}
+
+/* sRGB, or grey with sRGB's curve and D50 white, in context c. */
+static cmsHPROFILE srgb_profile(cmsContext c, int grey) {
+    if (!grey)
+        return cmsCreate_sRGBProfileTHR(c);
+    cmsToneCurve *curve =
+        cmsBuildParametricToneCurve(c, SRGB_CURVE_TYPE, SRGB_CURVE);
+    if (!curve)
+        return NULL;
+    cmsHPROFILE p = cmsCreateGrayProfileTHR(c, cmsD50_xyY(), curve);
+    cmsFreeToneCurve(curve);
+    return p;
+}
+
+/* ---- transforms ----------------------------------------------------- */
+
+struct color_transform {
+    color_heap heap; /* the lcms2 context's user data: must not move */
+    cmsContext lcms;
+    cmsHTRANSFORM xf;
+    int out_channels;
+};
+
+void color_transform_free(color_transform *t) {
+    if (!t)
+        return;
+    if (t->xf)
+        cmsDeleteTransform(t->xf);
+    color_context_free(t->lcms, &t->heap);
+    ctx_free(t->heap.ctx, t);
+}
+
+/* lcms2's pixel formats for our row layouts. */
+static cmsUInt32Number format_for(int channels, int cmyk) {
+    if (cmyk)
+        return TYPE_CMYK_8_REV; /* Adobe: 255 = no ink */
+    switch (channels) {
+    case 1:
+        return TYPE_GRAY_8;
+    case 2:
+        return TYPE_GRAYA_8;
+    case 3:
+        return TYPE_RGB_8;
+    default:
+        return TYPE_RGBA_8;
+    }
+}
+
+thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
+                                 size_t size, int channels, int cmyk,
+                                 color_transform **out) {
+    *out = NULL;
+    if (!color_space_fits(color_profile_space(icc, size), channels, cmyk) ||
+        size > UINT32_MAX)
+        return THUMB_OK;
+    color_transform *t = ctx_calloc(ctx, 1, sizeof *t);
+    if (!t)
+        return THUMB_ERR_NOMEM;
+    heap_init(&t->heap, ctx);
+    t->lcms = color_context(&t->heap);
+    if (!t->lcms) {
+        ctx_free(ctx, t);
+        return THUMB_ERR_NOMEM;
+    }
+    int grey = !cmyk && channels <= 2;
+    t->out_channels = cmyk ? 3 : channels;
+    cmsUInt32Number flags = 0;
+    if (cmyk)
+        flags |= COLOR_CMYK_FLAGS;
+    else if (channels_have_alpha(channels))
+        flags |= cmsFLAGS_COPY_ALPHA;
+    cmsHPROFILE in =
+        cmsOpenProfileFromMemTHR(t->lcms, icc, (cmsUInt32Number)size);
+    cmsHPROFILE srgb = srgb_profile(t->lcms, grey);
+    if (in && srgb)
+        t->xf = cmsCreateTransformTHR(t->lcms, in, format_for(channels, cmyk),
+                                      srgb, format_for(t->out_channels, 0),
+                                      INTENT_RELATIVE_COLORIMETRIC, flags);
+    if (in)
+        cmsCloseProfile(in);
+    if (srgb)
+        cmsCloseProfile(srgb);
+    if (t->heap.failed) {
+        color_transform_free(t);
+        return ctx_fail(ctx, THUMB_ERR_NOMEM,
+                        "colour: out of memory building the ICC transform");
+    }
+    if (!t->xf) {
+        /* A profile lcms2 cannot use (damaged, or a kind it cannot
+         * invert) is ignored: the pixels are taken as sRGB. */
+        color_transform_free(t);
+        return THUMB_OK;
+    }
+    *out = t;
+    return THUMB_OK;
+}
+
+int color_transform_out_channels(const color_transform *t) {
+    return t->out_channels;
+}
+
+void color_transform_row(color_transform *t, const uint8_t *in, uint8_t *out,
+                         uint32_t width) {
+    cmsDoTransform(t->xf, in, out, width);
+}
+
+thumb_status color_srgb_profile(thumb_ctx *ctx, int grey, uint8_t **icc,
+                                size_t *size) {
+    *icc = NULL;
+    *size = 0;
+    color_heap heap;
+    heap_init(&heap, ctx);
+    cmsContext c = color_context(&heap);
+    if (!c)
+        return THUMB_ERR_NOMEM;
+    thumb_status st = THUMB_OK;
+    cmsHPROFILE p = srgb_profile(c, grey);
+    cmsUInt32Number n = 0;
+    if (!p || !cmsSaveProfileToMem(p, NULL, &n) || n == 0 || heap.failed) {
+        st = ctx_fail(ctx, THUMB_ERR_NOMEM,
+                      "colour: out of memory building the sRGB profile");
+        goto done;
+    }
+    *icc = ctx_malloc(ctx, n);
+    if (!*icc) {
+        st = THUMB_ERR_NOMEM;
+        goto done;
+    }
+    if (!cmsSaveProfileToMem(p, *icc, &n) || heap.failed) {
+        ctx_free(ctx, *icc);
+        *icc = NULL;
+        st = ctx_fail(ctx, THUMB_ERR_NOMEM,
+                      "colour: out of memory serialising the sRGB profile");
+        goto done;
+    }
+    if (n >= ICC_HEADER_SIZE)
+        memcpy(*icc + ICC_DATE_OFFSET, SRGB_PROFILE_DATE,
+               sizeof SRGB_PROFILE_DATE);
+    *size = n;
+done:
+    if (p)
+        cmsCloseProfile(p);
+    color_context_free(c, &heap);
+    return st;
+}

@@ -1,0 +1,353 @@
+/* The x86 kernels, written once over a register width. Included by
+ * resize_sse41.c, resize_avx2.c and resize_avx512.c, each compiled with
+ * its own -m flags after defining:
+ *
+ *   VEC              the register type (__m128i, __m256i, __m512i)
+ *   LANES16          int16 lanes in VEC
+ *   V_LOAD(p)        unaligned load
+ *   V_STORE(p, v)    unaligned store
+ *   V_LOAD_U8(p)     LANES16 bytes zero-extended to int16
+ *   V_SET1_32(x)     broadcast an int32
+ *   V_ADD32, V_ADD16, V_SRAI32, V_SRLI16, V_SLLI16, V_PACKS32,
+ *   V_UNPACKLO16, V_UNPACKHI16, V_MULLO16, V_MULHI_U16, V_MADD,
+ *   V_SHUFFLE8 (within 128-bit lanes), V_AND, V_ANDNOT, V_OR, V_SET_MASK
+ *   KERNEL(name)     the name of a function in this file
+ *
+ * and optionally V_MADD_ACC(acc, a, b) (acc + madd(a, b); VNNI fuses it).
+ *
+ * The vertical passes hold 2 x LANES16 samples in four int32
+ * accumulators and walk the taps in pairs: the two rows' samples are
+ * interleaved (unpacklo/hi) so that one pmaddwd multiplies both by their
+ * weights and adds them. packs_epi32 undoes the interleave lane by lane,
+ * so results land in source order at every width.
+ *
+ * The horizontal pass is the same 128-bit code at every width: it does
+ * dst_w x dst_h x taps work, a small part of the whole. */
+#include "resize_kernels.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+#ifndef V_MADD_ACC
+#define V_MADD_ACC(acc, a, b) V_ADD32(acc, V_MADD(a, b))
+#endif
+
+/* The weights of taps k and k+1 as one int32, low half first: the order
+ * unpacklo/hi gives the rows' samples. */
+static inline int32_t KERNEL(weight_pair)(const int16_t *w) {
+    int32_t pair;
+    memcpy(&pair, w, sizeof pair);
+    return pair;
+}
+
+static void KERNEL(vertical_u8)(const uint8_t *const *rows, const int16_t *w,
+                                uint32_t taps, size_t len, int16_t *out) {
+    const VEC half = V_SET1_32(1 << (V_SHIFT_U8 - 1));
+    for (size_t x = 0; x < len; x += 2 * LANES16) {
+        VEC a0 = half, a1 = half, a2 = half, a3 = half;
+        for (uint32_t k = 0; k < taps; k += 2) {
+            const VEC wk = V_SET1_32(KERNEL(weight_pair)(w + k));
+            const uint8_t *r0 = rows[k] + x, *r1 = rows[k + 1] + x;
+            VEC p = V_LOAD_U8(r0), q = V_LOAD_U8(r1);
+            a0 = V_MADD_ACC(a0, V_UNPACKLO16(p, q), wk);
+            a1 = V_MADD_ACC(a1, V_UNPACKHI16(p, q), wk);
+            p = V_LOAD_U8(r0 + LANES16);
+            q = V_LOAD_U8(r1 + LANES16);
+            a2 = V_MADD_ACC(a2, V_UNPACKLO16(p, q), wk);
+            a3 = V_MADD_ACC(a3, V_UNPACKHI16(p, q), wk);
+        }
+        V_STORE(out + x,
+                V_PACKS32(V_SRAI32(a0, V_SHIFT_U8), V_SRAI32(a1, V_SHIFT_U8)));
+        V_STORE(out + x + LANES16,
+                V_PACKS32(V_SRAI32(a2, V_SHIFT_U8), V_SRAI32(a3, V_SHIFT_U8)));
+    }
+}
+
+static void KERNEL(vertical_q6)(const int16_t *const *rows, const int16_t *w,
+                                uint32_t taps, size_t len, int16_t *out) {
+    const VEC half = V_SET1_32(1 << (V_SHIFT_Q6 - 1));
+    for (size_t x = 0; x < len; x += 2 * LANES16) {
+        VEC a0 = half, a1 = half, a2 = half, a3 = half;
+        for (uint32_t k = 0; k < taps; k += 2) {
+            const VEC wk = V_SET1_32(KERNEL(weight_pair)(w + k));
+            const int16_t *r0 = rows[k] + x, *r1 = rows[k + 1] + x;
+            VEC p = V_LOAD(r0), q = V_LOAD(r1);
+            a0 = V_MADD_ACC(a0, V_UNPACKLO16(p, q), wk);
+            a1 = V_MADD_ACC(a1, V_UNPACKHI16(p, q), wk);
+            p = V_LOAD(r0 + LANES16);
+            q = V_LOAD(r1 + LANES16);
+            a2 = V_MADD_ACC(a2, V_UNPACKLO16(p, q), wk);
+            a3 = V_MADD_ACC(a3, V_UNPACKHI16(p, q), wk);
+        }
+        V_STORE(out + x,
+                V_PACKS32(V_SRAI32(a0, V_SHIFT_Q6), V_SRAI32(a1, V_SHIFT_Q6)));
+        V_STORE(out + x + LANES16,
+                V_PACKS32(V_SRAI32(a2, V_SHIFT_Q6), V_SRAI32(a3, V_SHIFT_Q6)));
+    }
+}
+
+/* resize_premul() on LANES16 samples at a time: whole pixels, as 2 and 4
+ * divide LANES16. The alpha of each pixel is spread over its lanes with a
+ * byte shuffle (lane-local, which pixels never cross). */
+static void KERNEL(premultiply)(const uint8_t *src, int16_t *dst,
+                                uint32_t width, int channels) {
+    /* Byte indices of each int16 lane's alpha within its 128-bit lane. */
+    const VEC spread = channels == 4 ? V_SET_MASK(6, 7, 6, 7, 6, 7, 6, 7, 14,
+                                                  15, 14, 15, 14, 15, 14, 15)
+                                     : V_SET_MASK(2, 3, 2, 3, 6, 7, 6, 7, 10,
+                                                  11, 10, 11, 14, 15, 14, 15);
+    /* All ones in the alpha lanes. */
+    const VEC alpha_lanes =
+        channels == 4
+            ? V_SET_MASK(0, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, 0, 0, 0, -1, -1)
+            : V_SET_MASK(0, 0, -1, -1, 0, 0, -1, -1, 0, 0, -1, -1, 0, 0, -1,
+                         -1);
+    const VEC k257 = V_SET1_16(257), two = V_SET1_16(2);
+    size_t samples = (size_t)width * channels;
+    for (size_t x = 0; x < samples; x += LANES16) {
+        VEC c = V_LOAD_U8(src + x);
+        VEC a = V_SHUFFLE8(c, spread);
+        VEC t = V_MULLO16(c, a);
+        VEC q = V_SRLI16(V_ADD16(V_ADD16(t, V_MULHI_U16(t, k257)), two), 2);
+        VEC al = V_SLLI16(a, INTER_BITS);
+        V_STORE(dst + x,
+                V_OR(V_ANDNOT(alpha_lanes, q), V_AND(alpha_lanes, al)));
+    }
+}
+
+/* ---- horizontal, 128-bit ----------------------------------------------- */
+
+static inline __m128i KERNEL(pair128)(const int16_t *w) {
+    return _mm_set1_epi32(KERNEL(weight_pair)(w));
+}
+
+/* Rounds four Q20 sums for pixel i: `channels` bytes of dst (straight,
+ * unpremultiplied when alpha), or with q6 its Q6 int16 samples for the
+ * vertical pass that follows (4 written, the rest overwritten by the next
+ * pixel or landing in the row's slack). */
+static inline void KERNEL(store_px)(__m128i acc, void *dst, size_t i,
+                                    int channels, int alpha, int q6) {
+    if (q6) {
+        acc = _mm_srai_epi32(
+            _mm_add_epi32(acc, _mm_set1_epi32(1 << (V_SHIFT_Q6 - 1))),
+            V_SHIFT_Q6);
+        _mm_storel_epi64((__m128i *)((int16_t *)dst + i * channels),
+                         _mm_packs_epi32(acc, acc));
+        return;
+    }
+    uint8_t *d = (uint8_t *)dst + i * channels;
+    if (alpha) {
+        int32_t a[4];
+        _mm_storeu_si128((__m128i *)a, acc);
+        resize_unpremultiply(a, d, channels);
+        return;
+    }
+    acc = _mm_srai_epi32(_mm_add_epi32(acc, _mm_set1_epi32(1 << (H_SHIFT - 1))),
+                         H_SHIFT);
+    acc = _mm_packus_epi16(_mm_packs_epi32(acc, acc), acc);
+    uint32_t px = (uint32_t)_mm_cvtsi128_si32(acc);
+    for (int c = 0; c < channels; c++)
+        d[c] = (uint8_t)(px >> (8 * c));
+}
+
+static void KERNEL(horizontal_1)(const resize_axis *ax, const int16_t *src,
+                                 void *dst, int q6) {
+    for (uint32_t i = 0; i < ax->out_count; i++) {
+        const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
+        const int16_t *s = src + ax->first[i];
+        uint32_t n = ax->count[i];
+        __m128i acc = _mm_setzero_si128();
+        for (uint32_t k = 0; k < n; k += 8)
+            acc = _mm_add_epi32(
+                acc, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(s + k)),
+                                    _mm_loadu_si128((const __m128i *)(w + k))));
+        acc = _mm_add_epi32(acc, _mm_srli_si128(acc, 8));
+        acc = _mm_add_epi32(acc, _mm_srli_si128(acc, 4));
+        KERNEL(store_px)(acc, dst, i, 1, 0, q6);
+    }
+}
+
+static void KERNEL(horizontal_2)(const resize_axis *ax, const int16_t *src,
+                                 void *dst, int q6) {
+    /* 4 pixels (g a g a g a g a) to (g0 g1 a0 a1 g2 g3 a2 a3). */
+    const __m128i order =
+        _mm_setr_epi8(0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15);
+    for (uint32_t i = 0; i < ax->out_count; i++) {
+        const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
+        const int16_t *s = src + (size_t)ax->first[i] * 2;
+        uint32_t n = ax->count[i];
+        __m128i acc = _mm_setzero_si128();
+        for (uint32_t k = 0; k < n; k += 4) {
+            __m128i px = _mm_shuffle_epi8(
+                _mm_loadu_si128((const __m128i *)(s + 2 * k)), order);
+            __m128i wk = _mm_shuffle_epi32(
+                _mm_loadl_epi64((const __m128i *)(w + k)), 0x50);
+            acc = _mm_add_epi32(acc, _mm_madd_epi16(px, wk));
+        }
+        acc = _mm_add_epi32(acc, _mm_srli_si128(acc, 8));
+        KERNEL(store_px)(acc, dst, i, 2, 1, q6);
+    }
+}
+
+/* 2 pixels of 3 or 4 channels to (c0 c0' c1 c1' c2 c2' [c3 c3']). */
+static void KERNEL(horizontal_34)(const resize_axis *ax, const int16_t *src,
+                                  void *dst, const int channels, int q6) {
+    const __m128i order = channels == 3
+                              ? _mm_setr_epi8(0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10,
+                                              11, -1, -1, -1, -1)
+                              : _mm_setr_epi8(0, 1, 8, 9, 2, 3, 10, 11, 4, 5,
+                                              12, 13, 6, 7, 14, 15);
+    for (uint32_t i = 0; i < ax->out_count; i++) {
+        const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
+        const int16_t *s = src + (size_t)ax->first[i] * channels;
+        uint32_t n = ax->count[i];
+        __m128i acc0 = _mm_setzero_si128(), acc1 = _mm_setzero_si128();
+        /* Four taps a step: tap_stride pads sets to 8 with zeros. */
+        for (uint32_t k = 0; k < n; k += 4) {
+            const int16_t *p = s + (size_t)k * channels;
+            __m128i v0 =
+                _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)p), order);
+            __m128i v1 = _mm_shuffle_epi8(
+                _mm_loadu_si128((const __m128i *)(p + 2 * channels)), order);
+            acc0 =
+                _mm_add_epi32(acc0, _mm_madd_epi16(v0, KERNEL(pair128)(w + k)));
+            acc1 = _mm_add_epi32(
+                acc1, _mm_madd_epi16(v1, KERNEL(pair128)(w + k + 2)));
+        }
+        KERNEL(store_px)
+        (_mm_add_epi32(acc0, acc1), dst, i, channels, channels == 4, q6);
+    }
+}
+
+#if LANES16 == 32
+/* Pixels k..k+7 from s, two per 128-bit lane in multiply-add order. */
+static inline __m512i KERNEL(gather8)(const int16_t *s, uint32_t k,
+                                      int channels, __mmask32 keep,
+                                      __m512i order) {
+    __m512i px = _mm512_loadu_si512(s + (size_t)k * channels);
+    /* RGBA pixel pairs already sit in their lanes: a byte shuffle within
+     * each lane (cheaper than vpermw) orders them. */
+    if (channels == 4)
+        return _mm512_shuffle_epi8(
+            px, _mm512_broadcast_i32x4(_mm_setr_epi8(
+                    0, 1, 8, 9, 2, 3, 10, 11, 4, 5, 12, 13, 6, 7, 14, 15)));
+    return _mm512_maskz_permutexvar_epi16(keep, order, px);
+}
+
+/* Weights w[0..7] as pairs (w0 w1) x4, (w2 w3) x4, ... */
+static inline __m512i KERNEL(spread8)(const int16_t *w, __m512i spread) {
+    return _mm512_permutexvar_epi32(
+        spread, _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)w)));
+}
+
+/* AVX-512, 3 or 4 channels: eight taps a step. vpermw gathers pixels
+ * (2L, 2L + 1) of the 32 samples loaded into 128-bit lane L as
+ * (c0 c0' c1 c1' c2 c2' c3 c3'), zeroing the fourth pair of RGB, and the
+ * weight pairs are spread to match: one multiply-add covers 8 taps. */
+static void KERNEL(horizontal_34_wide)(const resize_axis *ax,
+                                       const int16_t *src, void *dst,
+                                       const int channels, int q6) {
+    int16_t gather[32];
+    __mmask32 keep = 0;
+    for (int j = 0; j < 32; j++) {
+        int lane = j / 8, c = (j % 8) / 2, px = 2 * lane + (j % 2);
+        gather[j] = (int16_t)(c < channels ? px * channels + c : 0);
+        if (c < channels)
+            keep |= (__mmask32)1 << j;
+    }
+    const __m512i order = _mm512_loadu_si512(gather);
+    const __m512i spread =
+        _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    for (uint32_t i = 0; i < ax->out_count; i++) {
+        const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
+        const int16_t *s = src + (size_t)ax->first[i] * channels;
+        uint32_t n = ax->count[i];
+        /* Two chains of multiply-adds, so that each waits on its own
+         * latency only; n8 ends at the padded set, never in the next. */
+        uint32_t n8 = (n + 7) & ~7u, k = 0;
+        __m512i acc = _mm512_setzero_si512(), acc2 = acc;
+        for (; k + 16 <= n8; k += 16) {
+            acc = V_MADD_ACC(acc, KERNEL(gather8)(s, k, channels, keep, order),
+                             KERNEL(spread8)(w + k, spread));
+            acc2 = V_MADD_ACC(acc2,
+                              KERNEL(gather8)(s, k + 8, channels, keep, order),
+                              KERNEL(spread8)(w + k + 8, spread));
+        }
+        if (k < n8)
+            acc = V_MADD_ACC(acc, KERNEL(gather8)(s, k, channels, keep, order),
+                             KERNEL(spread8)(w + k, spread));
+        acc = _mm512_add_epi32(acc, acc2);
+        __m256i half = _mm256_add_epi32(_mm512_castsi512_si256(acc),
+                                        _mm512_extracti64x4_epi64(acc, 1));
+        KERNEL(store_px)
+        (_mm_add_epi32(_mm256_castsi256_si128(half),
+                       _mm256_extracti128_si256(half, 1)),
+         dst, i, channels, channels == 4, q6);
+    }
+}
+#endif
+
+#if LANES16 == 16
+/* AVX2, 4 channels: four taps (pixels) a step, two per 128-bit lane. */
+static void KERNEL(horizontal_4_wide)(const resize_axis *ax, const int16_t *src,
+                                      void *dst, int q6) {
+    const __m256i order = _mm256_broadcastsi128_si256(
+        _mm_setr_epi8(0, 1, 8, 9, 2, 3, 10, 11, 4, 5, 12, 13, 6, 7, 14, 15));
+    const __m256i spread = _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1);
+    for (uint32_t i = 0; i < ax->out_count; i++) {
+        const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
+        const int16_t *s = src + (size_t)ax->first[i] * 4;
+        uint32_t n = ax->count[i];
+        __m256i acc = _mm256_setzero_si256();
+        for (uint32_t k = 0; k < n; k += 4) {
+            __m256i px = _mm256_shuffle_epi8(
+                _mm256_loadu_si256((const __m256i *)(s + 4 * k)), order);
+            __m256i wk = _mm256_permutevar8x32_epi32(
+                _mm256_castsi128_si256(
+                    _mm_loadl_epi64((const __m128i *)(w + k))),
+                spread);
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(px, wk));
+        }
+        KERNEL(store_px)
+        (_mm_add_epi32(_mm256_castsi256_si128(acc),
+                       _mm256_extracti128_si256(acc, 1)),
+         dst, i, 4, 1, q6);
+    }
+}
+#endif
+
+static void KERNEL(horizontal_any)(const resize_axis *ax, const int16_t *src,
+                                   void *dst, int channels, int q6) {
+#if LANES16 == 32
+    if (channels >= 3) {
+        KERNEL(horizontal_34_wide)(ax, src, dst, channels, q6);
+        return;
+    }
+#elif LANES16 == 16
+    if (channels == 4) {
+        KERNEL(horizontal_4_wide)(ax, src, dst, q6);
+        return;
+    }
+#endif
+    switch (channels) {
+    case 1:
+        KERNEL(horizontal_1)(ax, src, dst, q6);
+        break;
+    case 2:
+        KERNEL(horizontal_2)(ax, src, dst, q6);
+        break;
+    default:
+        KERNEL(horizontal_34)(ax, src, dst, channels, q6);
+        break;
+    }
+}
+
+static void KERNEL(horizontal)(const resize_axis *ax, const int16_t *src,
+                               uint8_t *dst, int channels) {
+    KERNEL(horizontal_any)(ax, src, dst, channels, 0);
+}
+
+static void KERNEL(horizontal_q6)(const resize_axis *ax, const int16_t *src,
+                                  int16_t *dst, int channels) {
+    KERNEL(horizontal_any)(ax, src, dst, channels, 1);
+}

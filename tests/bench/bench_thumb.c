@@ -1,0 +1,126 @@
+/* libthumbnail in-process: read the file once, run thumb_run RUNS times
+ * through one context after WARMUP runs, and report each run's wall time
+ * and the library's own stage timings as one JSON line.
+ *
+ *   bench_thumb [--accurate] [--out PATH] FILE WIDTH HEIGHT FORMAT QUALITY
+ *               RUNS WARMUP
+ *
+ * FORMAT is jpeg, png or webp; the box is fit inside. --out writes the last
+ * output (for PSNR). RUNS 1 WARMUP 0 is the peak-memory measurement. */
+#include "bench_util.h"
+
+#include <thumbnail.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static thumb_format parse_format(const char *s) {
+    if (!strcmp(s, "jpeg"))
+        return THUMB_FORMAT_JPEG;
+    if (!strcmp(s, "png"))
+        return THUMB_FORMAT_PNG;
+    if (!strcmp(s, "webp"))
+        return THUMB_FORMAT_WEBP;
+    fprintf(stderr, "unknown format %s\n", s);
+    exit(2);
+}
+
+static void set(thumb_ctx *ctx, thumb_option key, int64_t value) {
+    if (thumb_ctx_set(ctx, key, value) != THUMB_OK) {
+        fprintf(stderr, "thumb_ctx_set: %s\n", thumb_ctx_error(ctx));
+        exit(1);
+    }
+}
+
+int main(int argc, char **argv) {
+    int accurate = 0;
+    const char *out_path = NULL;
+    int a = 1;
+    for (; a < argc && argv[a][0] == '-'; a++) {
+        if (!strcmp(argv[a], "--accurate"))
+            accurate = 1;
+        else if (!strcmp(argv[a], "--out") && a + 1 < argc)
+            out_path = argv[++a];
+        else
+            break;
+    }
+    if (argc - a != 7) {
+        fprintf(stderr, "usage: bench_thumb [--accurate] [--out PATH] FILE "
+                        "WIDTH HEIGHT FORMAT QUALITY RUNS WARMUP\n");
+        return 2;
+    }
+    size_t in_len;
+    uint8_t *in = bench_read_file(argv[a], &in_len);
+    long runs = bench_arg_long(argv[a + 5], "runs");
+    long warmup = bench_arg_long(argv[a + 6], "warmup");
+
+    thumb_ctx *ctx = thumb_ctx_new();
+    if (!ctx) {
+        fprintf(stderr, "thumb_ctx_new failed\n");
+        return 1;
+    }
+    set(ctx, THUMB_OPT_WIDTH, bench_arg_long(argv[a + 1], "width"));
+    set(ctx, THUMB_OPT_HEIGHT, bench_arg_long(argv[a + 2], "height"));
+    set(ctx, THUMB_OPT_FIT, THUMB_FIT_INSIDE);
+    set(ctx, THUMB_OPT_FORMAT, parse_format(argv[a + 3]));
+    set(ctx, THUMB_OPT_QUALITY, bench_arg_long(argv[a + 4], "quality"));
+    if (accurate) {
+#ifdef BENCH_HAVE_ACCURATE
+        set(ctx, THUMB_OPT_ACCURATE, 1);
+#else
+        fprintf(stderr, "this library has no THUMB_OPT_ACCURATE\n");
+        return 3;
+#endif
+    }
+
+    double *ms = calloc((size_t)runs + 1, sizeof(double));
+    double *cpu = calloc((size_t)runs + 1, sizeof(double));
+    double *stage[4];
+    static const thumb_info stage_key[4] = {
+        THUMB_INFO_DECODE_US, THUMB_INFO_RESIZE_US, THUMB_INFO_ENCODE_US,
+        THUMB_INFO_TOTAL_US};
+    static const char *const stage_name[4] = {"decode_ms", "resize_ms",
+                                              "encode_ms", "total_ms"};
+    for (int s = 0; s < 4; s++)
+        stage[s] = calloc((size_t)runs + 1, sizeof(double));
+    const unsigned char *out = NULL;
+    size_t out_len = 0;
+    for (long i = -warmup; i < runs; i++) {
+        double c0 = bench_cpu_ms(), t0 = bench_now_ms();
+        thumb_status st = thumb_run(ctx, in, in_len, &out, &out_len);
+        double t1 = bench_now_ms(), c1 = bench_cpu_ms();
+        if (st != THUMB_OK) {
+            fprintf(stderr, "thumb_run: %s\n", thumb_ctx_error(ctx));
+            return 1;
+        }
+        if (i < 0)
+            continue;
+        ms[i] = t1 - t0;
+        cpu[i] = c1 - c0;
+        for (int s = 0; s < 4; s++)
+            stage[s][i] = (double)thumb_ctx_info(ctx, stage_key[s]) / 1e3;
+    }
+    if (out_path)
+        bench_write_file(out_path, out, out_len);
+
+    printf("{");
+    bench_json_array("ms", ms, (size_t)runs, 1);
+    bench_json_array("cpu_ms", cpu, (size_t)runs, 0);
+    for (int s = 0; s < 4; s++)
+        bench_json_array(stage_name[s], stage[s], (size_t)runs, 0);
+    printf(",\"out_width\":%lld,\"out_height\":%lld,\"out_bytes\":%lld",
+           (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH),
+           (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT),
+           (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_BYTES));
+    printf(",\"decoded_width\":%lld,\"decoded_height\":%lld}\n",
+           (long long)thumb_ctx_info(ctx, THUMB_INFO_DECODED_WIDTH),
+           (long long)thumb_ctx_info(ctx, THUMB_INFO_DECODED_HEIGHT));
+    for (int s = 0; s < 4; s++)
+        free(stage[s]);
+    free(cpu);
+    free(ms);
+    free(in);
+    thumb_ctx_free(ctx);
+    return 0;
+}

@@ -1,0 +1,291 @@
+"""Turns bench.py's results into the Markdown report and checks the
+issue's targets. Times compared are the CPU-time medians (see bench.py).
+
+  report.py [results.json]   # rewrites results.md beside it and prints it
+"""
+
+import json
+import math
+import os
+import sys
+
+KIB_PER_MIB = 1024.0
+CLI_RSS_TARGET_MIB = 16.0
+REFERENCE_TOOL = "sharp"
+
+# (task, the tool's ratio to sharp must be at most this)
+SPEED_TARGETS = {"T1": 0.8, "T3": 0.7, "T4": 0.8}
+ACCURATE_TARGET = {"task": "T1", "ratio": 1.0, "psnr_db": 55.0}
+FLOOR_TARGET = 1.05
+KERNEL_TARGETS = {"RGB8": 2.5, "RGBA8": 5.0}
+BATCH_TARGET = 0.8
+# thumb_simd values, as bench_kernel reports the instruction set used.
+SIMD_NAMES = {1: "scalar", 2: "sse41", 3: "avx2", 4: "avx512", 5: "neon"}
+
+
+def ms(v):
+    return "—" if v is None else ("%.1f" % v if v < 100 else "%.0f" % v)
+
+
+def mib(kib):
+    return "—" if kib is None else "%.1f" % (kib / KIB_PER_MIB)
+
+
+def db(v):
+    if v is None:
+        return "—"
+    return "identical" if math.isinf(v) else "%.1f" % v
+
+
+def ratio(a, b):
+    return None if a is None or not b else a / b
+
+
+def fmt_ratio(r):
+    return "—" if r is None else "%.2fx" % r
+
+
+def target_row(name, measured, goal, ok, detail):
+    return {"target": name, "measured": measured, "goal": goal,
+            "met": ok, "detail": detail}
+
+
+def missed_by(measured, limit, higher_is_better=False):
+    """How far a measured figure is from its limit, as text."""
+    if higher_is_better:
+        return "%.2fx of the %.1fx wanted, %.0f%% short" % (
+            measured, limit, (1 - measured / limit) * 100)
+    return "missed by %.0f%%" % ((measured / limit - 1) * 100)
+
+
+def targets(res):
+    out = []
+    tasks = res["tasks"]
+
+    def cpu(task, tool):
+        return tasks.get(task, {}).get("tools", {}).get(tool, {}).get(
+            "cpu_ms")
+
+    for task, limit in SPEED_TARGETS.items():
+        r = ratio(cpu(task, "libthumbnail"), cpu(task, REFERENCE_TOOL))
+        if r is None:
+            out.append(target_row("%s <= %.1fx sharp" % (task, limit), None,
+                                  limit, None, "not measured"))
+            continue
+        ok = r <= limit
+        out.append(target_row("%s <= %.1fx sharp" % (task, limit), r, limit,
+                              ok, "met" if ok else missed_by(r, limit)))
+    t1 = tasks.get("T1", {}).get("tools", {})
+    lt, sh = t1.get("libthumbnail", {}), t1.get(REFERENCE_TOOL, {})
+    if "psnr_db" in lt and "psnr_db" in sh:
+        ok = lt["psnr_db"] >= sh["psnr_db"]
+        out.append(target_row(
+            "T1 PSNR >= sharp's", lt["psnr_db"], sh["psnr_db"], ok,
+            "met" if ok else "%.1f dB short" % (sh["psnr_db"] - lt["psnr_db"])))
+    acc = tasks.get(ACCURATE_TARGET["task"], {}).get("tools", {}).get(
+        "libthumbnail accurate")
+    if acc:
+        r = ratio(acc["cpu_ms"], cpu(ACCURATE_TARGET["task"], REFERENCE_TOOL))
+        ok = r is not None and r <= ACCURATE_TARGET["ratio"]
+        out.append(target_row("T1 accurate <= 1.0x sharp", r,
+                              ACCURATE_TARGET["ratio"], ok,
+                              "met" if ok else missed_by(r, 1.0)))
+        p = acc.get("psnr_db")
+        ok = p is not None and p >= ACCURATE_TARGET["psnr_db"]
+        out.append(target_row("T1 accurate PSNR >= 55 dB", p, 55.0, ok,
+                              "met" if ok else "%.1f dB short" % (55.0 - p)))
+    else:
+        out.append(target_row("T1 accurate", None, None, None,
+                              "not measured (see skipped)"))
+    for task in ("T2", "T5"):
+        r = ratio(cpu(task, "libthumbnail"),
+                  cpu(task, "libjpeg-turbo scaled decode"))
+        if r is not None:
+            ok = r <= FLOOR_TARGET
+            out.append(target_row(
+                "%s <= 1.05x libjpeg-turbo's scaled decode" % task, r,
+                FLOOR_TARGET, ok,
+                "met" if ok else missed_by(r, FLOOR_TARGET)))
+        r = ratio(cpu(task, "libthumbnail"), cpu(task, REFERENCE_TOOL))
+        if r is not None:
+            ok = r < 1.0
+            out.append(target_row("%s below sharp" % task, r, 1.0, ok,
+                                  "met" if ok else missed_by(r, 1.0)))
+    for fmt, want in KERNEL_TARGETS.items():
+        k = res["kernel"].get(fmt, {})
+        speedup = ratio(k.get(REFERENCE_TOOL, {}).get("cpu_ms"),
+                        k.get("libthumbnail", {}).get("cpu_ms"))
+        if speedup is None:
+            continue
+        ok = speedup >= want
+        out.append(target_row(
+            "kernel %s >= %.1fx sharp's throughput" % (fmt, want), speedup,
+            want, ok, "met" if ok else missed_by(speedup, want, True)))
+    rss = tasks.get("T2", {}).get("tools", {}).get("libthumbnail", {}).get(
+        "cli_peak_rss_kib")
+    if rss is not None:
+        m = rss / KIB_PER_MIB
+        ok = m <= CLI_RSS_TARGET_MIB
+        out.append(target_row("CLI peak RSS for T2 <= 16 MiB", m,
+                              CLI_RSS_TARGET_MIB, ok,
+                              "met" if ok else missed_by(m,
+                                                         CLI_RSS_TARGET_MIB)))
+    batch = res.get("batch")
+    if batch:
+        r = ratio(batch["cpu_ms"], cpu("T1", REFERENCE_TOOL))
+        if r is not None:
+            ok = r <= BATCH_TARGET
+            out.append(target_row(
+                "CLI batch per image <= 0.8x sharp in-process (T1)", r,
+                BATCH_TARGET, ok, "met" if ok else missed_by(r, BATCH_TARGET)))
+    return out
+
+
+def markdown(res):
+    m = res["machine"]
+    lines = []
+    lines.append("## Benchmark results\n")
+    lines.append(
+        "Machine: %s, %s cores, %s GiB, %s, kernel %s; gcc %s. Run %s, "
+        "%d runs after %d warm-up per tool and task, %d s in all; load "
+        "average %.1f before, %.1f after." % (
+            m.get("cpu", "?"), m.get("cores"), m.get("memory_gib", "?"),
+            m.get("os", "?"), m.get("kernel", "?"), m.get("gcc", "?"),
+            res["date_utc"], res["runs"], res["warmup"], res["duration_s"],
+            res["load_average_before"][0], res["load_average_after"][0]))
+    sv = res.get("sharp") or {}
+    lines.append("")
+    lines.append(
+        "Versions: sharp %s (libvips %s), Pillow %s, vipsthumbnail %s, "
+        "libjpeg-turbo %s (Debian)." % (
+            sv.get("sharp", "—"), sv.get("vips", "—"),
+            m.get("python3-pil", "—"), m.get("vipsthumbnail", "—"),
+            m.get("libturbojpeg0", "—")))
+    lines.append("")
+    lines.append(
+        "ms: median CPU time of one image (whole process, all threads; "
+        "wall time beside it), in-process loop except vipsthumbnail (a "
+        "process per image). Ratio: ms / sharp's ms. Peak RSS: a separate "
+        "process doing the task once (node and python included). PSNR: "
+        "the tool's PNG output of the same task against an exact float64 "
+        "Lanczos3 of the full-resolution decode at that output size "
+        "(premultiplied samples for T3).")
+    lines.append("")
+    lines.append("| task | tool | ms | wall ms | ratio to sharp | peak RSS MiB "
+                 "| PSNR dB | output |")
+    lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    order = ["libthumbnail", "libthumbnail accurate", "sharp", "Pillow",
+             "vipsthumbnail", "libjpeg-turbo scaled decode"]
+    for tid, t in res["tasks"].items():
+        tools = t["tools"]
+        ref = tools.get(REFERENCE_TOOL, {}).get("cpu_ms")
+        task = t["task"]
+        label = "%s %s → %dx%d %s" % (tid, task["file"].split("/")[-1],
+                                      task["box"][0], task["box"][1],
+                                      task["format"])
+        for tool in order:
+            r = tools.get(tool)
+            if not r or "cpu_ms" not in r:
+                continue
+            out = ("%sx%s" % (r["out_width"], r["out_height"])
+                   if "out_width" in r else
+                   "decode to %sx%s" % (r.get("decoded_width"),
+                                        r.get("decoded_height"))
+                   if "decoded_width" in r else "")
+            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                label, tool, ms(r["cpu_ms"]), ms(r["wall_ms"]),
+                fmt_ratio(ratio(r["cpu_ms"], ref)),
+                mib(r.get("peak_rss_kib")), db(r.get("psnr_db")), out))
+            label = ""
+        cli = tools.get("libthumbnail", {}).get("cli_peak_rss_kib")
+        if cli is not None:
+            lines.append("| | `thumbnail` CLI, once | | | | %s | | |"
+                         % mib(cli))
+    lines.append("")
+    lines.append("libthumbnail's own stage timings (THUMB_INFO_*_US, wall "
+                 "medians; decode and resize interleave row by row):")
+    lines.append("")
+    lines.append("| task | decoded at | decode ms | resize ms | encode ms "
+                 "| total ms |")
+    lines.append("| --- | --- | ---: | ---: | ---: | ---: |")
+    for tid, t in res["tasks"].items():
+        for tool in ("libthumbnail", "libthumbnail accurate"):
+            r = t["tools"].get(tool)
+            if not r or "decode_ms" not in r:
+                continue
+            lines.append("| %s%s | %sx%s | %s | %s | %s | %s |" % (
+                tid, " accurate" if tool.endswith("accurate") else "",
+                r.get("decoded_width"), r.get("decoded_height"),
+                ms(r["decode_ms"]), ms(r["resize_ms"]), ms(r["encode_ms"]),
+                ms(r["total_ms"])))
+    lines.append("")
+    lines.append("Raw-pixel kernel, 4928x3279 → 852x567 Lanczos3, planning "
+                 "included (libthumbnail's row copy into the resizer, "
+                 "timed apart, in brackets):")
+    lines.append("")
+    lines.append("| layout | tool | ms | wall ms | sharp's ms / this |")
+    lines.append("| --- | --- | ---: | ---: | ---: |")
+    for fmt, rows in res["kernel"].items():
+        ref = rows.get(REFERENCE_TOOL, {}).get("cpu_ms")
+        label = fmt
+        rank = ["libthumbnail"] + ["libthumbnail " + n
+                                   for n in SIMD_NAMES.values()]
+        for tool, r in sorted(rows.items(), key=lambda kv: (
+                rank.index(kv[0]) if kv[0] in rank else len(rank))):
+            extra = (" (copy %s)" % ms(r["copy_ms"])) if "copy_ms" in r else ""
+            if tool == "libthumbnail":
+                tool = "libthumbnail (auto%s)" % (
+                    ": " + SIMD_NAMES[r["simd"]] if r.get("simd") in SIMD_NAMES
+                    else "")
+            lines.append("| %s | %s | %s%s | %s | %s |" % (
+                label, tool, ms(r["cpu_ms"]), extra,
+                ms(r["wall_ms"]), fmt_ratio(ratio(ref, r["cpu_ms"]))))
+            label = ""
+    b = res.get("batch")
+    if b:
+        t1 = res["tasks"].get("T1", {}).get("tools", {}).get(
+            REFERENCE_TOOL, {}).get("cpu_ms")
+        lines.append("")
+        lines.append(
+            "CLI batch, %d copies of T1 in one call (median of %d calls): "
+            "%s ms per image (wall %s), %s sharp's in-process T1; peak RSS "
+            "%s MiB." % (b["copies"], b["calls"], ms(b["cpu_ms"]),
+                         ms(b["wall_ms"]), fmt_ratio(ratio(b["cpu_ms"], t1)),
+                         mib(b["peak_rss_kib"])))
+    lines.append("")
+    lines.append("Targets of issue 7:")
+    lines.append("")
+    lines.append("| target | measured | result |")
+    lines.append("| --- | ---: | --- |")
+    for t in res.get("targets", []):
+        v = t["measured"]
+        shown = "—" if v is None else "%.2f" % v
+        mark = {True: "met", False: "**missed**", None: "—"}[t["met"]]
+        detail = t["detail"] if t["met"] is False else ""
+        lines.append("| %s | %s | %s%s |" % (
+            t["target"], shown, mark, (": " + detail) if detail else ""))
+    if res["skipped"]:
+        lines.append("")
+        lines.append("Skipped:")
+        lines.append("")
+        for s in res["skipped"]:
+            lines.append("- %s: %s" % (s["what"], s["why"]))
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "results.json")
+    with open(src) as f:
+        res = json.load(f)
+    res["targets"] = targets(res)
+    md = markdown(res)
+    with open(os.path.join(os.path.dirname(os.path.abspath(src)),
+                           "results.md"), "w") as f:
+        f.write(md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+/* Every resize kernel table against the scalar one, on one image: shared
+ * by tests/test_simd.c (corpus images, Check) and the standalone
+ * tests/tools/simd_check.c (synthetic images, cross-compiled for NEON and
+ * run under qemu). Needs only src/resize/ and src/ctx.c, no codecs. */
+#ifndef THUMB_TEST_SIMD_COMPARE_H
+#define THUMB_TEST_SIMD_COMPARE_H
+
+#include "ctx.h"
+#include "resize/resize.h"
+#include "resize/resize_kernels.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Internal to src/resize/ (kept out of its headers): every table this CPU
+ * runs, scalar first, and a way to run a plan on one of them. */
+size_t resize_test_kernel_tables(const resize_kernels **out, size_t cap);
+void resize_test_set_kernels(resize *r, const resize_kernels *kernels);
+
+/* More than any build has: scalar, SSE4.1, AVX2, AVX-512, AVX-512 VNNI. */
+#define SIMD_MAX_TABLES 8
+
+typedef struct simd_image {
+    uint32_t w, h;
+    int ch;
+    const uint8_t *px; /* tightly packed */
+} simd_image;
+
+/* Resizes img per g with kernels into out (dst_w x dst_h x ch bytes). */
+thumb_status simd_resize(thumb_ctx *ctx, const simd_image *img,
+                         const resize_geometry *g,
+                         const resize_kernels *kernels, uint8_t *out);
+
+/* Runs every table on img over a set of geometries (shrinks by 2, 3.7, 8,
+ * 1.5 and 5.78, a fill with a different scale per axis, an enlargement
+ * and a crop window) and returns the largest difference from the scalar
+ * table in any sample, or -1 when a resize fails. Prints each case when
+ * verbose, and every case over max_diff. *cases counts the comparisons. */
+int simd_compare_all(thumb_ctx *ctx, const simd_image *img, const char *name,
+                     int max_diff, int verbose, unsigned *cases);
+
+#endif
