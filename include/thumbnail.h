@@ -1,4 +1,4 @@
-/*
+/** @file
  * libthumbnail -- one encoded image in, one small encoded image out.
  *
  *     thumb_ctx *ctx = thumb_ctx_new();
@@ -37,6 +37,7 @@
 extern "C" {
 #endif
 
+/** @cond INTERNAL */
 #if defined(THUMB_STATIC)
 #define THUMB_API
 #elif defined(_WIN32)
@@ -50,190 +51,204 @@ extern "C" {
 #else
 #define THUMB_API
 #endif
+/** @endcond */
 
 /* ---- Version ----------------------------------------------------------- */
 
+/** Changes when the API or ABI breaks (see the README's version policy). */
 #define THUMB_VERSION_MAJOR 0
+/** Changes when something is added. */
 #define THUMB_VERSION_MINOR 1
+/** Changes for fixes only. */
 #define THUMB_VERSION_PATCH 0
-/* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with thumb_version(). */
+/** MAJOR * 10000 + MINOR * 100 + PATCH, comparable with thumb_version(). */
 #define THUMB_VERSION_NUMBER                                                   \
     (THUMB_VERSION_MAJOR * 10000 + THUMB_VERSION_MINOR * 100 +                 \
      THUMB_VERSION_PATCH)
 
-/* Version of the library actually loaded, as THUMB_VERSION_NUMBER. A
+/** Version of the library actually loaded, as THUMB_VERSION_NUMBER. A
  * program can compare it with the header it was built against. */
 THUMB_API unsigned thumb_version(void);
-/* "MAJOR.MINOR.PATCH" of the library actually loaded. */
+/** "MAJOR.MINOR.PATCH" of the library actually loaded. */
 THUMB_API const char *thumb_version_string(void);
 
 /* ---- Status codes ------------------------------------------------------ */
 
-/* Stable numbers: a code keeps its value forever. */
+/** Stable numbers: a code keeps its value forever. */
 typedef enum thumb_status {
     THUMB_OK = 0,
-    /* NULL pointer, unknown option key, value out of range. */
+    /** NULL pointer, unknown option key, value out of range. */
     THUMB_ERR_INVALID_ARGUMENT = 1,
-    /* The bytes are not an image format the library reads (TIFF, SVG...). */
+    /** The bytes are not an image format the library reads (TIFF, SVG...). */
     THUMB_ERR_UNSUPPORTED_FORMAT = 2,
-    /* A known format using a feature the library does not handle
+    /** A known format using a feature the library does not handle
      * (12-bit or lossless JPEG, for example). */
     THUMB_ERR_UNSUPPORTED_FEATURE = 3,
-    /* The data is damaged or ends early. */
+    /** The data is damaged or ends early. */
     THUMB_ERR_CORRUPT = 4,
-    /* The image exceeds a limit set on the context (bytes, pixels,
+    /** The image exceeds a limit set on the context (bytes, pixels,
      * width or height). */
     THUMB_ERR_LIMIT = 5,
-    /* An allocation failed. */
+    /** An allocation failed. */
     THUMB_ERR_NOMEM = 6,
-    /* A caller's read or write callback reported failure. */
+    /** A caller's read or write callback reported failure. */
     THUMB_ERR_IO = 7,
-    /* An encoder failed for a reason other than memory. */
+    /** An encoder failed for a reason other than memory. */
     THUMB_ERR_ENCODE = 8,
-    /* A bug in the library: please report it. */
+    /** A bug in the library: please report it. */
     THUMB_ERR_INTERNAL = 9,
-    /* The run took longer than THUMB_OPT_TIMEOUT_MS allows. */
+    /** The run took longer than THUMB_OPT_TIMEOUT_MS allows. */
     THUMB_ERR_TIMEOUT = 10
 } thumb_status;
 
-/* Generic text for a status code, e.g. "corrupt image data". Never NULL. */
+/** Generic text for a status code, e.g. "corrupt image data". Never NULL. */
 THUMB_API const char *thumb_strerror(thumb_status status);
 
 /* ---- Formats and option values ---------------------------------------- */
 
+/** Image formats, as detected in the input and as chosen for the output. */
 typedef enum thumb_format {
-    /* As output: the input's format, GIF included (as sharp does). */
+    /** As output: the input's format, GIF included (as sharp does). */
     THUMB_FORMAT_AUTO = 0,
     THUMB_FORMAT_JPEG = 1,
     THUMB_FORMAT_PNG = 2,
     THUMB_FORMAT_WEBP = 3,
-    /* As output: up to 255 colours per frame (median cut, no dithering)
+    /** As output: up to 255 colours per frame (median cut, no dithering)
      * and a transparent index for alpha below 128; the rest is opaque. */
     THUMB_FORMAT_GIF = 4
 } thumb_format;
 
+/** How the image fits the WIDTHxHEIGHT box (THUMB_OPT_FIT). */
 typedef enum thumb_fit {
-    /* Largest size within WIDTHxHEIGHT, aspect ratio kept (default). */
+    /** Largest size within WIDTHxHEIGHT, aspect ratio kept (default). */
     THUMB_FIT_INSIDE = 0,
-    /* Fills WIDTHxHEIGHT, aspect ratio kept, the overflow cropped
+    /** Fills WIDTHxHEIGHT, aspect ratio kept, the overflow cropped
      * equally from both sides (THUMB_OPT_CROP chooses otherwise). */
     THUMB_FIT_COVER = 1,
-    /* Exactly WIDTHxHEIGHT, aspect ratio ignored. */
+    /** Exactly WIDTHxHEIGHT, aspect ratio ignored. */
     THUMB_FIT_FILL = 2
 } thumb_fit;
 
+/** JPEG chroma subsampling (THUMB_OPT_JPEG_SUBSAMPLING). */
 typedef enum thumb_subsampling {
-    THUMB_SUBSAMPLING_420 = 0, /* default: smallest files, as cameras do */
-    THUMB_SUBSAMPLING_444 = 1  /* full chroma: sharper coloured edges */
+    THUMB_SUBSAMPLING_420 = 0, /**< default: smallest files, as cameras do */
+    THUMB_SUBSAMPLING_444 = 1  /**< full chroma: sharper coloured edges */
 } thumb_subsampling;
 
+/** What happens to colour profiles (THUMB_OPT_COLOR). */
 typedef enum thumb_color {
-    /* Pixels are converted from the embedded ICC profile (RGB, grey or
+    /** Pixels are converted from the embedded ICC profile (RGB, grey or
      * CMYK, v2 or v4) to sRGB and written untagged, which every viewer
      * shows as sRGB (default). Images without a profile are taken as sRGB
      * and left alone. */
     THUMB_COLOR_SRGB = 0,
-    /* Converted as above, and a compact sRGB profile (a grey one with the
+    /** Converted as above, and a compact sRGB profile (a grey one with the
      * sRGB curve for grey output) is embedded. */
     THUMB_COLOR_SRGB_TAGGED = 1,
-    /* No conversion: the input's profile is embedded as it is. A CMYK
+    /** No conversion: the input's profile is embedded as it is. A CMYK
      * profile cannot describe RGB output, and a grey one cannot describe
      * WebP (always RGB) or grey flattened on a coloured background: those
      * are converted to sRGB as with THUMB_COLOR_SRGB. */
     THUMB_COLOR_KEEP = 2
 } thumb_color;
 
-/* Where THUMB_FIT_COVER crops (THUMB_OPT_CROP), like libvips's
+/** Where THUMB_FIT_COVER crops (THUMB_OPT_CROP), like libvips's
  * smartcrop. The window is chosen on the scaled image, before EXIF
  * orientation turns it upright. */
 typedef enum thumb_crop {
-    /* The middle of the overflowing axis (default). */
+    /** The middle of the overflowing axis (default). */
     THUMB_CROP_CENTRE = 0,
-    /* Trims the edge strip with the lower entropy (of its luminance
+    /** Trims the edge strip with the lower entropy (of its luminance
      * histogram), step by step, until the box is reached: keeps busy
      * regions. */
     THUMB_CROP_ENTROPY = 1,
-    /* The window with the most edges, skin tones and saturated colour:
+    /** The window with the most edges, skin tones and saturated colour:
      * keeps what a viewer looks at. */
     THUMB_CROP_ATTENTION = 2
 } thumb_crop;
 
-/* Instruction sets of the resize kernels (THUMB_OPT_SIMD). */
+/** Instruction sets of the resize kernels (THUMB_OPT_SIMD). */
 typedef enum thumb_simd {
-    THUMB_SIMD_AUTO = 0, /* the fastest this CPU has (default) */
+    THUMB_SIMD_AUTO = 0, /**< the fastest this CPU has (default) */
     THUMB_SIMD_SCALAR = 1,
-    THUMB_SIMD_SSE41 = 2,  /* x86-64 */
-    THUMB_SIMD_AVX2 = 3,   /* x86-64 */
-    THUMB_SIMD_AVX512 = 4, /* x86-64 AVX-512BW, with VNNI when present */
-    THUMB_SIMD_NEON = 5    /* aarch64 */
+    THUMB_SIMD_SSE41 = 2,  /**< x86-64 */
+    THUMB_SIMD_AVX2 = 3,   /**< x86-64 */
+    THUMB_SIMD_AVX512 = 4, /**< x86-64 AVX-512BW, with VNNI when present */
+    THUMB_SIMD_NEON = 5    /**< aarch64 */
 } thumb_simd;
 
 /* ---- Context ----------------------------------------------------------- */
 
+/** Options, the last result and reusable scratch memory. Opaque: it can
+ * grow without breaking the ABI. One thread at a time. */
 typedef struct thumb_ctx thumb_ctx;
 
-/* A caller-supplied allocator. Every allocation the library makes itself
+/** A caller-supplied allocator. Every allocation the library makes itself
  * goes through it; the codec libraries underneath keep their own. The
  * functions must be safe to call from the thread using the context. */
 typedef struct thumb_allocator {
+    /** Like malloc(); NULL when out of memory. */
     void *(*malloc_fn)(void *opaque, size_t size);
+    /** Like realloc(); NULL (ptr left alone) when out of memory. */
     void *(*realloc_fn)(void *opaque, void *ptr, size_t size);
+    /** Like free(); ptr may be NULL. */
     void (*free_fn)(void *opaque, void *ptr);
+    /** Passed to the three functions unchanged. */
     void *opaque;
 } thumb_allocator;
 
-/* A context with default options, or NULL when out of memory. */
+/** A context with default options, or NULL when out of memory. */
 THUMB_API thumb_ctx *thumb_ctx_new(void);
-/* The same with a custom allocator (copied; NULL means the C library's). */
+/** The same with a custom allocator (copied; NULL means the C library's). */
 THUMB_API thumb_ctx *thumb_ctx_new_with_allocator(const thumb_allocator *a);
-/* Frees the context and everything it owns, including the last output. */
+/** Frees the context and everything it owns, including the last output. */
 THUMB_API void thumb_ctx_free(thumb_ctx *ctx);
 
 /* ---- Options ----------------------------------------------------------- */
 
-/* Options keep their values across runs until set again. */
+/** Options keep their values across runs until set again. */
 typedef enum thumb_option {
-    /* Target box in pixels. 0 leaves an axis free: width only or height
+    /** Target box in pixels. 0 leaves an axis free: width only or height
      * only scales by that axis. Both 0: the image keeps its size (still
      * re-encoded, oriented and limited). Range 0..THUMB_MAX_DIMENSION. */
     THUMB_OPT_WIDTH = 1,
     THUMB_OPT_HEIGHT = 2,
-    /* A thumb_fit. Default THUMB_FIT_INSIDE. */
+    /** A thumb_fit. Default THUMB_FIT_INSIDE. */
     THUMB_OPT_FIT = 3,
-    /* 1: allow output larger than the input. Default 0: never enlarge. */
+    /** 1: allow output larger than the input. Default 0: never enlarge. */
     THUMB_OPT_ENLARGE = 4,
-    /* A thumb_format for the output. Default THUMB_FORMAT_AUTO. */
+    /** A thumb_format for the output. Default THUMB_FORMAT_AUTO. */
     THUMB_OPT_FORMAT = 5,
-    /* JPEG and lossy WebP quality, 1..100. Default 80. */
+    /** JPEG and lossy WebP quality, 1..100. Default 80. */
     THUMB_OPT_QUALITY = 6,
-    /* 1: progressive JPEG. Default 0. */
+    /** 1: progressive JPEG. Default 0. */
     THUMB_OPT_JPEG_PROGRESSIVE = 7,
-    /* A thumb_subsampling. Default THUMB_SUBSAMPLING_420. */
+    /** A thumb_subsampling. Default THUMB_SUBSAMPLING_420. */
     THUMB_OPT_JPEG_SUBSAMPLING = 8,
-    /* zlib level 0..9. Default 6. */
+    /** zlib level 0..9. Default 6. */
     THUMB_OPT_PNG_COMPRESSION = 9,
-    /* 1: lossless WebP. Default 0. */
+    /** 1: lossless WebP. Default 0. */
     THUMB_OPT_WEBP_LOSSLESS = 10,
-    /* 0xRRGGBB that transparent pixels are flattened onto when the
+    /** 0xRRGGBB that transparent pixels are flattened onto when the
      * output format has no alpha. Default 0xFFFFFF (white). */
     THUMB_OPT_BACKGROUND = 11,
-    /* 1: rotate/flip per the EXIF orientation (default). 0: ignore it. */
+    /** 1: rotate/flip per the EXIF orientation (default). 0: ignore it. */
     THUMB_OPT_AUTOROTATE = 12,
-    /* Input size limit in bytes. Default 256 MiB. */
+    /** Input size limit in bytes. Default 256 MiB. */
     THUMB_OPT_MAX_INPUT_BYTES = 13,
-    /* Limit on width * height as declared by the header, checked before
+    /** Limit on width * height as declared by the header, checked before
      * any pixel memory is allocated. Default 100 000 000. */
     THUMB_OPT_MAX_PIXELS = 14,
-    /* Limit on width and on height. Default 65535. */
+    /** Limit on width and on height. Default 65535. */
     THUMB_OPT_MAX_DIMENSION = 15,
-    /* Deadline of each thumb_run()/thumb_run_io() in milliseconds, from
+    /** Deadline of each thumb_run()/thumb_run_io() in milliseconds, from
      * the start of decoding (reading through the read callback is not
      * counted): past it the run stops with THUMB_ERR_TIMEOUT. Checked
      * between rows and inside long decoder phases (JPEG scans, interlaced
      * PNG and GIF rows); a WebP image decodes in one libwebp call, which
      * is checked only after it returns. 0: no deadline (default). */
     THUMB_OPT_TIMEOUT_MS = 16,
-    /* A thumb_simd: the instruction set of the resize kernels. Default
+    /** A thumb_simd: the instruction set of the resize kernels. Default
      * THUMB_SIMD_AUTO, or what the environment variable THUMB_SIMD
      * (scalar, sse41, avx2, avx512 or neon; anything else means auto)
      * said when the context was created; thumb_ctx_reset() returns to
@@ -241,57 +256,57 @@ typedef enum thumb_option {
      * THUMB_ERR_UNSUPPORTED_FEATURE, here or (from the environment) at
      * the next run. Every set gives the same pixels, within 1 LSB. */
     THUMB_OPT_SIMD = 17,
-    /* 1: accuracy before speed: decode at full size instead of shrinking
+    /** 1: accuracy before speed: decode at full size instead of shrinking
      * on load (JPEG DCT scaling, WebP scaled decoding), so the result is
      * the Lanczos3 of the whole image (PSNR >= 55 dB against an exact
      * float64 one). Default 0: shrink on load to about 2x the target. */
     THUMB_OPT_ACCURATE = 18,
-    /* A thumb_color: what happens to an embedded ICC profile. Default
+    /** A thumb_color: what happens to an embedded ICC profile. Default
      * THUMB_COLOR_SRGB. */
     THUMB_OPT_COLOR = 19,
-    /* 1: keep the input's EXIF block in the output, its orientation set
+    /** 1: keep the input's EXIF block in the output, its orientation set
      * to 1 as the pixels are already turned upright (with
      * THUMB_OPT_AUTOROTATE 0 the tag is kept as it was). Default 0: EXIF,
      * like XMP and comments, is stripped. */
     THUMB_OPT_KEEP_EXIF = 20,
-    /* A thumb_crop: which window of the scaled image THUMB_FIT_COVER
+    /** A thumb_crop: which window of the scaled image THUMB_FIT_COVER
      * keeps. Animations always keep the centre: a window chosen per frame
      * would jump. Default THUMB_CROP_CENTRE. */
     THUMB_OPT_CROP = 21,
-    /* 1: an animated GIF or WebP stays animated when the output format
+    /** 1: an animated GIF or WebP stays animated when the output format
      * can hold it (GIF or WebP): every frame, composited on the canvas,
      * resized alike, with its delay and the loop count (default). 0: the
      * first frame only, as JPEG and PNG output always get. */
     THUMB_OPT_ANIMATION = 22,
-    /* Limit on the frames of an animation kept animated, checked from the
+    /** Limit on the frames of an animation kept animated, checked from the
      * file's structure before any frame is decoded. Default 1000. */
     THUMB_OPT_MAX_FRAMES = 23,
-    /* Limit on the canvas pixels of all frames together (frames x width x
+    /** Limit on the canvas pixels of all frames together (frames x width x
      * height) of an animation kept animated, checked before any frame is
      * decoded. Default 16383 x 16383 (268 402 689), as sharp's
      * limitInputPixels. */
     THUMB_OPT_MAX_ANIMATION_PIXELS = 24
 } thumb_option;
 
-/* Largest width or height a caller may ask for. */
+/** Largest width or height a caller may ask for. */
 #define THUMB_MAX_DIMENSION 65535
 
-/* Sets an option. THUMB_ERR_INVALID_ARGUMENT (and a message on the
+/** Sets an option. THUMB_ERR_INVALID_ARGUMENT (and a message on the
  * context) for an unknown key or a value outside thumb_option_bounds(). */
 THUMB_API thumb_status thumb_ctx_set(thumb_ctx *ctx, thumb_option key,
                                      int64_t value);
-/* Reads an option's current value into *value. */
+/** Reads an option's current value into *value. */
 THUMB_API thumb_status thumb_ctx_get(const thumb_ctx *ctx, thumb_option key,
                                      int64_t *value);
-/* Puts every option back to its default. */
+/** Puts every option back to its default. */
 THUMB_API void thumb_ctx_reset(thumb_ctx *ctx);
-/* The valid range of an option, inclusive. */
+/** The valid range of an option, inclusive. */
 THUMB_API thumb_status thumb_option_bounds(thumb_option key, int64_t *min,
                                            int64_t *max);
 
 /* ---- Running ----------------------------------------------------------- */
 
-/* Makes a thumbnail of the encoded image in[0..in_len). On THUMB_OK,
+/** Makes a thumbnail of the encoded image in[0..in_len). On THUMB_OK,
  * *out and *out_len describe the encoded result, which belongs to the
  * context and stays valid until the next run or probe on it, or
  * thumb_ctx_free(). Copy it to keep it longer. On failure *out is NULL,
@@ -299,13 +314,13 @@ THUMB_API thumb_status thumb_option_bounds(thumb_option key, int64_t *min,
 THUMB_API thumb_status thumb_run(thumb_ctx *ctx, const void *in, size_t in_len,
                                  const unsigned char **out, size_t *out_len);
 
-/* Reads up to cap bytes into buf. Returns how many were read, 0 at the end
+/** Reads up to cap bytes into buf. Returns how many were read, 0 at the end
  * of the input, or a negative number on error. */
 typedef ptrdiff_t (*thumb_read_fn)(void *opaque, void *buf, size_t cap);
-/* Writes len bytes. Returns 0 on success, non-zero on error. */
+/** Writes len bytes. Returns 0 on success, non-zero on error. */
 typedef int (*thumb_write_fn)(void *opaque, const void *buf, size_t len);
 
-/* As thumb_run(), reading the input through read() (up to
+/** As thumb_run(), reading the input through read() (up to
  * THUMB_OPT_MAX_INPUT_BYTES) and giving the output to write(). write() is
  * called only after the thumbnail is complete, so a failure never leaves
  * partial output behind. */
@@ -313,7 +328,7 @@ THUMB_API thumb_status thumb_run_io(thumb_ctx *ctx, thumb_read_fn read,
                                     void *read_opaque, thumb_write_fn write,
                                     void *write_opaque);
 
-/* Reads the header only: no pixels are decoded. On success the THUMB_INFO_
+/** Reads the header only: no pixels are decoded. On success the THUMB_INFO_
  * input keys below describe the image. Limits are not applied, so a caller
  * can see how large an image it refuses would have been. */
 THUMB_API thumb_status thumb_probe(thumb_ctx *ctx, const void *in,
@@ -321,47 +336,48 @@ THUMB_API thumb_status thumb_probe(thumb_ctx *ctx, const void *in,
 
 /* ---- Information and statistics --------------------------------------- */
 
+/** Keys of thumb_ctx_info(): what the last probe or run found and did. */
 typedef enum thumb_info {
-    /* Input, filled by thumb_probe() and thumb_run(). */
-    THUMB_INFO_FORMAT = 1,      /* a thumb_format */
-    THUMB_INFO_WIDTH = 2,       /* as stored, before orientation */
+    /** Input, filled by thumb_probe() and thumb_run(). */
+    THUMB_INFO_FORMAT = 1, /**< a thumb_format */
+    THUMB_INFO_WIDTH = 2,  /**< as stored, before orientation */
     THUMB_INFO_HEIGHT = 3,
-    THUMB_INFO_ORIENTATION = 4, /* EXIF 1..8; 1 when absent or invalid */
-    THUMB_INFO_FRAMES = 5,      /* 1 for still images */
-    THUMB_INFO_HAS_ALPHA = 6,   /* 0 or 1 */
-    THUMB_INFO_BIT_DEPTH = 7,   /* bits per sample as stored: 1..16 */
+    THUMB_INFO_ORIENTATION = 4, /**< EXIF 1..8; 1 when absent or invalid */
+    THUMB_INFO_FRAMES = 5,      /**< 1 for still images */
+    THUMB_INFO_HAS_ALPHA = 6,   /**< 0 or 1 */
+    THUMB_INFO_BIT_DEPTH = 7,   /**< bits per sample as stored: 1..16 */
     THUMB_INFO_INPUT_BYTES = 8,
-    /* Output, filled by a successful thumb_run(). */
+    /** Output, filled by a successful thumb_run(). */
     THUMB_INFO_OUTPUT_FORMAT = 9,
     THUMB_INFO_OUTPUT_WIDTH = 10,
     THUMB_INFO_OUTPUT_HEIGHT = 11,
     THUMB_INFO_OUTPUT_BYTES = 12,
-    /* Wall-clock microseconds per stage of the last run. Decoding and
+    /** Wall-clock microseconds per stage of the last run. Decoding and
      * resizing interleave row by row; each is timed on its own. */
     THUMB_INFO_DECODE_US = 13,
     THUMB_INFO_RESIZE_US = 14,
     THUMB_INFO_ENCODE_US = 15,
     THUMB_INFO_TOTAL_US = 16,
-    /* Size the decoder produced after shrink-on-load. */
+    /** Size the decoder produced after shrink-on-load. */
     THUMB_INFO_DECODED_WIDTH = 17,
     THUMB_INFO_DECODED_HEIGHT = 18
 } thumb_info;
 
-/* The value of an information key from the last probe or run, or -1 when
+/** The value of an information key from the last probe or run, or -1 when
  * the key is unknown or has no value yet. */
 THUMB_API int64_t thumb_ctx_info(const thumb_ctx *ctx, thumb_info key);
 
-/* The message of the last failure on this context, naming its cause
+/** The message of the last failure on this context, naming its cause
  * ("JPEG: Premature end of JPEG file"). "" after a success. Never NULL. */
 THUMB_API const char *thumb_ctx_error(const thumb_ctx *ctx);
-/* The status of the last call on this context that can fail. */
+/** The status of the last call on this context that can fail. */
 THUMB_API thumb_status thumb_ctx_status(const thumb_ctx *ctx);
 
-/* Name of a format: "jpeg", "png", "webp", "gif", or "auto". */
+/** Name of a format: "jpeg", "png", "webp", "gif", or "auto". */
 THUMB_API const char *thumb_format_name(thumb_format format);
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* THUMBNAIL_H */
+#endif /**< THUMBNAIL_H */

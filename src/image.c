@@ -44,7 +44,7 @@ thumb_status image_flatten(thumb_ctx *ctx, image *img, uint32_t background) {
                      (uint8_t)background};
     int grey_bg = bg[0] == bg[1] && bg[1] == bg[2];
     int out_channels = img->channels == 2 && grey_bg ? 1 : 3;
-    image out;
+    image out = {0};
     thumb_status st =
         image_alloc(ctx, &out, img->width, img->height, out_channels);
     if (st != THUMB_OK)

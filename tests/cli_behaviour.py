@@ -148,8 +148,27 @@ class Cli(unittest.TestCase):
                     "--progressive", "--subsampling", "--png-compression",
                     "--lossless", "--background", "--no-rotate",
                     "--max-pixels", "--output", "--verbose", "--version",
-                    "Exit status"):
+                    "--crop", "--first-frame", "--color", "--keep-exif",
+                    "--accurate", "Exit status"):
             self.assertIn(opt, r.stdout)
+
+    def test_metadata_and_colour_flags(self):
+        src = corpus("orientation/Landscape_6.jpg")
+        plain, kept = self.out("plain.jpg"), self.out("kept.jpg")
+        self.assertEqual(run("-s", "64", src, "-o", plain).returncode, 0)
+        r = run("-s", "64", "--color", "tagged", "--keep-exif", "--accurate",
+                src, "-o", kept)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(plain, "rb") as f:
+            plain_bytes = f.read()
+        with open(kept, "rb") as f:
+            kept_bytes = f.read()
+        self.assertNotIn(b"Exif\0\0", plain_bytes)
+        self.assertNotIn(b"ICC_PROFILE", plain_bytes)
+        self.assertIn(b"Exif\0\0", kept_bytes)
+        self.assertIn(b"ICC_PROFILE", kept_bytes)
+        r = run("--color", "bogus", src, "-o", kept)
+        self.assertEqual(r.returncode, 2)
 
     def test_pixel_limit_option(self):
         r = run("--max-pixels", "1000", "-s", "10",

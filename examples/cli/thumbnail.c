@@ -45,6 +45,11 @@ static const char usage_text[] =
     "      --first-frame      animated GIF/WebP: the first frame only (by\n"
     "                         default GIF and WebP output stay animated;\n"
     "                         JPEG and PNG always get the first frame)\n"
+    "      --color MODE       srgb (default): convert an embedded ICC profile\n"
+    "                         to sRGB, untagged; tagged: the same, with an\n"
+    "                         sRGB profile; keep: keep the original profile\n"
+    "      --keep-exif        keep the EXIF block (orientation reset to 1)\n"
+    "      --accurate         decode in full instead of shrinking on load\n"
     "  -q, --quality N        JPEG/WebP quality 1-100 (default 80)\n"
     "      --progressive      progressive JPEG\n"
     "      --subsampling S    JPEG chroma: 420 (default) or 444\n"
@@ -287,6 +292,9 @@ enum {
     OPT_NO_ROTATE,
     OPT_MAX_PIXELS,
     OPT_FIRST_FRAME,
+    OPT_COLOR,
+    OPT_KEEP_EXIF,
+    OPT_ACCURATE,
     OPT_VERSION,
 };
 
@@ -305,6 +313,9 @@ static const struct option long_options[] = {
     {"no-rotate", no_argument, NULL, OPT_NO_ROTATE},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"first-frame", no_argument, NULL, OPT_FIRST_FRAME},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"keep-exif", no_argument, NULL, OPT_KEEP_EXIF},
+    {"accurate", no_argument, NULL, OPT_ACCURATE},
     {"output", required_argument, NULL, 'o'},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -377,6 +388,18 @@ static int apply_option(cli *c, int opt, const char *arg) {
         return set(c, THUMB_OPT_MAX_PIXELS, v);
     case OPT_FIRST_FRAME:
         return set(c, THUMB_OPT_ANIMATION, 0);
+    case OPT_COLOR:
+        if (!strcmp(arg, "srgb"))
+            return set(c, THUMB_OPT_COLOR, THUMB_COLOR_SRGB);
+        if (!strcmp(arg, "tagged"))
+            return set(c, THUMB_OPT_COLOR, THUMB_COLOR_SRGB_TAGGED);
+        if (!strcmp(arg, "keep"))
+            return set(c, THUMB_OPT_COLOR, THUMB_COLOR_KEEP);
+        return !usage_error("invalid color '%s' (srgb, tagged or keep)", arg);
+    case OPT_KEEP_EXIF:
+        return set(c, THUMB_OPT_KEEP_EXIF, 1);
+    case OPT_ACCURATE:
+        return set(c, THUMB_OPT_ACCURATE, 1);
     case 'o':
         c->output = arg;
         return 1;

@@ -16,9 +16,9 @@ bool aws_sha256_hex(const void *data, size_t len,
         digest_len * 2 + 1 != AWS_SHA256_HEX_SIZE)
         return false;
     for (unsigned int i = 0; i < digest_len; i++) {
-        out[2 * i] = hex[digest[i] >> 4];
-        out[2 * i + 1] = hex[digest[i] & 0xF];
+        out[2 * (size_t)i] = hex[digest[i] >> 4];
+        out[2 * (size_t)i + 1] = hex[digest[i] & 0xF];
     }
-    out[2 * digest_len] = '\0';
+    out[2 * (size_t)digest_len] = '\0';
     return true;
 }

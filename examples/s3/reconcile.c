@@ -73,7 +73,9 @@ static int collect_dest(void *user, const s3_list_entry *e) {
         d->failed = 1;
         return 1;
     }
-    d->items[d->count++] = (dest_entry){key, e->last_modified};
+    dest_entry *slot = &d->items[d->count++];
+    slot->key = key;
+    slot->last_modified = e->last_modified;
     return 0;
 }
 

@@ -188,10 +188,8 @@ static int body_header(void *user, long status, const char *name,
                        size_t name_len, const char *value, size_t value_len) {
     (void)status;
     body_buffer *b = user;
-    s3_object_info scratch;
+    s3_object_info scratch = {0};
     s3_object_info *info = b->info != NULL ? b->info : &scratch;
-    if (b->info == NULL)
-        memset(&scratch, 0, sizeof scratch);
     info_header(info, name, name_len, value, value_len);
     if (header_is(name, name_len, "content-length")) {
         if (info->size > b->max)
@@ -386,9 +384,9 @@ static s3_status parse_entry(const char *xml, size_t len, bool url_encoded,
     } else {
         e->key = text;
     }
-    char tmp[QUERY_NUMBER_SIZE + 16];
     pos = 0;
     if (aws_xml_next(xml, len, &pos, "Size", &s, &n)) {
+        char tmp[QUERY_NUMBER_SIZE + 16];
         aws_xml_text_to(s, n, tmp, sizeof tmp);
         e->size = strtoull(tmp, NULL, 10);
     }

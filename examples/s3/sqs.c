@@ -245,7 +245,7 @@ s3_status sqs_receive_messages(sqs_client *client, const char *queue_url,
     int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
     if (n > 0 && (*messages = calloc((size_t)n, sizeof **messages)) == NULL)
         st = aws_fail(err, S3_ERR_NOMEM, "ReceiveMessage: out of memory");
-    for (int i = 0; i < n && st == S3_OK; i++) {
+    for (int i = 0; i < n && st == S3_OK && *messages != NULL; i++) {
         const cJSON *m = cJSON_GetArrayItem(list, i);
         sqs_message *out = &(*messages)[i];
         *count = (size_t)i + 1;
@@ -258,7 +258,7 @@ s3_status sqs_receive_messages(sqs_client *client, const char *queue_url,
         const cJSON *rc =
             cJSON_GetObjectItemCaseSensitive(attrs, "ApproximateReceiveCount");
         if (cJSON_IsString(rc))
-            out->receive_count = atoi(rc->valuestring);
+            out->receive_count = (int)strtol(rc->valuestring, NULL, 10);
         if (out->message_id == NULL || out->receipt_handle == NULL ||
             out->body == NULL)
             st = aws_fail(err, S3_ERR_PROTOCOL,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lint: clang-format on every C file, cppcheck and clang-tidy (checks and
-# the reasons for them in .clang-tidy) on the library and the examples.
+# the reasons for them in .clang-tidy) on the library and the examples,
+# workflows against scripts, and the Doxygen reference without warnings.
 # Tests and fuzz harnesses are held to -Wall -Wextra -Werror instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -51,4 +52,6 @@ for step in sorted(glob.glob("scripts/ci/*.sh")):
 print("\n".join(bad) or f"workflows: {len(named)} scripts, all present")
 sys.exit(1 if bad else 0)
 PY
+# The API reference builds from the header without a warning.
+scripts/docs.sh
 echo "lint passed"

@@ -2,4 +2,5 @@
  * them to the int32 accumulators in one instruction. Compiled with
  * -mavx512bw -mavx512vl -mavx512vnni; called only when the CPU has them. */
 #define RESIZE_AVX512_VNNI
-#include "resize_avx512.c"
+/* The same source, compiled a second time with VNNI: deliberate. */
+#include "resize_avx512.c" // NOLINT(bugprone-suspicious-include)

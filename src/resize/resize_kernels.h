@@ -104,7 +104,11 @@ static inline int32_t resize_floor_shift(int32_t v, int bits) {
 }
 
 static inline int16_t resize_sat16(int32_t v) {
-    return v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : (int16_t)v;
+    if (v < INT16_MIN)
+        v = INT16_MIN;
+    if (v > INT16_MAX)
+        v = INT16_MAX;
+    return (int16_t)v;
 }
 
 static inline uint8_t resize_sat8(int32_t v) {

@@ -43,7 +43,7 @@ static inline int32_t KERNEL(weight_pair)(const int16_t *w) {
 static void KERNEL(vertical_u8)(const uint8_t *const *rows, const int16_t *w,
                                 uint32_t taps, size_t len, int16_t *out) {
     const VEC half = V_SET1_32(1 << (V_SHIFT_U8 - 1));
-    for (size_t x = 0; x < len; x += 2 * LANES16) {
+    for (size_t x = 0; x < len; x += 2 * (size_t)LANES16) {
         VEC a0 = half, a1 = half, a2 = half, a3 = half;
         for (uint32_t k = 0; k < taps; k += 2) {
             const VEC wk = V_SET1_32(KERNEL(weight_pair)(w + k));
@@ -66,7 +66,7 @@ static void KERNEL(vertical_u8)(const uint8_t *const *rows, const int16_t *w,
 static void KERNEL(vertical_q6)(const int16_t *const *rows, const int16_t *w,
                                 uint32_t taps, size_t len, int16_t *out) {
     const VEC half = V_SET1_32(1 << (V_SHIFT_Q6 - 1));
-    for (size_t x = 0; x < len; x += 2 * LANES16) {
+    for (size_t x = 0; x < len; x += 2 * (size_t)LANES16) {
         VEC a0 = half, a1 = half, a2 = half, a3 = half;
         for (uint32_t k = 0; k < taps; k += 2) {
             const VEC wk = V_SET1_32(KERNEL(weight_pair)(w + k));
@@ -179,7 +179,7 @@ static void KERNEL(horizontal_2)(const resize_axis *ax, const int16_t *src,
         __m128i acc = _mm_setzero_si128();
         for (uint32_t k = 0; k < n; k += 4) {
             __m128i px = _mm_shuffle_epi8(
-                _mm_loadu_si128((const __m128i *)(s + 2 * k)), order);
+                _mm_loadu_si128((const __m128i *)(s + 2 * (size_t)k)), order);
             __m128i wk = _mm_shuffle_epi32(
                 _mm_loadl_epi64((const __m128i *)(w + k)), 0x50);
             acc = _mm_add_epi32(acc, _mm_madd_epi16(px, wk));
@@ -208,7 +208,8 @@ static void KERNEL(horizontal_34)(const resize_axis *ax, const int16_t *src,
             __m128i v0 =
                 _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)p), order);
             __m128i v1 = _mm_shuffle_epi8(
-                _mm_loadu_si128((const __m128i *)(p + 2 * channels)), order);
+                _mm_loadu_si128((const __m128i *)(p + 2 * (size_t)channels)),
+                order);
             acc0 =
                 _mm_add_epi32(acc0, _mm_madd_epi16(v0, KERNEL(pair128)(w + k)));
             acc1 = _mm_add_epi32(
@@ -301,7 +302,8 @@ static void KERNEL(horizontal_4_wide)(const resize_axis *ax, const int16_t *src,
         __m256i acc = _mm256_setzero_si256();
         for (uint32_t k = 0; k < n; k += 4) {
             __m256i px = _mm256_shuffle_epi8(
-                _mm256_loadu_si256((const __m256i *)(s + 4 * k)), order);
+                _mm256_loadu_si256((const __m256i *)(s + 4 * (size_t)k)),
+                order);
             __m256i wk = _mm256_permutevar8x32_epi32(
                 _mm256_castsi128_si256(
                     _mm_loadl_epi64((const __m128i *)(w + k))),

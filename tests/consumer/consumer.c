@@ -38,11 +38,10 @@ int main(int argc, char **argv) {
     } else if ((f = fopen(argv[2], "wb")) != NULL) {
         rc = fwrite(out, 1, out_len, f) == out_len ? 0 : 1;
         rc |= fclose(f) != 0;
-        printf("libthumbnail %s: %lldx%lld, %zu bytes\n",
-               thumb_version_string(),
-               (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH),
-               (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT),
-               out_len);
+        printf(
+            "libthumbnail %s: %lldx%lld, %zu bytes\n", thumb_version_string(),
+            (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH),
+            (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT), out_len);
     }
     thumb_ctx_free(ctx);
     return rc;
