@@ -9,15 +9,16 @@ type Status int
 // The library's status codes.
 const (
 	StatusOK                 Status = 0
-	StatusInvalidArgument    Status = 1 // unknown option key, value out of range
-	StatusUnsupportedFormat  Status = 2 // not an image format the library reads
-	StatusUnsupportedFeature Status = 3 // a known format using an unhandled feature
-	StatusCorrupt            Status = 4 // damaged or truncated data
-	StatusLimit              Status = 5 // over a limit set in Options
-	StatusNoMem              Status = 6 // an allocation failed
-	StatusIO                 Status = 7 // a read or write callback failed
-	StatusEncode             Status = 8 // an encoder failed
-	StatusInternal           Status = 9 // a bug in the library
+	StatusInvalidArgument    Status = 1  // unknown option key, value out of range
+	StatusUnsupportedFormat  Status = 2  // not an image format the library reads
+	StatusUnsupportedFeature Status = 3  // a known format using an unhandled feature
+	StatusCorrupt            Status = 4  // damaged or truncated data
+	StatusLimit              Status = 5  // over a limit set in Options
+	StatusNoMem              Status = 6  // an allocation failed
+	StatusIO                 Status = 7  // a read or write callback failed
+	StatusEncode             Status = 8  // an encoder failed
+	StatusInternal           Status = 9  // a bug in the library
+	StatusTimeout            Status = 10 // OptTimeoutMS passed before the image was done
 )
 
 // Sentinel errors, one per status code, for errors.Is. Every error the
@@ -35,6 +36,7 @@ var (
 	ErrIO                 = errors.New("thumbnail: read or write failed")
 	ErrEncode             = errors.New("thumbnail: encoding failed")
 	ErrInternal           = errors.New("thumbnail: internal error")
+	ErrTimeout            = errors.New("thumbnail: deadline passed")
 )
 
 // ErrClosed is returned by every method of a Context after Close.
@@ -50,6 +52,7 @@ var sentinels = map[Status]error{
 	StatusIO:                 ErrIO,
 	StatusEncode:             ErrEncode,
 	StatusInternal:           ErrInternal,
+	StatusTimeout:            ErrTimeout,
 }
 
 // Error is a failure reported by the library.

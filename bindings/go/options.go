@@ -90,6 +90,9 @@ const (
 	OptMaxInputBytes   Option = 13
 	OptMaxPixels       Option = 14
 	OptMaxDimension    Option = 15
+	// OptTimeoutMS bounds the time of one run in milliseconds (0: none);
+	// past it a run fails with ErrTimeout.
+	OptTimeoutMS Option = 16
 )
 
 // InfoKey is a library information key (thumb_info) for Context.Stat.

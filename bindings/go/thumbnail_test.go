@@ -219,6 +219,7 @@ func TestErrors(t *testing.T) {
 		{"pixels", land, Options{MaxPixels: 1800*1200 - 1}, ErrLimit, StatusLimit, ""},
 		{"quality", land, Options{Quality: 101}, ErrInvalidArgument, StatusInvalidArgument, "quality"},
 		{"width", land, Options{Width: 70000}, ErrInvalidArgument, StatusInvalidArgument, "width"},
+		{"deadline", readCorpus(t, "jpeg/Carrie.jpg"), Options{Width: 1000, Extra: map[Option]int64{OptTimeoutMS: 1}}, ErrTimeout, StatusTimeout, ""},
 	}
 	for _, tc := range cases {
 		out, err := Thumbnail(tc.data, tc.opts)
@@ -248,7 +249,7 @@ func TestEveryStatusHasItsSentinel(t *testing.T) {
 		StatusInvalidArgument: ErrInvalidArgument, StatusUnsupportedFormat: ErrUnsupportedFormat,
 		StatusUnsupportedFeature: ErrUnsupportedFeature, StatusCorrupt: ErrCorrupt,
 		StatusLimit: ErrLimit, StatusNoMem: ErrNoMem, StatusIO: ErrIO,
-		StatusEncode: ErrEncode, StatusInternal: ErrInternal,
+		StatusEncode: ErrEncode, StatusInternal: ErrInternal, StatusTimeout: ErrTimeout,
 	} {
 		var err error = &Error{st, "why"}
 		if !errors.Is(err, sentinel) || err.Error() != "thumbnail: why" {

@@ -20,6 +20,7 @@ import corpus
 import thumbnail
 from thumbnail import (
     CorruptImageError,
+    DeadlineExceededError,
     Fit,
     Format,
     ImageInfo,
@@ -267,6 +268,13 @@ class TestErrors(unittest.TestCase):
         self.assertError(LimitExceededError, Status.LIMIT, thumbnail.thumbnail, data, 64, max_dimension=1000)
         self.assertError(LimitExceededError, Status.LIMIT, thumbnail.thumbnail, data, 64, max_pixels=1800 * 1200 - 1)
         thumbnail.thumbnail(data, 64, max_pixels=1800 * 1200)
+
+    def test_deadline(self):
+        carrie = corpus.read("jpeg/Carrie.jpg")
+        e = self.assertError(DeadlineExceededError, Status.TIMEOUT, thumbnail.thumbnail,
+                             carrie, 1000, extra={16: 1})
+        self.assertIsInstance(e, TimeoutError)
+        thumbnail.thumbnail(carrie, 64, extra={16: 60000})
 
     def test_out_of_memory(self):
         # A real allocation failure: a child process caps its address space

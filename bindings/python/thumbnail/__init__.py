@@ -34,6 +34,7 @@ from ._lib import LibraryNotFoundError
 from .errors import (
     CallbackError,
     CorruptImageError,
+    DeadlineExceededError,
     EncodeError,
     InternalError,
     InvalidArgumentError,
@@ -72,4 +73,5 @@ __all__ = [
     "CallbackError",
     "EncodeError",
     "InternalError",
+    "DeadlineExceededError",
 ]

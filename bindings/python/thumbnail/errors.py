@@ -24,6 +24,7 @@ __all__ = [
     "CallbackError",
     "EncodeError",
     "InternalError",
+    "DeadlineExceededError",
 ]
 
 
@@ -40,6 +41,7 @@ class Status(enum.IntEnum):
     IO = 7
     ENCODE = 8
     INTERNAL = 9
+    TIMEOUT = 10
 
 
 class ThumbnailError(Exception):
@@ -106,6 +108,10 @@ class InternalError(ThumbnailError):
     """A bug in the library: please report it."""
 
 
+class DeadlineExceededError(ThumbnailError, TimeoutError):
+    """The run took longer than its ``timeout_ms`` option allowed."""
+
+
 _BY_CODE: Dict[int, Type[ThumbnailError]] = {
     Status.INVALID_ARGUMENT: InvalidArgumentError,
     Status.UNSUPPORTED_FORMAT: UnsupportedFormatError,
@@ -116,6 +122,7 @@ _BY_CODE: Dict[int, Type[ThumbnailError]] = {
     Status.IO: CallbackError,
     Status.ENCODE: EncodeError,
     Status.INTERNAL: InternalError,
+    Status.TIMEOUT: DeadlineExceededError,
 }
 
 
