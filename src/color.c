@@ -15,6 +15,7 @@
 
 #include <lcms2.h>
 #include <lcms2_plugin.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,48 @@ static cmsHPROFILE srgb_profile(cmsContext c, int grey) {
     return p;
 }
 
+/* Within these, a profile is sRGB in all but bytes: colorants a thousandth
+ * apart in XYZ and curves half a level apart on 8 bits are the spread
+ * between the sRGB profiles cameras and editors embed. */
+#define SRGB_COLORANT_TOLERANCE 0.001
+#define SRGB_CURVE_TOLERANCE (0.5 / 255.0)
+#define SRGB_CURVE_SAMPLES 64
+
+static int same_xyz(cmsHPROFILE a, cmsHPROFILE b, cmsTagSignature tag) {
+    const cmsCIEXYZ *x = cmsReadTag(a, tag);
+    const cmsCIEXYZ *y = cmsReadTag(b, tag);
+    return x && y && fabs(x->X - y->X) <= SRGB_COLORANT_TOLERANCE &&
+           fabs(x->Y - y->Y) <= SRGB_COLORANT_TOLERANCE &&
+           fabs(x->Z - y->Z) <= SRGB_COLORANT_TOLERANCE;
+}
+
+static int same_curve(cmsHPROFILE a, cmsHPROFILE b, cmsTagSignature tag) {
+    const cmsToneCurve *x = cmsReadTag(a, tag);
+    const cmsToneCurve *y = cmsReadTag(b, tag);
+    if (!x || !y)
+        return 0;
+    for (int i = 0; i <= SRGB_CURVE_SAMPLES; i++) {
+        cmsFloat32Number v = (cmsFloat32Number)i / SRGB_CURVE_SAMPLES;
+        if (fabsf(cmsEvalToneCurveFloat(x, v) - cmsEvalToneCurveFloat(y, v)) >
+            SRGB_CURVE_TOLERANCE)
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when an RGB matrix/shaper profile is sRGB by its numbers. Most
+ * photos carry such a profile; converting them would change nothing and
+ * cost a transform per row (a fifth of a small thumbnail's time). */
+static int profile_is_srgb(cmsHPROFILE in, cmsHPROFILE srgb) {
+    return cmsGetColorSpace(in) == cmsSigRgbData && cmsIsMatrixShaper(in) &&
+           same_xyz(in, srgb, cmsSigRedColorantTag) &&
+           same_xyz(in, srgb, cmsSigGreenColorantTag) &&
+           same_xyz(in, srgb, cmsSigBlueColorantTag) &&
+           same_curve(in, srgb, cmsSigRedTRCTag) &&
+           same_curve(in, srgb, cmsSigGreenTRCTag) &&
+           same_curve(in, srgb, cmsSigBlueTRCTag);
+}
+
 /* ---- transforms ----------------------------------------------------- */
 
 struct color_transform {
@@ -318,7 +361,8 @@ thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
     cmsHPROFILE in =
         cmsOpenProfileFromMemTHR(t->lcms, icc, (cmsUInt32Number)size);
     cmsHPROFILE srgb = srgb_profile(t->lcms, grey);
-    if (in && srgb)
+    int already_srgb = !cmyk && in && srgb && profile_is_srgb(in, srgb);
+    if (in && srgb && !already_srgb)
         t->xf = cmsCreateTransformTHR(t->lcms, in, format_for(channels, cmyk),
                                       srgb, format_for(t->out_channels, 0),
                                       INTENT_RELATIVE_COLORIMETRIC, flags);
@@ -330,6 +374,10 @@ thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
         color_transform_free(t);
         return ctx_fail(ctx, THUMB_ERR_NOMEM,
                         "colour: out of memory building the ICC transform");
+    }
+    if (already_srgb) {
+        color_transform_free(t);
+        return THUMB_OK;
     }
     if (!t->xf) {
         /* A profile lcms2 cannot use (damaged, or a kind it cannot

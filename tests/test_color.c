@@ -4,8 +4,10 @@
  * ICC profiles converted to sRGB, THUMB_OPT_COLOR's three modes, and
  * lcms2's memory going through the context. The comparison with libvips
  * and Pillow over every profiled corpus file is test_color_vs_vips.py. */
+#include "codec/decoder.h"
 #include "codec/encoder.h"
 #include "color.h"
+#include "ctx.h"
 #include "decoded.h"
 #include "support.h"
 
@@ -294,6 +296,43 @@ START_TEST(unusable_profiles_are_ignored) {
 }
 END_TEST
 
+START_TEST(srgb_profiles_need_no_transform) {
+    /* An embedded profile that is sRGB by its numbers (the GIMP's, lcms2's
+     * own) is skipped; a wide-gamut one is not. */
+    thumb_ctx *ctx = thumb_ctx_new();
+    uint8_t *icc;
+    size_t icc_size;
+    ck_assert_int_eq(color_srgb_profile(ctx, 0, &icc, &icc_size), THUMB_OK);
+    color_transform *t = NULL;
+    ck_assert_int_eq(color_transform_new(ctx, icc, icc_size, 3, 0, &t),
+                     THUMB_OK);
+    ck_assert_ptr_null(t);
+    ctx_free(ctx, icc);
+
+    size_t size;
+    uint8_t *jpeg = read_corpus("jpeg/speed_bench_hv_subsampling.jpg", &size);
+    decoder dec;
+    ck_assert_int_eq(decoder_open(ctx, jpeg, size, &dec), THUMB_OK);
+    ck_assert_ptr_nonnull(dec.icc); /* "GIMP built-in sRGB" */
+    ck_assert_int_eq(color_transform_new(ctx, dec.icc, dec.icc_size, 3, 0, &t),
+                     THUMB_OK);
+    ck_assert_ptr_null(t);
+    decoder_close(&dec);
+    free(jpeg);
+
+    uint8_t *png = read_corpus("png/prophoto.png", &size);
+    ck_assert_int_eq(decoder_open(ctx, png, size, &dec), THUMB_OK);
+    ck_assert_ptr_nonnull(dec.icc);
+    ck_assert_int_eq(color_transform_new(ctx, dec.icc, dec.icc_size, 3, 0, &t),
+                     THUMB_OK);
+    ck_assert_ptr_nonnull(t);
+    color_transform_free(t);
+    decoder_close(&dec);
+    free(png);
+    thumb_ctx_free(ctx);
+}
+END_TEST
+
 /* ---- THUMB_OPT_COLOR's modes, in every output format ----------------- */
 
 static const thumb_format OUT_FORMATS[] = {THUMB_FORMAT_JPEG, THUMB_FORMAT_PNG,
@@ -494,6 +533,7 @@ static Suite *color_suite(void) {
     tcase_add_test(c, cmyk_profile_is_used_in_every_mode);
     tcase_add_test(c, split_jpeg_profile_is_reassembled);
     tcase_add_test(c, unusable_profiles_are_ignored);
+    tcase_add_test(c, srgb_profiles_need_no_transform);
     suite_add_tcase(s, c);
     TCase *m = tcase_create("modes");
     tcase_set_timeout(m, 120);
