@@ -1,10 +1,9 @@
 /* PNG input through libpng 1.6.
  *
- * libpng reports errors by calling an error function that must not return;
- * ours records the message on the context and longjmps back to the setjmp
- * at the top of whichever of probe/start/read_rows is running, so no jump
- * ever leaves this file. All libpng (and zlib) memory comes from the
- * context's allocator.
+ * libpng's error callback (png_glue.h) longjmps back to the setjmp at the
+ * top of whichever of probe/start/read_rows is running, so no jump ever
+ * leaves this file. All libpng (and zlib) memory comes from the context's
+ * allocator.
  *
  * Colour: the iCCP profile goes to d->icc for the pipeline to convert
  * with; gAMA, cHRM and cICP are ignored, as by libvips. */
@@ -12,6 +11,7 @@
 
 #include "../ctx.h"
 #include "../exif.h"
+#include "png_glue.h"
 
 #include <png.h>
 #include <setjmp.h>
@@ -55,9 +55,7 @@ typedef struct pngdec_state {
     thumb_ctx *ctx;
     png_structp png;
     png_infop info;
-    jmp_buf jump; /* target of on_error(); set by every entry point */
-    thumb_status error;
-    int alloc_failed; /* an allocation for libpng failed: errors are NOMEM */
+    png_glue glue; /* jump target set by every entry point */
 
     const uint8_t *data;
     size_t size;
@@ -68,34 +66,6 @@ typedef struct pngdec_state {
     uint8_t *pixels; /* the whole image, interlaced files only */
     uint32_t next_row;
 } pngdec_state;
-
-static void PNGCBAPI on_error(png_structp png, png_const_charp message) {
-    pngdec_state *s = png_get_error_ptr(png);
-    s->error = s->alloc_failed ? THUMB_ERR_NOMEM : THUMB_ERR_CORRUPT;
-    ctx_fail(s->ctx, s->error, "PNG: %s", message);
-    longjmp(s->jump, 1);
-}
-
-/* Warnings are about data libpng already worked around (a bad CRC in an
- * ancillary chunk, an invalid tRNS...): nothing for the caller to act on,
- * and the library never prints. */
-static void PNGCBAPI on_warning(png_structp png, png_const_charp message) {
-    (void)png;
-    (void)message;
-}
-
-static png_voidp PNGCBAPI on_malloc(png_structp png, png_alloc_size_t size) {
-    pngdec_state *s = png_get_mem_ptr(png);
-    void *p = ctx_malloc(s->ctx, size);
-    if (!p)
-        s->alloc_failed = 1;
-    return p;
-}
-
-static void PNGCBAPI on_free(png_structp png, png_voidp ptr) {
-    pngdec_state *s = png_get_mem_ptr(png);
-    ctx_free(s->ctx, ptr);
-}
 
 static void PNGCBAPI on_read(png_structp png, png_bytep out, size_t len) {
     pngdec_state *s = png_get_io_ptr(png);
@@ -165,14 +135,16 @@ static thumb_status pngdec_probe(decoder *d) {
         return THUMB_ERR_NOMEM;
     d->state = s;
     s->ctx = d->ctx;
+    pngglue_init(&s->glue, d->ctx, THUMB_ERR_CORRUPT);
     s->data = d->data;
     s->size = d->size;
     /* libpng may report errors while creating its struct, so the jump
      * target must exist first. */
-    if (setjmp(s->jump))
-        return s->error;
-    s->png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, s, on_error,
-                                      on_warning, s, on_malloc, on_free);
+    if (setjmp(s->glue.jump))
+        return s->glue.error;
+    s->png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &s->glue,
+                                      pngglue_error, pngglue_warning, &s->glue,
+                                      pngglue_malloc, pngglue_free);
     if (!s->png)
         return ctx_fail(d->ctx, THUMB_ERR_NOMEM,
                         "PNG: cannot create the libpng read struct");
@@ -233,10 +205,10 @@ static thumb_status pngdec_start(decoder *d, uint32_t min_width,
     (void)min_width;
     (void)min_height;
     pngdec_state *s = d->state;
-    if (s->error != THUMB_OK)
-        return s->error; /* libpng's state is unusable after an error */
-    if (setjmp(s->jump))
-        return s->error;
+    if (s->glue.error != THUMB_OK)
+        return s->glue.error; /* libpng's state is unusable after an error */
+    if (setjmp(s->glue.jump))
+        return s->glue.error;
 
     int color_type = png_get_color_type(s->png, s->info);
     int bit_depth = png_get_bit_depth(s->png, s->info);
@@ -287,10 +259,11 @@ static thumb_status pngdec_start(decoder *d, uint32_t min_width,
         for (uint32_t y = 0; y < d->height; y++) {
             /* The deadline, checked here as the pipeline cannot until all
              * passes are read. libpng's state stays consistent between
-             * rows, and later calls see s->error. */
-            s->error = ctx_check_deadline(d->ctx, "decoding interlaced PNG");
-            if (s->error != THUMB_OK)
-                return s->error;
+             * rows, and later calls see s->glue.error. */
+            s->glue.error =
+                ctx_check_deadline(d->ctx, "decoding interlaced PNG");
+            if (s->glue.error != THUMB_OK)
+                return s->glue.error;
             png_read_row(s->png, s->pixels + (size_t)y * s->row_bytes, NULL);
         }
     return THUMB_OK;
@@ -299,8 +272,8 @@ static thumb_status pngdec_start(decoder *d, uint32_t min_width,
 static thumb_status pngdec_read_rows(decoder *d, uint8_t *const *rows,
                                      uint32_t count) {
     pngdec_state *s = d->state;
-    if (s->error != THUMB_OK)
-        return s->error;
+    if (s->glue.error != THUMB_OK)
+        return s->glue.error;
     if (count > d->height - s->next_row)
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
                         "PNG: %u rows asked for at row %u of %u", count,
@@ -311,8 +284,8 @@ static thumb_status pngdec_read_rows(decoder *d, uint8_t *const *rows,
                    s->row_bytes);
         return THUMB_OK;
     }
-    if (setjmp(s->jump))
-        return s->error;
+    if (setjmp(s->glue.jump))
+        return s->glue.error;
     /* s->next_row lives in the heap, so its value survives the longjmp. */
     for (uint32_t i = 0; i < count; i++, s->next_row++)
         png_read_row(s->png, rows[i], NULL);

@@ -1,11 +1,12 @@
 /* PNG output through libpng 1.6: 8-bit grey, grey+alpha, RGB or RGBA.
  *
- * As in png_decode.c, libpng's error function longjmps back to the setjmp
- * in pngenc_write(), inside this file, and all libpng and zlib memory
- * comes from the context's allocator. */
+ * libpng's error callback (png_glue.h) longjmps back to the setjmp in
+ * pngenc_write(), inside this file, and all libpng and zlib memory comes
+ * from the context's allocator. */
 #include "encoder.h"
 
 #include "../ctx.h"
+#include "png_glue.h"
 
 #include <png.h>
 #include <setjmp.h>
@@ -21,41 +22,13 @@ typedef struct pngenc_state {
     buffer *out;
     png_structp png;
     png_infop info;
-    jmp_buf jump;
-    thumb_status error;
-    int alloc_failed; /* an allocation failed: errors are NOMEM */
+    png_glue glue;
 } pngenc_state;
-
-static void PNGCBAPI on_error(png_structp png, png_const_charp message) {
-    pngenc_state *s = png_get_error_ptr(png);
-    s->error = s->alloc_failed ? THUMB_ERR_NOMEM : THUMB_ERR_ENCODE;
-    ctx_fail(s->ctx, s->error, "PNG: %s", message);
-    longjmp(s->jump, 1);
-}
-
-/* libpng warns about things it handled itself; the library never prints. */
-static void PNGCBAPI on_warning(png_structp png, png_const_charp message) {
-    (void)png;
-    (void)message;
-}
-
-static png_voidp PNGCBAPI on_malloc(png_structp png, png_alloc_size_t size) {
-    pngenc_state *s = png_get_mem_ptr(png);
-    void *p = ctx_malloc(s->ctx, size);
-    if (!p)
-        s->alloc_failed = 1;
-    return p;
-}
-
-static void PNGCBAPI on_free(png_structp png, png_voidp ptr) {
-    pngenc_state *s = png_get_mem_ptr(png);
-    ctx_free(s->ctx, ptr);
-}
 
 static void PNGCBAPI on_write(png_structp png, png_bytep data, size_t len) {
     pngenc_state *s = png_get_io_ptr(png);
     if (buffer_append(s->out, data, len) != THUMB_OK) {
-        s->alloc_failed = 1;
+        s->glue.alloc_failed = 1;
         png_error(png, "out of memory growing the output buffer");
     }
 }
@@ -84,10 +57,11 @@ static int color_type_for(int channels) {
  * jump cannot leave it indeterminate. */
 static thumb_status pngenc_write(pngenc_state *s, const image *img, int level,
                                  const encode_options *opt) {
-    if (setjmp(s->jump))
-        return s->error;
-    s->png = png_create_write_struct_2(PNG_LIBPNG_VER_STRING, s, on_error,
-                                       on_warning, s, on_malloc, on_free);
+    if (setjmp(s->glue.jump))
+        return s->glue.error;
+    s->png = png_create_write_struct_2(PNG_LIBPNG_VER_STRING, &s->glue,
+                                       pngglue_error, pngglue_warning, &s->glue,
+                                       pngglue_malloc, pngglue_free);
     if (!s->png)
         return ctx_fail(s->ctx, THUMB_ERR_NOMEM,
                         "PNG: cannot create the libpng write struct");
@@ -131,7 +105,8 @@ thumb_status png_encode(thumb_ctx *ctx, const image *img,
     if (level > PNGENC_LEVEL_MAX)
         level = PNGENC_LEVEL_MAX;
 
-    pngenc_state s = {.ctx = ctx, .out = out, .error = THUMB_OK};
+    pngenc_state s = {.ctx = ctx, .out = out};
+    pngglue_init(&s.glue, ctx, THUMB_ERR_ENCODE);
     size_t start_size = out->size;
     thumb_status st = pngenc_write(&s, img, level, opt);
     if (s.png)
