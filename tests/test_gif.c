@@ -2,6 +2,7 @@
  * first frame composited on the logical screen. */
 #include "codec/decoder.h"
 #include "ctx.h"
+#include "decode_rows.h"
 #include "support.h"
 
 #include <check.h>
@@ -59,56 +60,14 @@ static void failing_free(void *opaque, void *ptr) {
 
 /* ---- Decoding helpers ---------------------------------------------- */
 
-typedef struct decoded {
-    thumb_status status;
-    char message[CTX_MESSAGE_SIZE];
-    image_info info;
-    uint32_t width, height;
-    int channels;
-    uint8_t *px; /* width * height * channels, malloc'd; NULL on failure */
-} decoded;
+typedef decoded_rows decoded;
 
 static decoded decode_on(thumb_ctx *ctx, const uint8_t *data, size_t size) {
-    decoded r;
-    memset(&r, 0, sizeof r);
     ctx_clear_error(ctx);
     decoder d;
     thumb_status st = decoder_open(ctx, data, size, &d);
-    if (st != THUMB_OK)
-        goto done;
-    r.info = d.info;
-    if ((uint64_t)d.info.width * d.info.height > TEST_MAX_PIXELS) {
-        st = THUMB_ERR_LIMIT;
-        goto close;
-    }
-    st = decoder_start(&d, 1, 1);
-    if (st != THUMB_OK)
-        goto close;
-    r.width = d.width;
-    r.height = d.height;
-    r.channels = d.channels;
-    size_t stride = (size_t)d.width * d.channels;
-    r.px = malloc(stride * d.height);
-    ck_assert_ptr_nonnull(r.px);
-    for (uint32_t y = 0; y < d.height && st == THUMB_OK;) {
-        uint8_t *rows[ROWS_PER_CALL];
-        uint32_t n =
-            d.height - y < ROWS_PER_CALL ? d.height - y : ROWS_PER_CALL;
-        for (uint32_t i = 0; i < n; i++)
-            rows[i] = r.px + (size_t)(y + i) * stride;
-        st = decoder_read_rows(&d, rows, n);
-        y += n;
-    }
-close:
-    decoder_close(&d);
-done:
-    r.status = st;
-    snprintf(r.message, sizeof r.message, "%s", ctx->message);
-    if (st != THUMB_OK) {
-        free(r.px);
-        r.px = NULL;
-    }
-    return r;
+    return decode_rows_finish(ctx, &d, st, 1, 1, TEST_MAX_PIXELS,
+                              ROWS_PER_CALL);
 }
 
 static decoded decode_bytes(const uint8_t *data, size_t size) {

@@ -5,6 +5,7 @@
 #include "codec/encoder.h"
 #include "counting_alloc.h"
 #include "ctx.h"
+#include "decode_rows.h"
 #include "support.h"
 
 #include <check.h>
@@ -22,60 +23,18 @@
 
 /* ---- Decoding helpers ---------------------------------------------- */
 
-typedef struct decoded {
-    thumb_status status;
-    char message[CTX_MESSAGE_SIZE];
-    image_info info;
-    uint32_t width, height;
-    int channels;
-    uint8_t *px; /* width * height * channels, malloc'd; NULL on failure */
-} decoded;
+typedef decoded_rows decoded;
 
 /* Opens, starts with the given minimum, reads every row and closes, on
  * ctx. */
 static decoded decode_limited(thumb_ctx *ctx, const uint8_t *data, size_t size,
                               uint32_t min_w, uint32_t min_h,
                               uint64_t max_pixels) {
-    decoded r;
-    memset(&r, 0, sizeof r);
     ctx_clear_error(ctx);
     decoder d;
     thumb_status st = decoder_open(ctx, data, size, &d);
-    if (st != THUMB_OK)
-        goto done;
-    r.info = d.info;
-    if ((uint64_t)d.info.width * d.info.height > max_pixels) {
-        st = THUMB_ERR_LIMIT;
-        goto close;
-    }
-    st = decoder_start(&d, min_w, min_h);
-    if (st != THUMB_OK)
-        goto close;
-    r.width = d.width;
-    r.height = d.height;
-    r.channels = d.channels;
-    size_t stride = (size_t)d.width * d.channels;
-    r.px = malloc(stride * d.height + 1);
-    ck_assert_ptr_nonnull(r.px);
-    for (uint32_t y = 0; y < d.height && st == THUMB_OK;) {
-        uint8_t *rows[ROWS_PER_CALL];
-        uint32_t n =
-            d.height - y < ROWS_PER_CALL ? d.height - y : ROWS_PER_CALL;
-        for (uint32_t i = 0; i < n; i++)
-            rows[i] = r.px + (size_t)(y + i) * stride;
-        st = decoder_read_rows(&d, rows, n);
-        y += n;
-    }
-close:
-    decoder_close(&d);
-done:
-    r.status = st;
-    snprintf(r.message, sizeof r.message, "%s", ctx->message);
-    if (st != THUMB_OK) {
-        free(r.px);
-        r.px = NULL;
-    }
-    return r;
+    return decode_rows_finish(ctx, &d, st, min_w, min_h, max_pixels,
+                              ROWS_PER_CALL);
 }
 
 static decoded decode_on(thumb_ctx *ctx, const uint8_t *data, size_t size,
