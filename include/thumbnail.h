@@ -285,7 +285,20 @@ typedef enum thumb_option {
      * height) of an animation kept animated, checked before any frame is
      * decoded. Default 16383 x 16383 (268 402 689), as sharp's
      * limitInputPixels. */
-    THUMB_OPT_MAX_ANIMATION_PIXELS = 24
+    THUMB_OPT_MAX_ANIMATION_PIXELS = 24,
+    /** 1: resize in linear light (sRGB decoded to linear, filtered,
+     * encoded again), as `vipsthumbnail --linear`: fine detail keeps its
+     * brightness (a 1-pixel black and white checkerboard becomes grey 188,
+     * not 128) and bright edges do not darken. Slower: the samples go
+     * through lookup tables on the way in and out. Default 0: filtered as
+     * stored, like sharp, Pillow and most thumbnailers. */
+    THUMB_OPT_LINEAR = 25,
+    /** 1: a 16-bit PNG written as PNG keeps 16 bits per sample, as
+     * libvips does. Default 0: 8 bits per sample, half the bytes, which is
+     * all a screen shows. Either way a 16-bit input is resized with 14-bit
+     * precision and reduced to the output's depth once, at the end, so
+     * smooth gradients do not band. */
+    THUMB_OPT_PNG_16BIT = 26
 } thumb_option;
 
 /** Largest width or height a caller may ask for. */

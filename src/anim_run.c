@@ -154,6 +154,7 @@ thumb_status anim_run(thumb_ctx *ctx, const uint8_t *in, size_t size,
         .dst_width = g->out_width,
         .dst_height = g->out_height,
         .channels = ANIM_CHANNELS,
+        .linear = (int)ctx->options[THUMB_OPT_LINEAR],
         .simd = (int)ctx->options[THUMB_OPT_SIMD],
     };
     st = resize_reuse(ctx, &rg, &ctx->kept_resize, &rs);

@@ -84,6 +84,8 @@ static const option_spec option_specs[CTX_OPTION_COUNT] = {
     [THUMB_OPT_MAX_ANIMATION_PIXELS] = {"max_animation_pixels",
                                         DEFAULT_MAX_ANIMATION_PIXELS, 1,
                                         INT64_MAX},
+    [THUMB_OPT_LINEAR] = {"linear", 0, 0, 1},
+    [THUMB_OPT_PNG_16BIT] = {"png_16bit", 0, 0, 1},
 };
 
 static const option_spec *spec_of(thumb_option key) {

@@ -319,24 +319,25 @@ void color_transform_free(color_transform *t) {
     ctx_free(t->heap.ctx, t);
 }
 
-/* lcms2's pixel formats for our row layouts. */
-static cmsUInt32Number format_for(int channels, int cmyk) {
+/* lcms2's pixel formats for our row layouts (16-bit: native-endian). */
+static cmsUInt32Number format_for(int channels, int depth, int cmyk) {
     if (cmyk)
         return TYPE_CMYK_8_REV; /* Adobe: 255 = no ink */
+    int wide = depth == 16;
     switch (channels) {
     case 1:
-        return TYPE_GRAY_8;
+        return wide ? TYPE_GRAY_16 : TYPE_GRAY_8;
     case 2:
-        return TYPE_GRAYA_8;
+        return wide ? TYPE_GRAYA_16 : TYPE_GRAYA_8;
     case 3:
-        return TYPE_RGB_8;
+        return wide ? TYPE_RGB_16 : TYPE_RGB_8;
     default:
-        return TYPE_RGBA_8;
+        return wide ? TYPE_RGBA_16 : TYPE_RGBA_8;
     }
 }
 
 thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
-                                 size_t size, int channels, int cmyk,
+                                 size_t size, int channels, int depth, int cmyk,
                                  color_transform **out) {
     *out = NULL;
     if (!color_space_fits(color_profile_space(icc, size), channels, cmyk) ||
@@ -363,8 +364,9 @@ thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
     cmsHPROFILE srgb = srgb_profile(t->lcms, grey);
     int already_srgb = !cmyk && in && srgb && profile_is_srgb(in, srgb);
     if (in && srgb && !already_srgb)
-        t->xf = cmsCreateTransformTHR(t->lcms, in, format_for(channels, cmyk),
-                                      srgb, format_for(t->out_channels, 0),
+        t->xf = cmsCreateTransformTHR(t->lcms, in,
+                                      format_for(channels, depth, cmyk), srgb,
+                                      format_for(t->out_channels, depth, 0),
                                       INTENT_RELATIVE_COLORIMETRIC, flags);
     if (in)
         cmsCloseProfile(in);

@@ -26,16 +26,17 @@ int color_space_fits(color_space space, int channels, int cmyk);
 
 typedef struct color_transform color_transform;
 
-/* A transform from the profile to sRGB for rows of `channels` samples: 1
- * grey, 2 grey+alpha, 3 RGB, 4 RGBA, or with cmyk 4 inks in the Adobe
- * convention (255 = no ink). Grey stays grey (sRGB's tone curve, D50
+/* A transform from the profile to sRGB for rows of `channels` samples of
+ * `depth` bits (8, or 16 native-endian; the output keeps the depth): 1
+ * grey, 2 grey+alpha, 3 RGB, 4 RGBA, or with cmyk 4 8-bit inks in the
+ * Adobe convention (255 = no ink). Grey stays grey (sRGB's tone curve, D50
  * white); CMYK becomes RGB; alpha is copied. Rendering intent: relative
  * colorimetric (libvips's default), with black point compensation for
  * CMYK. On THUMB_OK, *out may be NULL: the
  * profile does not parse or does not fit the rows, and the pixels are
  * then taken as sRGB, as libvips and browsers do. */
 thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
-                                 size_t size, int channels, int cmyk,
+                                 size_t size, int channels, int depth, int cmyk,
                                  color_transform **out);
 /* Samples per pixel of the transform's output rows. */
 int color_transform_out_channels(const color_transform *t);

@@ -332,12 +332,13 @@ thumb_status crop_find(thumb_ctx *ctx, thumb_crop strategy, const image *img,
 
 void crop_extract(image *img, uint32_t x, uint32_t y, uint32_t width,
                   uint32_t height) {
-    size_t row_bytes = (size_t)width * img->channels;
+    size_t pixel = image_pixel_bytes(img);
+    size_t row_bytes = (size_t)width * pixel;
     /* Each window row starts at or after where it goes: memmove top to
      * bottom never overwrites a row not yet moved. */
     for (uint32_t r = 0; r < height; r++)
         memmove(img->px + r * row_bytes,
-                image_row(img, y + r) + (size_t)x * img->channels, row_bytes);
+                image_row(img, y + r) + (size_t)x * pixel, row_bytes);
     img->width = width;
     img->height = height;
     img->stride = row_bytes;

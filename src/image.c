@@ -6,8 +6,14 @@
 
 thumb_status image_alloc(thumb_ctx *ctx, image *img, uint32_t width,
                          uint32_t height, int channels) {
+    return image_alloc_depth(ctx, img, width, height, channels, 8);
+}
+
+thumb_status image_alloc_depth(thumb_ctx *ctx, image *img, uint32_t width,
+                               uint32_t height, int channels, int depth) {
     int ok = 1;
-    size_t stride = size_mul(width, (size_t)channels, &ok);
+    size_t stride =
+        size_mul(width, (size_t)channels * (depth == 16 ? 2 : 1), &ok);
     size_t total = size_mul(stride, height, &ok);
     if (!ok)
         return ctx_fail(ctx, THUMB_ERR_LIMIT, "image %ux%u is too large", width,
@@ -19,6 +25,25 @@ thumb_status image_alloc(thumb_ctx *ctx, image *img, uint32_t width,
     img->height = height;
     img->channels = channels;
     img->stride = stride;
+    img->depth = depth;
+    return THUMB_OK;
+}
+
+thumb_status image_to_8bit(thumb_ctx *ctx, const image *img, image *out) {
+    thumb_status st =
+        image_alloc(ctx, out, img->width, img->height, img->channels);
+    if (st != THUMB_OK)
+        return st;
+    size_t samples = (size_t)img->width * img->channels;
+    for (uint32_t y = 0; y < img->height; y++) {
+        const uint8_t *s = image_row(img, y);
+        uint8_t *d = image_row(out, y);
+        for (size_t i = 0; i < samples; i++) {
+            uint16_t v;
+            memcpy(&v, s + 2 * i, sizeof v);
+            d[i] = (uint8_t)(((uint32_t)v * 255 + 32767) / 65535);
+        }
+    }
     return THUMB_OK;
 }
 

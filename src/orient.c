@@ -8,9 +8,10 @@ thumb_status orient_apply(thumb_ctx *ctx, image *img, int orientation) {
     int transpose = orientation_transposes(orientation);
     uint32_t w = img->width, h = img->height;
     uint32_t ow = transpose ? h : w, oh = transpose ? w : h;
-    int n = img->channels;
+    size_t n = image_pixel_bytes(img);
     image out;
-    thumb_status st = image_alloc(ctx, &out, ow, oh, n);
+    thumb_status st =
+        image_alloc_depth(ctx, &out, ow, oh, img->channels, img->depth);
     if (st != THUMB_OK)
         return st;
     for (uint32_t y = 0; y < oh; y++) {
@@ -41,7 +42,7 @@ thumb_status orient_apply(thumb_ctx *ctx, image *img, int orientation) {
                 sx = w - 1 - y, sy = x;
                 break;
             }
-            memcpy(d, image_row(img, sy) + (size_t)sx * n, (size_t)n);
+            memcpy(d, image_row(img, sy) + (size_t)sx * n, n);
         }
     }
     image_release(ctx, img);

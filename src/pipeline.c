@@ -134,7 +134,7 @@ static thumb_status meta_before_start(thumb_ctx *ctx, decoder *dec,
     if (color_profile_space(dec->icc, dec->icc_size) != COLOR_SPACE_CMYK)
         return THUMB_OK;
     thumb_status st =
-        color_transform_new(ctx, dec->icc, dec->icc_size, 4, 1, &mp->color);
+        color_transform_new(ctx, dec->icc, dec->icc_size, 4, 8, 1, &mp->color);
     dec->want_cmyk = mp->color != NULL;
     return st;
 }
@@ -160,8 +160,9 @@ static thumb_status meta_after_start(thumb_ctx *ctx, decoder *dec,
             return THUMB_ERR_NOMEM;
         mp->icc_size = dec->icc_size;
     } else if (fits && !mp->color) {
-        thumb_status st = color_transform_new(
-            ctx, dec->icc, dec->icc_size, dec->channels, dec->cmyk, &mp->color);
+        thumb_status st =
+            color_transform_new(ctx, dec->icc, dec->icc_size, dec->channels,
+                                dec->depth, dec->cmyk, &mp->color);
         if (st != THUMB_OK)
             return st;
     }
@@ -247,16 +248,34 @@ static thumb_status encode(thumb_ctx *ctx, image *img, thumb_format format,
 /* The output pixels, in the block the last run kept when it is large
  * enough (images are tightly packed, so any block of the size fits). */
 static thumb_status output_alloc(thumb_ctx *ctx, image *out, uint32_t width,
-                                 uint32_t height, int channels) {
-    size_t need = (size_t)width * height * (size_t)channels;
-    if (ctx->kept_px && ctx->kept_px_size >= need) {
-        *out = (image){width, height, channels, (size_t)width * channels,
-                       ctx->kept_px};
+                                 uint32_t height, int channels, int depth) {
+    size_t stride = (size_t)width * (size_t)channels * (size_t)(depth / 8);
+    if (ctx->kept_px && ctx->kept_px_size >= stride * height) {
+        *out = (image){width, height, channels, stride, ctx->kept_px, depth};
         ctx->kept_px = NULL;
         ctx->kept_px_size = 0;
         return THUMB_OK;
     }
-    return image_alloc(ctx, out, width, height, channels);
+    return image_alloc_depth(ctx, out, width, height, channels, depth);
+}
+
+/* A smart crop of out to width x height: the window is chosen on 8-bit
+ * samples, which is all the analysis looks at. */
+static thumb_status smart_crop(thumb_ctx *ctx, thumb_crop crop, image *out,
+                               uint32_t width, uint32_t height) {
+    image view = *out, reduced = {0};
+    if (out->depth == 16) {
+        thumb_status st = image_to_8bit(ctx, out, &reduced);
+        if (st != THUMB_OK)
+            return st;
+        view = reduced;
+    }
+    uint32_t cx, cy;
+    thumb_status st = crop_find(ctx, crop, &view, width, height, &cx, &cy);
+    image_release(ctx, &reduced);
+    if (st == THUMB_OK)
+        crop_extract(out, cx, cy, width, height);
+    return st;
 }
 
 /* Whatever holds the output at the end of a run (orienting or flattening
@@ -358,6 +377,9 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
     st = meta_before_start(ctx, &dec, &mp);
     if (st != THUMB_OK)
         goto done;
+    /* 16-bit samples go to the resizer as they are, which keeps 14 bits of
+     * them (resize_convert.h); the output is reduced to 8 at the end. */
+    dec.want_16 = 1;
     /* Some decoders (WebP, interlaced PNG) do all their work here. */
     int64_t t_decode_start = now_us();
     st = decoder_start(
@@ -377,7 +399,8 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
     int channels =
         mp.color ? color_transform_out_channels(mp.color) : dec.channels;
     if (channels != dec.channels) {
-        color_scratch = ctx_malloc(ctx, (size_t)dec.width * dec.channels);
+        color_scratch = ctx_malloc(ctx, (size_t)dec.width * dec.channels *
+                                            (size_t)(dec.depth / 8));
         if (!color_scratch) {
             st = THUMB_ERR_NOMEM;
             goto done;
@@ -394,12 +417,20 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
         .dst_width = g.out_width,
         .dst_height = g.out_height,
         .channels = channels,
+        .src_depth = dec.depth,
+        .dst_depth =
+            dec.depth == 16 && opt(ctx, THUMB_OPT_PNG_16BIT) &&
+                    output_format(ctx, dec.info.format) == THUMB_FORMAT_PNG
+                ? 16
+                : 8,
+        .linear = (int)opt(ctx, THUMB_OPT_LINEAR),
         .simd = (int)opt(ctx, THUMB_OPT_SIMD),
     };
     st = resize_reuse(ctx, &rg, &ctx->kept_resize, &rs);
     if (st != THUMB_OK)
         goto done;
-    st = output_alloc(ctx, &out, g.out_width, g.out_height, channels);
+    st = output_alloc(ctx, &out, g.out_width, g.out_height, channels,
+                      rg.dst_depth);
     if (st != THUMB_OK)
         goto done;
     row_feed feed = {.dec = &dec,
@@ -421,12 +452,8 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
      * by the input's. */
     st = ctx_check_deadline(ctx, "resizing");
     if (st == THUMB_OK &&
-        (out.width != crop_width || out.height != crop_height)) {
-        uint32_t cx, cy;
-        st = crop_find(ctx, crop, &out, crop_width, crop_height, &cx, &cy);
-        if (st == THUMB_OK)
-            crop_extract(&out, cx, cy, crop_width, crop_height);
-    }
+        (out.width != crop_width || out.height != crop_height))
+        st = smart_crop(ctx, crop, &out, crop_width, crop_height);
     if (st == THUMB_OK)
         st = orient_apply(ctx, &out, orientation);
     if (st != THUMB_OK)

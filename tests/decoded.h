@@ -18,8 +18,9 @@ typedef struct decoded {
     thumb_format format;
     uint32_t width, height;
     int channels;
+    int depth;       /* bits per sample: 8, or 16 (native-endian uint16) */
     int orientation; /* the EXIF tag, as probed */
-    uint8_t *px;     /* width * channels bytes per row, no padding */
+    uint8_t *px;     /* width * channels samples per row, no padding */
     uint8_t *icc, *exif;
     size_t icc_size, exif_size;
 } decoded;
@@ -33,15 +34,19 @@ static inline uint8_t *dup_bytes(const uint8_t *p, size_t n) {
     return q;
 }
 
-/* Decodes data, which must be a good image, on a fresh context. */
-static inline decoded decode_image(const uint8_t *data, size_t size) {
+/* Decodes data, which must be a good image, on a fresh context; with
+ * want_16, a 16-bit PNG in 16 bits. */
+static inline decoded decode_image_depth(const uint8_t *data, size_t size,
+                                         int want_16) {
     decoded r;
     memset(&r, 0, sizeof r);
     thumb_ctx *ctx = thumb_ctx_new();
     ck_assert_ptr_nonnull(ctx);
     decoder d;
     ck_assert_int_eq(decoder_open(ctx, data, size, &d), THUMB_OK);
+    d.want_16 = want_16;
     ck_assert_int_eq(decoder_start(&d, d.info.width, d.info.height), THUMB_OK);
+    r.depth = d.depth;
     r.format = d.info.format;
     r.orientation = d.info.orientation;
     r.width = d.width;
@@ -51,7 +56,8 @@ static inline decoded decode_image(const uint8_t *data, size_t size) {
     r.icc_size = d.icc_size;
     r.exif = dup_bytes(d.exif, d.exif_size);
     r.exif_size = d.exif_size;
-    size_t stride = (size_t)r.width * (size_t)r.channels;
+    size_t stride =
+        (size_t)r.width * (size_t)r.channels * (size_t)(r.depth / 8);
     r.px = malloc(stride * r.height);
     ck_assert_ptr_nonnull(r.px);
     for (uint32_t y = 0; y < r.height; y++) {
@@ -61,6 +67,10 @@ static inline decoded decode_image(const uint8_t *data, size_t size) {
     decoder_close(&d);
     thumb_ctx_free(ctx);
     return r;
+}
+
+static inline decoded decode_image(const uint8_t *data, size_t size) {
+    return decode_image_depth(data, size, 0);
 }
 
 static inline void decoded_free(decoded *r) {

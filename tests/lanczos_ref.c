@@ -90,9 +90,10 @@ static uint8_t ref_round(double v) {
     return v <= 0 ? 0 : v >= 255 ? 255 : (uint8_t)floor(v + 0.5);
 }
 
-/* The whole resize in doubles: premultiplied, separable, rounded once at
- * the very end (after unpremultiplying). */
-uint8_t *lanczos_ref_resize(const uint8_t *src, const lanczos_ref_geometry *g) {
+/* The whole resize in doubles: premultiplied, separable, unpremultiplied,
+ * never rounded. */
+double *lanczos_ref_resize_f(const double *src, const lanczos_ref_geometry *g,
+                             double max) {
     int ch = g->channels;
     int alpha = ch == 2 || ch == 4;
     ref_axis h = ref_axis_plan(g->src_w, g->scaled_w, g->crop_x, g->dst_w);
@@ -108,12 +109,12 @@ uint8_t *lanczos_ref_resize(const uint8_t *src, const lanczos_ref_geometry *g) {
             hi = v.first[y] + v.count[y] - 1;
     }
     for (uint32_t y = lo; y <= hi; y++) {
-        const uint8_t *s = src + (size_t)y * g->src_w * ch;
+        const double *s = src + (size_t)y * g->src_w * ch;
         for (uint32_t x = 0; x < g->src_w; x++) {
-            double a = alpha ? s[x * ch + ch - 1] : 255.0;
+            double a = alpha ? s[x * ch + ch - 1] : max;
             for (int c = 0; c < ch; c++) {
                 double val = s[x * ch + c];
-                line[x * ch + c] = alpha && c < ch - 1 ? val * a / 255.0 : val;
+                line[x * ch + c] = alpha && c < ch - 1 ? val * a / max : val;
             }
         }
         double *out = inter + (size_t)y * row_samples;
@@ -127,11 +128,11 @@ uint8_t *lanczos_ref_resize(const uint8_t *src, const lanczos_ref_geometry *g) {
             }
         }
     }
-    uint8_t *dst = ref_malloc((size_t)g->dst_w * g->dst_h * ch);
+    double *dst = ref_malloc((size_t)g->dst_w * g->dst_h * ch * sizeof(double));
     double acc[4];
     for (uint32_t y = 0; y < v.out; y++) {
         const double *w = v.w + v.offset[y];
-        uint8_t *d = dst + (size_t)y * g->dst_w * ch;
+        double *d = dst + (size_t)y * g->dst_w * ch;
         for (uint32_t x = 0; x < g->dst_w; x++) {
             for (int c = 0; c < ch; c++) {
                 acc[c] = 0;
@@ -142,19 +143,34 @@ uint8_t *lanczos_ref_resize(const uint8_t *src, const lanczos_ref_geometry *g) {
             }
             if (!alpha) {
                 for (int c = 0; c < ch; c++)
-                    d[x * ch + c] = ref_round(acc[c]);
+                    d[x * ch + c] = acc[c];
                 continue;
             }
             double a = acc[ch - 1];
-            uint8_t a8 = ref_round(a);
-            d[x * ch + ch - 1] = a8;
+            d[x * ch + ch - 1] = a;
+            /* What an 8-bit alpha of 0 leaves: no colour. */
             for (int c = 0; c < ch - 1; c++)
-                d[x * ch + c] = a8 == 0 ? 0 : ref_round(acc[c] / a * 255.0);
+                d[x * ch + c] = a < max / 510.0 ? 0 : acc[c] / a * max;
         }
     }
     free(line);
     free(inter);
     ref_axis_free(&h);
     ref_axis_free(&v);
+    return dst;
+}
+
+uint8_t *lanczos_ref_resize(const uint8_t *src, const lanczos_ref_geometry *g) {
+    size_t in = (size_t)g->src_w * g->src_h * g->channels;
+    size_t out = (size_t)g->dst_w * g->dst_h * g->channels;
+    double *s = ref_malloc(in * sizeof(double));
+    for (size_t i = 0; i < in; i++)
+        s[i] = src[i];
+    double *d = lanczos_ref_resize_f(s, g, 255.0);
+    uint8_t *dst = ref_malloc(out);
+    for (size_t i = 0; i < out; i++)
+        dst[i] = ref_round(d[i]);
+    free(s);
+    free(d);
     return dst;
 }

@@ -22,5 +22,9 @@ typedef struct lanczos_ref_geometry {
  * dst_w x dst_h x channels image (the program aborts when out of
  * memory). */
 uint8_t *lanczos_ref_resize(const uint8_t *src, const lanczos_ref_geometry *g);
+/* The same on samples of any scale (max: full scale, which alpha
+ * premultiplies by), unrounded and unclamped. */
+double *lanczos_ref_resize_f(const double *src, const lanczos_ref_geometry *g,
+                             double max);
 
 #endif

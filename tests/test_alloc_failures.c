@@ -5,11 +5,13 @@
  * once the context is freed, and leave the context fit for the next run.
  *
  * Only allocations made through the context's allocator can be failed:
- * ours, and libpng's and zlib's (routed through it by png_create_*_2).
- * libjpeg-turbo (jpeg_get_small/large call malloc; its memory manager
- * cannot be replaced at run time), libwebp (WebPSafeMalloc), giflib and
- * lcms2 allocate with malloc and are out of reach here; ASan and valgrind
- * check those paths for leaks instead. */
+ * ours, libpng's and zlib's (routed through it by png_create_*_2), and
+ * lcms2's (through a memory plugin, src/color.c), though not from inside
+ * lcms2 itself: lcms2 2.14 crashes on some of its own allocation failures
+ * (counting_alloc.h). libjpeg-turbo (jpeg_get_small/large call malloc;
+ * its memory manager cannot be replaced at run time), libwebp
+ * (WebPSafeMalloc) and giflib allocate with malloc and are out of reach
+ * here; ASan and valgrind check those paths for leaks instead. */
 #include "counting_alloc.h"
 #include "support.h"
 
@@ -27,17 +29,24 @@
 typedef struct sample {
     const char *path;
     const char *what;
+    int linear;    /* THUMB_OPT_LINEAR */
+    int png_16bit; /* THUMB_OPT_PNG_16BIT */
 } sample;
 
 static const sample samples[] = {
-    {"jpeg/testorig.jpg", "baseline JPEG, 4:2:0"},
-    {"jpeg/spectral_selection.jpg", "progressive JPEG"},
-    {"png/pngsuite/basn6a08.png", "PNG, RGBA"},
-    {"png/pngsuite/basi3p08.png", "interlaced PNG, palette"},
-    {"webp/simple-vp8.webp", "lossy WebP"},
-    {"webp/catdog-alert-13.webp", "lossless WebP with alpha"},
-    {"gif/first_frame_transparency.gif", "interlaced GIF, transparency"},
-    {"orientation/hopper_orientation_6.webp", "EXIF-rotated WebP"},
+    {"jpeg/testorig.jpg", "baseline JPEG, 4:2:0", 0, 0},
+    {"jpeg/spectral_selection.jpg", "progressive JPEG", 0, 0},
+    {"png/pngsuite/basn6a08.png", "PNG, RGBA", 0, 0},
+    {"png/pngsuite/basi3p08.png", "interlaced PNG, palette", 0, 0},
+    {"webp/simple-vp8.webp", "lossy WebP", 0, 0},
+    {"webp/catdog-alert-13.webp", "lossless WebP with alpha", 0, 0},
+    {"gif/first_frame_transparency.gif", "interlaced GIF, transparency", 0, 0},
+    {"orientation/hopper_orientation_6.webp", "EXIF-rotated WebP", 0, 0},
+    {"png/16-bit-grey-alpha.png",
+     "16-bit grey+alpha PNG with a profile, kept "
+     "16-bit",
+     0, 1},
+    {"png/pngsuite/basn6a08.png", "PNG, RGBA, in linear light", 1, 0},
 };
 #define SAMPLE_COUNT (int)(sizeof samples / sizeof samples[0])
 
@@ -48,10 +57,13 @@ static const thumb_format out_formats[] = {
 };
 #define OUT_FORMAT_COUNT (sizeof out_formats / sizeof out_formats[0])
 
-static void configure(thumb_ctx *ctx, thumb_format format) {
+static void configure(thumb_ctx *ctx, const sample *s, thumb_format format) {
     ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_WIDTH, BOX), THUMB_OK);
     ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, BOX), THUMB_OK);
     ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_FORMAT, format), THUMB_OK);
+    ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_LINEAR, s->linear), THUMB_OK);
+    ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_PNG_16BIT, s->png_16bit),
+                     THUMB_OK);
 }
 
 /* The result of one run, copied out of the context. */
@@ -79,14 +91,15 @@ static int same_output(const result *a, const result *b) {
 }
 
 /* Fails every allocation of one run in turn; returns how many there are,
- * and in *absorbed how many failures still gave the image. */
+ * and in *absorbed how many runs still gave the image (a failure a
+ * codec absorbed, or one spared inside lcms2). */
 static long check_every_failure(const sample *s, const uint8_t *data,
                                 size_t size, thumb_format format,
                                 long *absorbed) {
     const char *fmt = thumb_format_name(format);
     counting_allocator a;
     thumb_ctx *ctx = counting_ctx(&a);
-    configure(ctx, format);
+    configure(ctx, s, format);
     long before = a.calls;
     result good = run_once(ctx, data, size);
     long total = a.calls - before;
@@ -99,11 +112,13 @@ static long check_every_failure(const sample *s, const uint8_t *data,
 
     for (long k = 0; k < total; k++) {
         ctx = counting_ctx(&a);
-        configure(ctx, format);
+        a.spare_lcms2 = 1;
+        configure(ctx, s, format);
         a.fail_at = a.calls + k;
         result r = run_once(ctx, data, size);
-        ck_assert_msg(a.failed, "%s -> %s: allocation %ld of %ld never came",
-                      s->path, fmt, k, total);
+        ck_assert_msg(a.failed || a.spared,
+                      "%s -> %s: allocation %ld of %ld never came", s->path,
+                      fmt, k, total);
         /* A failure that a codec absorbs (libpng drops an ancillary chunk
          * it cannot hold) must not change the output. */
         if (r.status != THUMB_OK) {
@@ -146,8 +161,8 @@ START_TEST(every_allocation_failure_is_nomem_without_leak) {
     for (size_t f = 0; f < OUT_FORMAT_COUNT; f++) {
         long absorbed;
         long n = check_every_failure(s, data, size, out_formats[f], &absorbed);
-        printf("%s (%s) -> %s: %ld allocations, each failed once; %ld "
-               "failures absorbed\n",
+        printf("%s (%s) -> %s: %ld allocations, each failed once (or "
+               "spared inside lcms2); %ld runs still gave the image\n",
                s->path, s->what, thumb_format_name(out_formats[f]), n,
                absorbed);
     }

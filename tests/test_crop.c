@@ -40,7 +40,7 @@ static uint32_t next_random(uint32_t *state) {
  * that must not count. */
 static image make_scene(uint32_t width, uint32_t height, int channels,
                         subject what, uint32_t sx, uint32_t sy) {
-    image img = {width, height, channels, (size_t)width * channels, NULL};
+    image img = {width, height, channels, (size_t)width * channels, NULL, 8};
     img.px = malloc(img.stride * height);
     ck_assert_ptr_nonnull(img.px);
     uint32_t seed = 0x2545F491u;

@@ -946,7 +946,7 @@ END_TEST
 
 START_TEST(encoder_rejects_alpha_channels) {
     uint8_t px[4 * 4 * 4] = {0};
-    image img = {4, 4, 4, 16, px};
+    image img = {4, 4, 4, 16, px, 8};
     thumb_ctx *ctx = new_ctx();
     buffer out;
     buffer_init(&out, ctx);
@@ -962,7 +962,7 @@ START_TEST(encoder_error_is_reported_with_libjpeg_message) {
     /* 70000 pixels wide exceeds JPEG_MAX_DIMENSION (65500). */
     enum { WIDE = 70000 };
     uint8_t *px = calloc(WIDE, 1);
-    image img = {WIDE, 1, 1, WIDE, px};
+    image img = {WIDE, 1, 1, WIDE, px, 8};
     thumb_ctx *ctx = new_ctx();
     buffer out;
     buffer_init(&out, ctx);
@@ -989,7 +989,7 @@ START_TEST(allocation_failure_while_encoding_leaves_nothing_behind) {
         seed = seed * 1664525u + 1013904223u;
         px[i] = (uint8_t)(seed >> 24);
     }
-    image img = {SIDE, SIDE, 3, SIDE * 3, px};
+    image img = {SIDE, SIDE, 3, SIDE * 3, px, 8};
     encode_options o = options(95, 1, THUMB_SUBSAMPLING_444);
     int failures = 0;
     for (long allowed = 0;; allowed++) {

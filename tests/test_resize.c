@@ -159,7 +159,8 @@ static double ref_lanczos3(double x) {
 static resize_geometry geometry(const pixels *src, uint32_t sw, uint32_t sh,
                                 uint32_t cx, uint32_t cy, uint32_t dw,
                                 uint32_t dh) {
-    resize_geometry g = {src->w, src->h, sw, sh, cx, cy, dw, dh, src->ch, 0};
+    resize_geometry g = {src->w, src->h,  sw, sh, cx, cy, dw,
+                         dh,     src->ch, 0,  8,  8,  0};
     return g;
 }
 
@@ -174,7 +175,7 @@ static pixels run_resize(const pixels *src, const resize_geometry *g) {
     ck_assert_msg(resize_new(ctx, g, &r) == THUMB_OK, "resize_new: %s",
                   thumb_ctx_error(ctx));
     pixels out = pixels_new(g->dst_width, g->dst_height, g->channels);
-    image dst = {out.w, out.h, out.ch, (size_t)out.w * out.ch, out.px};
+    image dst = {out.w, out.h, out.ch, (size_t)out.w * out.ch, out.px, 8};
     feeder f = feeder_for(src);
     f.ctx = ctx;
     ck_assert_msg(resize_run(r, feed, &f, &dst) == THUMB_OK, "resize_run: %s",
@@ -552,7 +553,10 @@ START_TEST(test_weights_sum_to_exactly_one) {
                                  vertical_axis ? 2 : ax[3],
                                  vertical_axis ? ax[3] : 2,
                                  3,
-                                 THUMB_SIMD_AUTO};
+                                 THUMB_SIMD_AUTO,
+                                 8,
+                                 8,
+                                 0};
             resize *r = NULL;
             ck_assert_int_eq(resize_new(ctx, &g, &r), THUMB_OK);
             for (uint32_t i = 0; i < ax[3]; i++) {
@@ -700,7 +704,7 @@ static uint32_t watch_streaming(const pixels *src, const resize_geometry *g) {
     ck_assert_int_eq(resize_new(ctx, g, &r), THUMB_OK);
     pixels out = pixels_new(g->dst_width, g->dst_height, 3);
     memset(out.px, 0, pixels_size(&out));
-    image dst = {out.w, out.h, 3, (size_t)out.w * 3, out.px};
+    image dst = {out.w, out.h, 3, (size_t)out.w * 3, out.px, 8};
     feeder f = feeder_for(src);
     f.ctx = ctx;
     f.watch = r;
@@ -755,7 +759,7 @@ static void check_source_error(const resize_geometry *g, const pixels *src,
     resize *r = NULL;
     ck_assert_int_eq(resize_new(ctx, g, &r), THUMB_OK);
     pixels out = pixels_new(g->dst_width, g->dst_height, src->ch);
-    image dst = {out.w, out.h, out.ch, (size_t)out.w * out.ch, out.px};
+    image dst = {out.w, out.h, out.ch, (size_t)out.w * out.ch, out.px, 8};
     feeder f = feeder_for(src);
     f.ctx = ctx;
     f.fail_at = fail_at;
@@ -786,7 +790,7 @@ END_TEST
 
 START_TEST(test_invalid_geometry_fails_cleanly) {
     thumb_ctx *ctx = thumb_ctx_new();
-    const resize_geometry good = {100, 80, 50, 40, 0, 0, 50, 40, 3, 0};
+    const resize_geometry good = {100, 80, 50, 40, 0, 0, 50, 40, 3, 0, 8, 8, 0};
     resize_geometry bad[7];
     for (int i = 0; i < 7; i++)
         bad[i] = good;
@@ -811,7 +815,7 @@ START_TEST(test_invalid_geometry_fails_cleanly) {
     resize *r = NULL;
     ck_assert_int_eq(resize_new(ctx, &good, &r), THUMB_OK);
     pixels out = pixels_new(40, 40, 3);
-    image dst = {40, 40, 3, 120, out.px};
+    image dst = {40, 40, 3, 120, out.px, 8};
     pixels src = make_noise(100, 80, 3, 1);
     feeder f = feeder_for(&src);
     ck_assert_int_ne(resize_run(r, feed, &f, &dst), THUMB_OK);
@@ -826,7 +830,7 @@ START_TEST(test_out_of_memory_fails_cleanly) {
     counting_allocator state;
     thumb_ctx *ctx = counting_ctx(&state);
     long base = state.live_blocks;
-    const resize_geometry g = {300, 200, 70, 50, 5, 5, 60, 40, 4, 0};
+    const resize_geometry g = {300, 200, 70, 50, 5, 5, 60, 40, 4, 0, 8, 8, 0};
     int succeeded = 0;
     for (long n = 0; n < 64 && !succeeded; n++) {
         state.fail_at = state.calls + n;

@@ -822,7 +822,7 @@ static encode_options options(int quality, int lossless) {
 /* A synthetic image with gradients, hard edges and (for alpha layouts)
  * every alpha value from 1 to 255 plus fully transparent pixels. */
 static image make_image(uint32_t w, uint32_t h, int channels) {
-    image img = {w, h, channels, (size_t)w * channels, NULL};
+    image img = {w, h, channels, (size_t)w * channels, NULL, 8};
     img.px = malloc(img.stride * h);
     ck_assert_ptr_nonnull(img.px);
     for (uint32_t y = 0; y < h; y++) {
@@ -912,8 +912,9 @@ END_TEST
 START_TEST(lossy_round_trip_at_q90_keeps_psnr_above_30db) {
     /* A real photo, shrunk on load to 342x258. */
     decoded photo = decode_ok("webp/4.webp", 342, 258);
-    image img = {photo.width, photo.height, photo.channels,
-                 (size_t)photo.width * photo.channels, photo.px};
+    image img = {photo.width,    photo.height,
+                 photo.channels, (size_t)photo.width * photo.channels,
+                 photo.px,       8};
     encode_options o = options(90, 0);
     decoded r = round_trip(&img, &o);
     ck_assert_int_eq(r.channels, 3);
@@ -1011,8 +1012,9 @@ static size_t encoded_size(const image *img, const encode_options *o) {
 
 START_TEST(quality_changes_the_size) {
     decoded photo = decode_ok("webp/4.webp", 342, 258);
-    image img = {photo.width, photo.height, photo.channels,
-                 (size_t)photo.width * photo.channels, photo.px};
+    image img = {photo.width,    photo.height,
+                 photo.channels, (size_t)photo.width * photo.channels,
+                 photo.px,       8};
     encode_options low = options(20, 0), high = options(95, 0);
     size_t small = encoded_size(&img, &low), large = encoded_size(&img, &high);
     ck_assert_msg(small < large, "q20 %zu bytes, q95 %zu bytes", small, large);
@@ -1051,16 +1053,16 @@ START_TEST(encoder_rejects_bad_images) {
     buffer_init(&out, ctx);
     encode_options o = options(80, 0);
     uint8_t px[16 * 5] = {0};
-    image bad_channels = {4, 4, 5, 20, px};
+    image bad_channels = {4, 4, 5, 20, px, 8};
     ck_assert_int_eq(webp_encode(ctx, &bad_channels, &o, &out),
                      THUMB_ERR_INTERNAL);
     ctx_clear_error(ctx);
-    image empty = {0, 4, 3, 0, px};
+    image empty = {0, 4, 3, 0, px, 8};
     ck_assert_int_eq(webp_encode(ctx, &empty, &o, &out), THUMB_ERR_INTERNAL);
     ctx_clear_error(ctx);
     /* Wider than WebP's 16383: refused before any pixel is read, so a tiny
      * buffer is enough. */
-    image wide = {16384, 1, 3, 16384 * 3, px};
+    image wide = {16384, 1, 3, 16384 * 3, px, 8};
     ck_assert_int_eq(webp_encode(ctx, &wide, &o, &out), THUMB_ERR_ENCODE);
     ck_assert_str_eq(thumb_ctx_error(ctx),
                      "WebP: a 16384x1 image is larger than WebP's limit of "

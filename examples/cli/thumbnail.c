@@ -50,6 +50,9 @@ static const char usage_text[] =
     "                         sRGB profile; keep: keep the original profile\n"
     "      --keep-exif        keep the EXIF block (orientation reset to 1)\n"
     "      --accurate         decode in full instead of shrinking on load\n"
+    "      --linear           resize in linear light (slower; fine detail\n"
+    "                         keeps its brightness)\n"
+    "      --png-16bit        16-bit PNG input to 16-bit PNG output\n"
     "  -q, --quality N        JPEG/WebP quality 1-100 (default 80)\n"
     "      --progressive      progressive JPEG\n"
     "      --subsampling S    JPEG chroma: 420 (default) or 444\n"
@@ -295,6 +298,8 @@ enum {
     OPT_COLOR,
     OPT_KEEP_EXIF,
     OPT_ACCURATE,
+    OPT_LINEAR,
+    OPT_PNG_16BIT,
     OPT_VERSION,
 };
 
@@ -316,6 +321,8 @@ static const struct option long_options[] = {
     {"color", required_argument, NULL, OPT_COLOR},
     {"keep-exif", no_argument, NULL, OPT_KEEP_EXIF},
     {"accurate", no_argument, NULL, OPT_ACCURATE},
+    {"linear", no_argument, NULL, OPT_LINEAR},
+    {"png-16bit", no_argument, NULL, OPT_PNG_16BIT},
     {"output", required_argument, NULL, 'o'},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -400,6 +407,10 @@ static int apply_option(cli *c, int opt, const char *arg) {
         return set(c, THUMB_OPT_KEEP_EXIF, 1);
     case OPT_ACCURATE:
         return set(c, THUMB_OPT_ACCURATE, 1);
+    case OPT_LINEAR:
+        return set(c, THUMB_OPT_LINEAR, 1);
+    case OPT_PNG_16BIT:
+        return set(c, THUMB_OPT_PNG_16BIT, 1);
     case 'o':
         c->output = arg;
         return 1;

@@ -69,14 +69,16 @@ thumb_status decoder_start(decoder *d, uint32_t min_width,
         min_width = 1;
     if (min_height < 1)
         min_height = 1;
+    d->depth = 8;
     thumb_status st = d->ops->start(d, min_width, min_height);
     if (st != THUMB_OK)
         return st;
-    if (d->width == 0 || d->height == 0 || d->channels < 1 || d->channels > 4)
+    if (d->width == 0 || d->height == 0 || d->channels < 1 || d->channels > 4 ||
+        (d->depth != 8 && (d->depth != 16 || !d->want_16)))
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
-                        "%s decoder gave %ux%u with %d channels",
+                        "%s decoder gave %ux%u with %d channels of %d bits",
                         thumb_format_name(d->info.format), d->width, d->height,
-                        d->channels);
+                        d->channels, d->depth);
     return THUMB_OK;
 }
 

@@ -8,8 +8,9 @@
  *   decoder_read_rows() the rows, top to bottom, in any number of calls
  *   decoder_close()     always, after a successful decoder_open()
  *
- * Rows are 8 bits per sample, d->channels samples per pixel: 1 grey,
- * 2 grey+alpha, 3 RGB, 4 RGBA. Alpha is straight (not premultiplied).
+ * Rows are 8 bits per sample (16 when d->depth says so), d->channels
+ * samples per pixel: 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA. Alpha is
+ * straight (not premultiplied).
  * Codecs report failures through ctx_fail() with a message prefixed by the
  * format's name ("JPEG: ..."). No codec may abort, exit or print. */
 #ifndef THUMB_DECODER_H
@@ -33,7 +34,7 @@ typedef struct decoder_ops {
      * d->width, d->height, d->channels. */
     thumb_status (*start)(decoder *d, uint32_t min_width, uint32_t min_height);
     /* Writes the next `count` rows into rows[0..count), each at least
-     * d->width * d->channels bytes. */
+     * d->width * d->channels * d->depth / 8 bytes. */
     thumb_status (*read_rows)(decoder *d, uint8_t *const *rows, uint32_t count);
     /* Frees d->state and everything the codec holds. Safe after a failed
      * probe, start or read_rows, and when d->state is NULL. */
@@ -61,6 +62,12 @@ struct decoder {
     int want_cmyk;
     /* After start: 1 when the rows are such CMYK. */
     int cmyk;
+    /* Set between open and start: 1 takes 16-bit samples (native-endian
+     * uint16) from a 16-bit image, instead of rounding them to 8. */
+    int want_16;
+    /* After start: bits per sample of the rows, 8 or 16 (only with
+     * want_16). */
+    int depth;
 };
 
 extern const decoder_ops jpeg_decoder_ops;

@@ -25,7 +25,8 @@ typedef struct encode_options {
 /* img has 1 (grey) or 3 (RGB) channels: the caller flattens alpha. */
 thumb_status jpeg_encode(thumb_ctx *ctx, const image *img,
                          const encode_options *opt, buffer *out);
-/* img has 1 to 4 channels. */
+/* img has 1 to 4 channels, 8 or 16 bits per sample (the others take
+ * 8). */
 thumb_status png_encode(thumb_ctx *ctx, const image *img,
                         const encode_options *opt, buffer *out);
 /* img has 1 to 4 channels; grey is written as RGB, as WebP has no grey. */

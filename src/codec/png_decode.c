@@ -218,9 +218,13 @@ static thumb_status pngdec_start(decoder *d, uint32_t min_width,
         png_set_tRNS_to_alpha(s->png);
     if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8)
         png_set_expand_gray_1_2_4_to_8(s->png);
-    /* Rounds v * 255 / 65535 to nearest; png_set_strip_16 would truncate
-     * and darken every sample by up to one level. */
-    if (bit_depth == 16)
+    /* 16 bits when the caller takes them; else rounds v * 255 / 65535 to
+     * nearest (png_set_strip_16 would truncate and darken every sample by
+     * up to one level). */
+    int depth = bit_depth == 16 && d->want_16 ? 16 : 8;
+    if (depth == 16)
+        pngglue_native_16(s->png);
+    else if (bit_depth == 16)
         png_set_scale_16(s->png);
     s->interlaced =
         png_get_interlace_type(s->png, s->info) != PNG_INTERLACE_NONE;
@@ -230,9 +234,10 @@ static thumb_status pngdec_start(decoder *d, uint32_t min_width,
     int channels = png_get_channels(s->png, s->info);
     s->row_bytes = png_get_rowbytes(s->png, s->info);
     int ok = 1;
-    size_t expected = size_mul(d->info.width, (size_t)channels, &ok);
+    size_t expected =
+        size_mul(d->info.width, (size_t)channels * (size_t)(depth / 8), &ok);
     if (!ok || channels < 1 || channels > 4 ||
-        png_get_bit_depth(s->png, s->info) != 8 || s->row_bytes != expected)
+        png_get_bit_depth(s->png, s->info) != depth || s->row_bytes != expected)
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
                         "PNG: transformations gave %d channels of %d bits, "
                         "%zu bytes per row",
@@ -241,6 +246,7 @@ static thumb_status pngdec_start(decoder *d, uint32_t min_width,
     d->width = d->info.width;
     d->height = d->info.height;
     d->channels = channels;
+    d->depth = depth;
     if (!s->interlaced)
         return THUMB_OK;
 

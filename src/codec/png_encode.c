@@ -1,4 +1,5 @@
-/* PNG output through libpng 1.6: 8-bit grey, grey+alpha, RGB or RGBA.
+/* PNG output through libpng 1.6: grey, grey+alpha, RGB or RGBA, 8 or 16
+ * bits per sample.
  *
  * libpng's error callback (png_glue.h) longjmps back to the setjmp in
  * pngenc_write(), inside this file, and all libpng and zlib memory comes
@@ -71,9 +72,10 @@ static thumb_status pngenc_write(pngenc_state *s, const image *img, int level,
                         "PNG: cannot create the libpng info struct");
     png_set_write_fn(s->png, s, on_write, on_flush);
     png_set_compression_level(s->png, level);
-    png_set_IHDR(s->png, s->info, img->width, img->height, 8,
-                 color_type_for(img->channels), PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_IHDR(s->png, s->info, img->width, img->height,
+                 img->depth == 16 ? 16 : 8, color_type_for(img->channels),
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
     if (opt->icc && opt->icc_size > 0 && opt->icc_size <= PNG_UINT_31_MAX) {
         /* A profile libpng finds inconsistent with the colour type is
          * then dropped with a warning rather than failing the encode. */
@@ -86,6 +88,8 @@ static thumb_status pngenc_write(pngenc_state *s, const image *img, int level,
         png_set_eXIf_1(s->png, s->info, (png_uint_32)opt->exif_size,
                        (png_bytep)opt->exif);
     png_write_info(s->png, s->info);
+    if (img->depth == 16)
+        pngglue_native_16(s->png);
     for (uint32_t y = 0; y < img->height; y++)
         png_write_row(s->png, image_row(img, y));
     png_write_end(s->png, NULL);

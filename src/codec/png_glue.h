@@ -34,6 +34,15 @@ static inline void pngglue_init(png_glue *g, thumb_ctx *ctx,
     g->alloc_failed = 0;
 }
 
+/* 16-bit samples are big-endian in the file and native-endian in the
+ * library's rows: asks libpng to swap them on a little-endian host. Call
+ * with the glue's jump set. */
+static inline void pngglue_native_16(png_structp png) {
+    const uint16_t one = 1;
+    if (*(const unsigned char *)&one == 1)
+        png_set_swap(png);
+}
+
 /* Pass these with the glue as both error and memory pointer to
  * png_create_read_struct_2() / png_create_write_struct_2(). */
 void PNGCBAPI pngglue_error(png_structp png, png_const_charp message);

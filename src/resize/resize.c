@@ -35,6 +35,7 @@
 #include "resize.h"
 
 #include "../ctx.h"
+#include "resize_convert.h"
 #include "resize_kernels.h"
 
 #include <math.h>
@@ -58,7 +59,11 @@ struct resize {
     const resize_kernels *kernels;
     int identity;
     int alpha;
-    /* Horizontal first (images with alpha): see plan(). */
+    /* Samples that the kernels do not convert themselves, 16-bit or
+     * linear light: rows go through conv on the way in and out. */
+    int wide;
+    resize_convert conv;
+    /* Horizontal first (images with alpha, wide rows): see plan(). */
     int hfirst;
     resize_axis h, v;
     uint32_t ring_rows;
@@ -67,7 +72,7 @@ struct resize {
     size_t col_start;   /* samples the vertical pass covers: the columns */
     size_t col_len;     /* the horizontal taps touch */
     uint8_t *raw;       /* a source row that does not go to the ring */
-    int16_t *premul;    /* hfirst: raw premultiplied */
+    int16_t *premul;    /* hfirst: raw in Q6, premultiplied */
     uint8_t *ring;      /* ring_rows rows: source rows, 8-bit (vertical
                            first) or filtered Q6 dst_width rows (hfirst) */
     int16_t *inter;     /* the vertical pass's output, one Q6 row */
@@ -252,10 +257,21 @@ static uint32_t ring_rows_needed(const resize_axis *v) {
     return rows;
 }
 
+static int depth_or_8(int depth) {
+    return depth ? depth : 8;
+}
+
 static thumb_status check_geometry(thumb_ctx *ctx, const resize_geometry *g) {
     if (g->channels < 1 || g->channels > 4)
         return ctx_fail(ctx, THUMB_ERR_INTERNAL,
                         "resize: %d channels (must be 1 to 4)", g->channels);
+    int src_depth = depth_or_8(g->src_depth),
+        dst_depth = depth_or_8(g->dst_depth);
+    if ((src_depth != 8 && src_depth != 16) ||
+        (dst_depth != 8 && dst_depth != 16))
+        return ctx_fail(ctx, THUMB_ERR_INTERNAL,
+                        "resize: %d-bit to %d-bit samples (must be 8 or 16)",
+                        src_depth, dst_depth);
     if (!g->src_width || !g->src_height || !g->scaled_width ||
         !g->scaled_height || !g->dst_width || !g->dst_height)
         return ctx_fail(ctx, THUMB_ERR_INTERNAL,
@@ -297,7 +313,7 @@ static thumb_status plan(resize *r) {
      * row it feeds, waits on memory. Filtering each row horizontally first
      * leaves the ring dst_width wide. Without alpha the 8-bit ring is half
      * the size and the vertical pass, the cheaper per tap, goes first. */
-    r->hfirst = r->alpha;
+    r->hfirst = r->alpha || r->wide;
 
     /* Every row carries ROW_SLACK spare samples, so kernels run whole
      * registers past the end; the horizontal pass also reads a tap set
@@ -310,7 +326,8 @@ static thumb_status plan(resize *r) {
         ok = 0;
     size_t ring_samples =
         r->hfirst ? (size_t)g->dst_width * channels + slack : padded;
-    size_t sample_bytes = r->alpha ? sizeof(int16_t) : 1;
+    size_t sample_bytes = r->alpha || r->hfirst ? sizeof(int16_t) : 1;
+    size_t raw_bytes = size_mul(padded, g->src_depth == 16 ? 2 : 1, &ok);
     r->ring_stride = size_mul(ring_samples, sample_bytes, &ok);
     size_t ring_bytes = size_mul(r->ring_stride, r->ring_rows, &ok);
     if (!ok)
@@ -318,7 +335,7 @@ static thumb_status plan(resize *r) {
                         "resize: buffers for %ux%u -> %ux%u overflow size_t",
                         g->src_width, g->src_height, g->dst_width,
                         g->dst_height);
-    r->raw = ctx_calloc(ctx, padded, 1);
+    r->raw = ctx_calloc(ctx, raw_bytes, 1);
     r->ring = ctx_calloc(ctx, ring_bytes, 1);
     /* The vertical pass's output: a source row, or (hfirst) a ring row,
      * which is wider when enlarging. */
@@ -331,7 +348,8 @@ static thumb_status plan(resize *r) {
     if (!r->raw || !r->ring || !r->inter || !r->taps ||
         (r->hfirst && !r->premul))
         return THUMB_ERR_NOMEM;
-    return THUMB_OK;
+    return resize_convert_init(ctx, &r->conv, g->channels, g->src_depth,
+                               g->dst_depth, g->linear);
 }
 
 thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
@@ -349,12 +367,16 @@ thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
         return THUMB_ERR_NOMEM;
     r->ctx = ctx;
     r->g = *g;
+    r->g.src_depth = depth_or_8(g->src_depth);
+    r->g.dst_depth = depth_or_8(g->dst_depth);
     r->kernels = kernels;
     r->alpha = channels_have_alpha(g->channels);
+    r->wide = r->g.src_depth == 16 || r->g.dst_depth == 16 || g->linear;
+    /* Linear light changes nothing when nothing is filtered. */
     r->identity =
         g->src_width == g->scaled_width && g->src_width == g->dst_width &&
         g->src_height == g->scaled_height && g->src_height == g->dst_height &&
-        g->crop_x == 0 && g->crop_y == 0;
+        g->crop_x == 0 && g->crop_y == 0 && r->g.src_depth == r->g.dst_depth;
     if (!r->identity)
         st = plan(r);
     if (st != THUMB_OK) {
@@ -376,6 +398,7 @@ void resize_free(resize *r) {
     ctx_free(ctx, r->inter);
     ctx_free(ctx, r->premul);
     ctx_free(ctx, r->taps);
+    resize_convert_release(ctx, &r->conv);
     ctx_free(ctx, r);
 }
 
@@ -387,32 +410,8 @@ static void *ring_slot(const resize *r, uint32_t row) {
     return r->ring + (size_t)(row % r->ring_rows) * r->ring_stride;
 }
 
-/* Straight 8-bit pixels from a Q6 premultiplied row. Shared by every
- * kernel table (it is dst_width work per row), single-precision as in
- * resize_unpremultiply(), and the same operations on every path. */
-static void unpremultiply_row(const int16_t *src, uint8_t *dst, uint32_t width,
-                              int channels) {
-    const int colours = channels - 1;
-    for (uint32_t x = 0; x < width; x++) {
-        int32_t a = src[colours];
-        uint8_t a8 = resize_sat8(
-            resize_floor_shift(a + (1 << (INTER_BITS - 1)), INTER_BITS));
-        dst[colours] = a8;
-        float inv = a8 ? 255.0f / (float)a : 0.0f;
-        for (int c = 0; c < colours; c++) {
-            /* Two statements, never fused into an FMA (see
-             * resize_unpremultiply). */
-            float v = (float)(src[c] < 0 ? 0 : src[c]) * inv;
-            v += 0.5f;
-            dst[c] = v >= 255.0f ? 255 : (uint8_t)v;
-        }
-        src += channels;
-        dst += channels;
-    }
-}
-
 /* Output row y from the ring: vertical, then horizontal (or, horizontal
- * first, vertical and unpremultiplying). */
+ * first, vertical and out of Q6). */
 static void filter_row(resize *r, uint32_t y, uint8_t *dst) {
     const resize_axis *ax = &r->v;
     const int16_t *w = ax->weights + (size_t)y * ax->tap_stride;
@@ -430,7 +429,7 @@ static void filter_row(resize *r, uint32_t y, uint8_t *dst) {
         r->kernels->vertical_q6((const int16_t *const *)r->taps, w, even,
                                 (size_t)r->g.dst_width * r->g.channels,
                                 r->inter);
-        unpremultiply_row(r->inter, dst, r->g.dst_width, r->g.channels);
+        resize_convert_out(&r->conv, r->inter, dst, r->g.dst_width);
         return;
     }
     int16_t *inter = r->inter + r->col_start;
@@ -448,16 +447,21 @@ static void filter_row(resize *r, uint32_t y, uint8_t *dst) {
 static thumb_status pull_row(resize *r, resize_row_source source, void *opaque,
                              uint32_t row) {
     int wanted = row >= r->v.min_first && row <= r->v.max_last;
-    uint8_t *into = wanted && !r->alpha ? ring_slot(r, row) : r->raw;
+    int converted = r->alpha || r->hfirst;
+    uint8_t *into = wanted && !converted ? ring_slot(r, row) : r->raw;
     thumb_status st = source(opaque, &into, 1);
-    if (st != THUMB_OK || !wanted || !r->alpha)
+    if (st != THUMB_OK || !wanted || !converted)
         return st;
     if (!r->hfirst) {
         r->kernels->premultiply(r->raw, ring_slot(r, row), r->g.src_width,
                                 r->g.channels);
         return THUMB_OK;
     }
-    r->kernels->premultiply(r->raw, r->premul, r->g.src_width, r->g.channels);
+    if (r->wide)
+        resize_convert_in(&r->conv, r->raw, r->premul, r->g.src_width);
+    else
+        r->kernels->premultiply(r->raw, r->premul, r->g.src_width,
+                                r->g.channels);
     r->kernels->horizontal_q6(&r->h, r->premul, ring_slot(r, row),
                               r->g.channels);
     return THUMB_OK;
@@ -468,12 +472,13 @@ thumb_status resize_run(resize *r, resize_row_source source, void *opaque,
     const resize_geometry *g = &r->g;
     if (!dst->px || dst->width != g->dst_width ||
         dst->height != g->dst_height || dst->channels != g->channels ||
-        dst->stride < (size_t)g->dst_width * (size_t)g->channels)
+        dst->depth != g->dst_depth ||
+        dst->stride < (size_t)g->dst_width * image_pixel_bytes(dst))
         return ctx_fail(r->ctx, THUMB_ERR_INTERNAL,
-                        "resize: output image %ux%ux%d does not match the "
-                        "plan %ux%ux%d",
-                        dst->width, dst->height, dst->channels, g->dst_width,
-                        g->dst_height, g->channels);
+                        "resize: output image %ux%ux%d (%d-bit) does not "
+                        "match the plan %ux%ux%d (%d-bit)",
+                        dst->width, dst->height, dst->channels, dst->depth,
+                        g->dst_width, g->dst_height, g->channels, g->dst_depth);
 
     thumb_status st;
     if (r->identity) {
@@ -537,7 +542,9 @@ static int same_geometry(const resize_geometry *a, const resize_geometry *b) {
            a->scaled_height == b->scaled_height && a->crop_x == b->crop_x &&
            a->crop_y == b->crop_y && a->dst_width == b->dst_width &&
            a->dst_height == b->dst_height && a->channels == b->channels &&
-           a->simd == b->simd;
+           depth_or_8(a->src_depth) == depth_or_8(b->src_depth) &&
+           depth_or_8(a->dst_depth) == depth_or_8(b->dst_depth) &&
+           a->linear == b->linear && a->simd == b->simd;
 }
 
 thumb_status resize_reuse(thumb_ctx *ctx, const resize_geometry *g,

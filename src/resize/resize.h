@@ -1,4 +1,4 @@
-/* Separable Lanczos3 resampling of 8-bit interleaved images, streamed:
+/* Separable Lanczos3 resampling of interleaved images, streamed:
  * source rows are pulled as the vertical filter needs them, so memory
  * holds a window of rows, not the whole source.
  *
@@ -25,9 +25,17 @@ typedef struct resize_geometry {
     /* Not geometry, but part of the plan: a thumb_simd, 0 for the best
      * kernels this CPU runs. */
     int simd;
+    /* Bits per sample of the source rows and of the output: 8 (0 means 8
+     * too) or 16, uint16 in native byte order. */
+    int src_depth, dst_depth;
+    /* 1: filter in linear light. The colour samples are sRGB-encoded; the
+     * passes see them decoded to linear and the output is encoded again,
+     * so that averaging mixes light, not code values. */
+    int linear;
 } resize_geometry;
 
-/* Fills rows[0..count) with the next source rows, in order. */
+/* Fills rows[0..count) with the next source rows, in order (src_depth
+ * samples). */
 typedef thumb_status (*resize_row_source)(void *opaque, uint8_t *const *rows,
                                           uint32_t count);
 

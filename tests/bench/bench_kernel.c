@@ -72,8 +72,9 @@ int main(int argc, char **argv) {
     g.simd = (int)simd;
     simd_used = simd == THUMB_SIMD_AUTO ? resize_simd_best() : (int)simd;
 #endif
-    image dst = {g.dst_width, g.dst_height, g.channels,
-                 (size_t)g.dst_width * g.channels, NULL};
+    image dst = {g.dst_width, g.dst_height,
+                 g.channels,  (size_t)g.dst_width * g.channels,
+                 NULL,        8};
     dst.px = malloc(dst.stride * dst.height);
     double *ms = calloc((size_t)runs + 1, sizeof(double));
     double *cpu = calloc((size_t)runs + 1, sizeof(double));
