@@ -1,11 +1,13 @@
 /* Helpers for the tests of whole runs (colour, orientation, alpha,
- * metadata): make a thumbnail with options, and decode an encoded image
- * fully, metadata included, with the library's own decoders. Header-only
+ * metadata): make a thumbnail with options, decode an encoded image
+ * fully, metadata included, with the library's own decoders, and encode
+ * a test input. Header-only
  * (static functions), as each test is one program. */
 #ifndef THUMB_TEST_DECODED_H
 #define THUMB_TEST_DECODED_H
 
 #include "codec/decoder.h"
+#include "codec/encoder.h"
 #include "ctx.h"
 #include "thumbnail.h"
 
@@ -118,6 +120,22 @@ static inline decoded thumbnail_decoded(const uint8_t *in, size_t in_size,
     decoded r = decode_image(out, size);
     free(out);
     return r;
+}
+
+/* img as a PNG file (zlib level 6), malloc'd: test inputs made in
+ * memory. */
+static inline uint8_t *encode_png_file(const image *img, size_t *size) {
+    thumb_ctx *ctx = thumb_ctx_new();
+    ck_assert_ptr_nonnull(ctx);
+    buffer buf;
+    buffer_init(&buf, ctx);
+    encode_options eo = {.quality = 80, .png_compression = 6};
+    ck_assert_int_eq(png_encode(ctx, img, &eo, &buf), THUMB_OK);
+    uint8_t *out = dup_bytes(buf.data, buf.size);
+    *size = buf.size;
+    buffer_release(&buf);
+    thumb_ctx_free(ctx);
+    return out;
 }
 
 #define OPTION_COUNT(a) (sizeof(a) / sizeof((a)[0]))

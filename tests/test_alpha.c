@@ -36,19 +36,6 @@ static const two_halves CASES[] = {
     {2, {0, 0, 0}, {255, 255, 255}},   /* grey: black over hidden white */
 };
 
-static uint8_t *encode_png(const image *img, size_t *size) {
-    thumb_ctx *ctx = thumb_ctx_new();
-    buffer buf;
-    buffer_init(&buf, ctx);
-    encode_options eo = {.quality = 80, .png_compression = 6};
-    ck_assert_int_eq(png_encode(ctx, img, &eo, &buf), THUMB_OK);
-    uint8_t *out = dup_bytes(buf.data, buf.size);
-    *size = buf.size;
-    buffer_release(&buf);
-    thumb_ctx_free(ctx);
-    return out;
-}
-
 static uint8_t *two_halves_png(const two_halves *c, size_t *size) {
     thumb_ctx *ctx = thumb_ctx_new();
     image img;
@@ -63,7 +50,7 @@ static uint8_t *two_halves_png(const two_halves *c, size_t *size) {
             p[colour] = shown ? 255 : 0;
         }
     }
-    uint8_t *png = encode_png(&img, size);
+    uint8_t *png = encode_png_file(&img, size);
     image_release(ctx, &img);
     thumb_ctx_free(ctx);
     return png;
@@ -239,7 +226,7 @@ START_TEST(jpeg_flattens_on_the_configured_background) {
             p[3] = x < 8 ? 0 : 128;
         }
     size_t size;
-    uint8_t *png = encode_png(&img, &size);
+    uint8_t *png = encode_png_file(&img, &size);
     image_release(ctx, &img);
     thumb_ctx_free(ctx);
 

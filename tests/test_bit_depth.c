@@ -28,20 +28,6 @@ static uint16_t get16(const uint8_t *px, size_t i) {
     return v;
 }
 
-/* An encoded PNG of img (8 or 16 bits), malloc'd. */
-static uint8_t *encode_png(const image *img, size_t *size) {
-    thumb_ctx *ctx = thumb_ctx_new();
-    buffer b;
-    buffer_init(&b, ctx);
-    encode_options eo = {.quality = 80, .png_compression = 1};
-    ck_assert_int_eq(png_encode(ctx, img, &eo, &b), THUMB_OK);
-    uint8_t *copy = dup_bytes(b.data, b.size);
-    *size = b.size;
-    buffer_release(&b);
-    thumb_ctx_free(ctx);
-    return copy;
-}
-
 /* A 4096x16 16-bit grey ramp over 2048 levels: 8 levels of 8 bits. */
 static uint8_t *ramp_png(size_t *size, double **exact_row, uint32_t dw) {
     const uint32_t w = 4096, h = 16;
@@ -55,7 +41,7 @@ static uint8_t *ramp_png(size_t *size, double **exact_row, uint32_t dw) {
             src[(size_t)y * w + x] = v;
         }
     image img = {w, h, 1, (size_t)w * 2, px, 16};
-    uint8_t *png = encode_png(&img, size);
+    uint8_t *png = encode_png_file(&img, size);
     lanczos_ref_geometry g = {w, h, dw, 4, 0, 0, dw, 4, 1};
     *exact_row = lanczos_ref_resize_f(src, &g, MAX16);
     free(src);
@@ -249,7 +235,7 @@ static uint8_t *checkerboard_png(size_t *size, int channels) {
                 px[((size_t)y * w + x) * channels + c] =
                     c == 3 ? 255 : (uint8_t)(((x + y) & 1) * 255);
     image img = {w, h, channels, (size_t)w * channels, px, 8};
-    uint8_t *png = encode_png(&img, size);
+    uint8_t *png = encode_png_file(&img, size);
     free(px);
     return png;
 }
