@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Width, height, fit + colour, format, quality, flags, PNG level + SIMD,
+/* Width, height, fit + colour (+ linear, 16-bit PNG), format + crop,
+ * quality, flags, PNG level + SIMD,
  * background. */
 #define OPTION_BYTES 8
 /* Output formats AUTO..GIF: one the library cannot write is refused by
@@ -26,6 +27,10 @@
 #define QUALITY_MAX 100
 #define PNG_LEVELS 10
 #define COLOR_MODES (THUMB_COLOR_KEEP + 1)
+#define CROP_MODES (THUMB_CROP_ATTENTION + 1)
+/* Bits of what the fit and colour byte leaves over. */
+#define EXTRA_LINEAR 0x01
+#define EXTRA_PNG_16BIT 0x02
 /* Every kernel set, AUTO..AVX512; one this CPU lacks is a clean error. */
 #define SIMD_CHOICES (THUMB_SIMD_AVX512 + 1)
 /* Flag bits of the flags byte. */
@@ -54,6 +59,10 @@ static void set_options(thumb_ctx *ctx, const uint8_t *o) {
     thumb_ctx_set(ctx, THUMB_OPT_FIT, o[2] % FIT_MODES);
     thumb_ctx_set(ctx, THUMB_OPT_COLOR, o[2] / FIT_MODES % COLOR_MODES);
     thumb_ctx_set(ctx, THUMB_OPT_FORMAT, o[3] % OUTPUT_FORMATS);
+    thumb_ctx_set(ctx, THUMB_OPT_CROP, o[3] / OUTPUT_FORMATS % CROP_MODES);
+    unsigned extra = o[2] / (FIT_MODES * COLOR_MODES);
+    thumb_ctx_set(ctx, THUMB_OPT_LINEAR, !!(extra & EXTRA_LINEAR));
+    thumb_ctx_set(ctx, THUMB_OPT_PNG_16BIT, !!(extra & EXTRA_PNG_16BIT));
     thumb_ctx_set(ctx, THUMB_OPT_QUALITY, 1 + o[4] % QUALITY_MAX);
     thumb_ctx_set(ctx, THUMB_OPT_ENLARGE, !!(o[5] & FLAG_ENLARGE));
     thumb_ctx_set(ctx, THUMB_OPT_JPEG_PROGRESSIVE, !!(o[5] & FLAG_PROGRESSIVE));
