@@ -2,6 +2,7 @@
 
 #include "anim.h"
 #include "codec/anim_encoder.h"
+#include "color.h"
 #include "orient.h"
 #include "resize/resize.h"
 
@@ -44,15 +45,22 @@ static thumb_status check_frame_limits(thumb_ctx *ctx, const image_info *info) {
 
 typedef struct canvas_feed {
     const uint8_t *canvas;
-    size_t stride;
+    uint32_t width;
     uint32_t next_row;
+    color_transform *color; /* NULL: sRGB already */
 } canvas_feed;
 
 static thumb_status feed_canvas(void *opaque, uint8_t *const *rows,
                                 uint32_t count) {
     canvas_feed *f = opaque;
-    for (uint32_t i = 0; i < count; i++, f->next_row++)
-        memcpy(rows[i], f->canvas + (size_t)f->next_row * f->stride, f->stride);
+    size_t stride = (size_t)f->width * ANIM_CHANNELS;
+    for (uint32_t i = 0; i < count; i++, f->next_row++) {
+        const uint8_t *row = f->canvas + (size_t)f->next_row * stride;
+        if (f->color)
+            color_transform_row(f->color, row, rows[i], f->width);
+        else
+            memcpy(rows[i], row, stride);
+    }
     return THUMB_OK;
 }
 
@@ -99,12 +107,13 @@ static void writer_free(anim_writer *w) {
  * here). */
 static thumb_status make_frame(thumb_ctx *ctx, resize *rs, const geometry *g,
                                const anim_info *info, const uint8_t *canvas,
-                               int orientation, image *frame) {
+                               color_transform *color, int orientation,
+                               image *frame) {
     thumb_status st =
         image_alloc(ctx, frame, g->out_width, g->out_height, ANIM_CHANNELS);
     if (st != THUMB_OK)
         return st;
-    canvas_feed feed = {canvas, (size_t)info->width * ANIM_CHANNELS, 0};
+    canvas_feed feed = {canvas, info->width, 0, color};
     st = resize_run(rs, feed_canvas, &feed, frame);
     if (st == THUMB_OK)
         st = orient_apply(ctx, frame, orientation);
@@ -112,8 +121,9 @@ static thumb_status make_frame(thumb_ctx *ctx, resize *rs, const geometry *g,
 }
 
 thumb_status anim_run(thumb_ctx *ctx, const uint8_t *in, size_t size,
-                      const image_info *info, const geometry *g,
-                      int orientation, thumb_format format) {
+                      const image_info *info, const uint8_t *icc,
+                      size_t icc_size, const geometry *g, int orientation,
+                      thumb_format format) {
     int64_t t_start = ctx_now_us();
     thumb_status st = check_frame_limits(ctx, info);
     if (st != THUMB_OK)
@@ -130,6 +140,7 @@ thumb_status anim_run(thumb_ctx *ctx, const uint8_t *in, size_t size,
     resize *rs = NULL;
     anim_writer w = {.format = format};
     image frame = {0};
+    color_transform *color = NULL;
     int64_t decode_us = 0, resize_us = 0, encode_us = 0;
 
     st = anim_open(ctx, in, size, info->format, &src);
@@ -144,6 +155,9 @@ thumb_status anim_run(thumb_ctx *ctx, const uint8_t *in, size_t size,
                       info->width, info->height);
         goto done;
     }
+    st = color_transform_new(ctx, icc, icc_size, ANIM_CHANNELS, 8, 0, &color);
+    if (st != THUMB_OK)
+        goto done;
     resize_geometry rg = {
         .src_width = ai->width,
         .src_height = ai->height,
@@ -171,7 +185,7 @@ thumb_status anim_run(thumb_ctx *ctx, const uint8_t *in, size_t size,
         decode_us += t1 - t0;
         if (st != THUMB_OK || !canvas)
             break;
-        st = make_frame(ctx, rs, g, ai, canvas, orientation, &frame);
+        st = make_frame(ctx, rs, g, ai, canvas, color, orientation, &frame);
         int64_t t2 = ctx_now_us();
         resize_us += t2 - t1;
         if (st == THUMB_OK && frames == 0)
@@ -211,6 +225,7 @@ thumb_status anim_run(thumb_ctx *ctx, const uint8_t *in, size_t size,
     rs = NULL;
 
 done:
+    color_transform_free(color);
     image_release(ctx, &frame);
     writer_free(&w);
     resize_free(rs);

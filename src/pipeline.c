@@ -344,8 +344,8 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
     /* Animations take their own path, with a centred crop: a smart crop
      * chosen per frame would make the window jump. */
     if (anim_applies(ctx, &dec.info, output_format(ctx, dec.info.format))) {
-        st = anim_run(ctx, in, size, &dec.info, &g, orientation,
-                      output_format(ctx, dec.info.format));
+        st = anim_run(ctx, in, size, &dec.info, dec.icc, dec.icc_size, &g,
+                      orientation, output_format(ctx, dec.info.format));
         goto done;
     }
     /* A smart crop looks at the whole scaled image (in stored orientation,

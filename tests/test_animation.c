@@ -6,6 +6,7 @@
  * is allocated; and allocation failures. The pixels are compared with
  * Pillow's compositing in anim_vs_pillow.py. */
 #include "counting_alloc.h"
+#include "decoded.h"
 #include "support.h"
 
 #include <check.h>
@@ -678,6 +679,99 @@ START_TEST(allocation_failures_are_nomem_without_leak) {
 }
 END_TEST
 
+/* An animated WebP with an ICCP chunk: every frame is converted to sRGB,
+ * like a still. The corpus has no such file, so one is made: the Display
+ * P3 profile of png/p3.png inserted after the VP8X chunk of an
+ * animation. */
+#define RIFF_HEADER 12
+#define CHUNK_HEADER 8
+#define VP8X_PAYLOAD 10
+#define VP8X_FLAG_ICC 0x20
+
+static void put_le32(uint8_t *p, uint32_t v) {
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint8_t *with_profile(const uint8_t *webp, size_t size,
+                             const uint8_t *icc, size_t icc_size,
+                             size_t *out_size) {
+    size_t at = RIFF_HEADER + CHUNK_HEADER + VP8X_PAYLOAD;
+    ck_assert(size > at && memcmp(webp + RIFF_HEADER, "VP8X", 4) == 0);
+    size_t chunk = CHUNK_HEADER + icc_size + (icc_size & 1);
+    uint8_t *out = calloc(1, size + chunk);
+    ck_assert_ptr_nonnull(out);
+    memcpy(out, webp, at);
+    memcpy(out + at, "ICCP", 4);
+    put_le32(out + at + 4, (uint32_t)icc_size);
+    memcpy(out + at + CHUNK_HEADER, icc, icc_size);
+    memcpy(out + at + chunk, webp + at, size - at);
+    out[RIFF_HEADER + CHUNK_HEADER] |= VP8X_FLAG_ICC;
+    *out_size = size + chunk;
+    put_le32(out + 4, (uint32_t)(*out_size - CHUNK_HEADER));
+    return out;
+}
+
+static double mean_abs_diff(const decoded *a, const decoded *b, int *worst) {
+    ck_assert_uint_eq(a->width, b->width);
+    ck_assert_uint_eq(a->height, b->height);
+    ck_assert_int_eq(a->channels, b->channels);
+    /* Premultiplied: the colour under alpha 0 is anyone's (lossless WebP
+     * keeps or drops it as it compresses best). */
+    const int ch = a->channels, alpha = ch == 2 || ch == 4;
+    size_t n = (size_t)a->width * a->height * ch;
+    double sum = 0;
+    *worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t at = i - i % ch + ch - 1;
+        int wa = alpha ? a->px[at] : 255, wb = alpha ? b->px[at] : 255;
+        int d = abs(a->px[i] * wa - b->px[i] * wb) / 255;
+        sum += d;
+        if (d > *worst)
+            *worst = d;
+    }
+    return sum / (double)n;
+}
+
+START_TEST(animation_frames_are_colour_managed) {
+    size_t png_size, anim_size, tagged_size;
+    uint8_t *png = read_corpus("png/p3.png", &png_size);
+    decoded p3 = decode_image(png, png_size);
+    ck_assert_ptr_nonnull(p3.icc);
+    uint8_t *anim = read_corpus("webp/rotating-squares.webp", &anim_size);
+    uint8_t *tagged =
+        with_profile(anim, anim_size, p3.icc, p3.icc_size, &tagged_size);
+
+    /* Lossless WebP output: the animated path's first frame against the
+     * still path's (which converts, as test_color checks). */
+    const option_value animated[] = {{THUMB_OPT_WIDTH, 64},
+                                     {THUMB_OPT_FORMAT, THUMB_FORMAT_WEBP},
+                                     {THUMB_OPT_WEBP_LOSSLESS, 1}};
+    const option_value still[] = {{THUMB_OPT_WIDTH, 64},
+                                  {THUMB_OPT_FORMAT, THUMB_FORMAT_PNG}};
+    decoded a = thumbnail_decoded(tagged, tagged_size, animated, 3);
+    decoded s = thumbnail_decoded(tagged, tagged_size, still, 2);
+    decoded plain = thumbnail_decoded(anim, anim_size, animated, 3);
+    int worst;
+    double same = mean_abs_diff(&a, &s, &worst);
+    ck_assert_msg(worst <= 2,
+                  "animated vs still first frame: mean %.3f, worst %d", same,
+                  worst);
+    double moved = mean_abs_diff(&a, &plain, &worst);
+    ck_assert_msg(moved > 1.0 && worst >= 8,
+                  "the profile changed the frame by %.3f on average, %d at "
+                  "most: not converted?",
+                  moved, worst);
+    decoded_free(&a);
+    decoded_free(&s);
+    decoded_free(&plain);
+    decoded_free(&p3);
+    free(tagged);
+    free(anim);
+    free(png);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("animation");
     TCase *tc = tcase_create("animation");
@@ -689,6 +783,7 @@ int main(void) {
     tcase_add_test(tc, too_many_frames_refused_before_decoding);
     tcase_add_test(tc, too_many_animation_pixels_refused_before_decoding);
     tcase_add_test(tc, allocation_failures_are_nomem_without_leak);
+    tcase_add_test(tc, animation_frames_are_colour_managed);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
