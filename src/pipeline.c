@@ -386,7 +386,7 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
         &dec, min_w < dec.info.width ? (uint32_t)min_w : dec.info.width,
         min_h < dec.info.height ? (uint32_t)min_h : dec.info.height);
     int64_t start_us = now_us() - t_decode_start;
-    if (st == THUMB_OK) /* WebP can only be stopped after its one call */
+    if (st == THUMB_OK) /* a whole-image decoder may have just finished */
         st = ctx_check_deadline(ctx, "decoding");
     if (st != THUMB_OK)
         goto done;

@@ -1,8 +1,8 @@
 /* THUMB_OPT_TIMEOUT_MS: a run past its deadline stops soon after with
  * THUMB_ERR_TIMEOUT, frees everything and leaves the context usable; 0
  * means no deadline. The decoders' long phases (progressive JPEG scans,
- * interlaced PNG and GIF rows) stop on their own, which the white-box tests
- * pin down with a deadline already past. */
+ * interlaced PNG and GIF rows, WebP's incremental steps) stop on their
+ * own, which the white-box tests pin down with a deadline already past. */
 #include "codec/decoder.h"
 #include "counting_alloc.h"
 #include "ctx.h"
@@ -20,7 +20,7 @@
 #define BIG_JPEG "jpeg/Carrie.jpg"
 /* Large enough that only a 1/2 shrink on load leaves twice this. */
 #define BIG_BOX 1000
-/* A 24 MP lossy WebP, which libwebp decodes in one call. */
+/* A 24 MP lossy WebP (3.5 MB): about a quarter of a second to decode. */
 #define BIG_WEBP "webp/bryce.webp"
 /* The shortest deadline the option takes. */
 #define SHORTEST_MS 1
@@ -142,18 +142,30 @@ START_TEST(generous_deadline_changes_nothing) {
 }
 END_TEST
 
-START_TEST(webp_is_checked_after_its_one_decode_call) {
+START_TEST(short_deadline_stops_a_big_webp_quickly) {
     size_t size;
     uint8_t *data = read_corpus(BIG_WEBP, &size);
     counting_allocator a;
     thumb_ctx *ctx = counting_ctx(&a);
     thumb_ctx_set(ctx, THUMB_OPT_WIDTH, 256);
-    thumb_ctx_set(ctx, THUMB_OPT_TIMEOUT_MS, SHORTEST_MS);
     const unsigned char *out;
     size_t out_len;
+    double t0 = now_seconds();
+    ck_assert_int_eq(thumb_run(ctx, data, size, &out, &out_len), THUMB_OK);
+    double whole = now_seconds() - t0;
+
+    thumb_ctx_set(ctx, THUMB_OPT_TIMEOUT_MS, SHORTEST_MS);
+    t0 = now_seconds();
     thumb_status st = thumb_run(ctx, data, size, &out, &out_len);
+    double stopped = now_seconds() - t0;
     ck_assert_msg(st == THUMB_ERR_TIMEOUT, "status %d (%s)", st,
                   thumb_ctx_error(ctx));
+    printf("%s to 256 px: %.3f s; with a %d ms deadline: %.3f s\n", BIG_WEBP,
+           whole, SHORTEST_MS, stopped);
+    /* Stopped inside libwebp's decoding, not after it. */
+    ck_assert_msg(
+        stopped < STOP_SLACK_SECONDS && stopped * STOP_SPEEDUP < whole,
+        "stopped after %.3f s; the whole run takes %.3f s", stopped, whole);
     thumb_ctx_free(ctx);
     ck_assert_int_eq(a.live_blocks, 0);
     free(data);
@@ -215,6 +227,13 @@ START_TEST(interlaced_png_stops_between_rows) {
 }
 END_TEST
 
+START_TEST(webp_stops_between_decoding_steps) {
+    past_deadline p;
+    open_past_deadline(&p, BIG_WEBP);
+    expect_timeout(&p, decoder_start(&p.dec, 1, 1), "decoding WebP");
+}
+END_TEST
+
 START_TEST(gif_stops_between_rows) {
     past_deadline p;
     open_past_deadline(&p, "gif/treescap.gif");
@@ -232,13 +251,14 @@ int main(void) {
     tcase_add_test(api, short_deadline_stops_a_big_jpeg_quickly);
     tcase_add_test(api, context_runs_again_after_a_timeout);
     tcase_add_test(api, generous_deadline_changes_nothing);
-    tcase_add_test(api, webp_is_checked_after_its_one_decode_call);
+    tcase_add_test(api, short_deadline_stops_a_big_webp_quickly);
     suite_add_tcase(s, api);
     TCase *codecs = tcase_create("codecs");
     tcase_add_test(codecs, progressive_jpeg_stops_inside_its_scans);
     tcase_add_test(codecs, baseline_jpeg_stops_reading_rows);
     tcase_add_test(codecs, interlaced_png_stops_between_rows);
     tcase_add_test(codecs, gif_stops_between_rows);
+    tcase_add_test(codecs, webp_stops_between_decoding_steps);
     suite_add_tcase(s, codecs);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

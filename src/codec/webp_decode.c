@@ -1,12 +1,11 @@
 /* WebP input through libwebp 1.2 (decode.h) and libwebpdemux (demux.h).
  *
- * Still images are decoded in one WebPDecode() call at start, straight into
- * a buffer from the context's allocator (is_external_memory), shrunk on
- * load by libwebp's own rescaler; read_rows then copies rows out. The
- * decoding step is kept apart (webpdec_decode_still) so that a streaming
- * variant with WebPIDecoder can take its place without touching the rest:
- * the config and output buffer set up by webpdec_prepare_still are exactly
- * what WebPINewDecoder/WebPIDecode want.
+ * Still images are decoded at start, straight into a buffer from the
+ * context's allocator (is_external_memory), shrunk on load by libwebp's
+ * own rescaler; read_rows then copies rows out. The decoding runs through
+ * libwebp's incremental decoder (WebPIDecode) over a growing prefix of
+ * the input, so that the deadline is checked between steps instead of
+ * after one WebPDecode() call of unbounded length.
  *
  * Animations show their first frame composited on the canvas, through
  * WebPAnimDecoder, which keeps the canvas in libwebp's own memory (the
@@ -96,9 +95,12 @@ static webpdec_error webpdec_error_for(VP8StatusCode code) {
         return (webpdec_error){THUMB_ERR_CORRUPT,
                                "decoding suspended for lack of data "
                                "(VP8_STATUS_SUSPENDED)"};
+    /* We never abort libwebp ourselves; its incremental decoder reports
+     * a damaged alpha plane this way (the row output step fails). */
     case VP8_STATUS_USER_ABORT:
-        return (webpdec_error){THUMB_ERR_INTERNAL,
-                               "decoding aborted (VP8_STATUS_USER_ABORT)"};
+        return (webpdec_error){THUMB_ERR_CORRUPT,
+                               "damaged image data, the decoder stopped "
+                               "(VP8_STATUS_USER_ABORT)"};
     case VP8_STATUS_NOT_ENOUGH_DATA:
         return (webpdec_error){THUMB_ERR_CORRUPT,
                                "data ends early, as in a truncated file "
@@ -249,10 +251,56 @@ static thumb_status webpdec_prepare_still(decoder *d, webpdec_state *s,
     return THUMB_OK;
 }
 
+/* libwebp's incremental decoder decodes the rows that the input it has
+ * seen so far allows; growing that input this many bytes at a time lets
+ * the deadline be checked while a large image decodes. A step costs one
+ * call (WebPIUpdate reads the caller's buffer, nothing is copied), and
+ * even the most compressible 16 KiB of VP8 (all-skip macroblocks, about a
+ * bit each) is a few tens of milliseconds of decoding. */
+#define WEBPDEC_STEP_BYTES 16384
+
+/* The RIFF header's size field plus its own 8 bytes: what the file should
+ * hold. */
+#define WEBPDEC_RIFF_SIZE_OFFSET 4
+#define WEBPDEC_RIFF_PREAMBLE 8
+
 static thumb_status webpdec_decode_still(decoder *d, webpdec_state *s) {
-    VP8StatusCode code = WebPDecode(d->data, d->size, &s->config);
+    /* WebPDecode refuses a file shorter than its RIFF header says; the
+     * incremental decoder, expecting more to come, would decode what is
+     * there when the image data happens to be complete. */
+    if (d->size >= WEBPDEC_RIFF_PREAMBLE && !memcmp(d->data, "RIFF", 4)) {
+        const uint8_t *p = d->data + WEBPDEC_RIFF_SIZE_OFFSET;
+        uint64_t riff = (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+                        (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+        if (riff + WEBPDEC_RIFF_PREAMBLE > d->size)
+            return webpdec_fail(d->ctx, VP8_STATUS_NOT_ENOUGH_DATA,
+                                "decoding the image");
+    }
+    WebPIDecoder *idec = WebPIDecode(NULL, 0, &s->config);
+    if (!idec)
+        return ctx_fail(d->ctx, THUMB_ERR_NOMEM,
+                        "WebP: out of memory creating the decoder");
+    VP8StatusCode code = VP8_STATUS_SUSPENDED;
+    thumb_status st = THUMB_OK;
+    size_t seen = 0;
+    while (code == VP8_STATUS_SUSPENDED && seen < d->size) {
+        seen += d->size - seen < WEBPDEC_STEP_BYTES ? d->size - seen
+                                                    : WEBPDEC_STEP_BYTES;
+        code = WebPIUpdate(idec, d->data, seen);
+        if (code == VP8_STATUS_SUSPENDED) {
+            st = ctx_check_deadline(d->ctx, "decoding WebP");
+            if (st != THUMB_OK)
+                break;
+        }
+    }
+    WebPIDelete(idec);
     /* Our memory is external; this frees only what libwebp may hold. */
     WebPFreeDecBuffer(&s->config.output);
+    if (st != THUMB_OK)
+        return st;
+    /* Still waiting for more when the input has ended: truncated. */
+    if (code == VP8_STATUS_SUSPENDED)
+        code = VP8_STATUS_NOT_ENOUGH_DATA;
     if (code != VP8_STATUS_OK)
         return webpdec_fail(d->ctx, code, "decoding the image");
     return THUMB_OK;
