@@ -3,15 +3,20 @@
  * Reads its configuration (config.h), then loops over the Runtime API:
  * next invocation -> handler -> response or error. Any failure to talk to
  * the Runtime API ends the process; Lambda starts a new one.
+ *
+ * Cold start: nothing before the first /next needs the network stack, so
+ * libcurl and its libraries are loaded at the first S3 request
+ * (lazy_transport.h, lazy_curl.h) and the Runtime API is spoken over a
+ * plain socket (runtime_http.h).
  */
 #include "config.h"
 #include "handler.h"
+#include "lazy_transport.h"
 #include "runtime.h"
 #include "s3.h"
 
 #include <thumbnail.h>
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,16 +90,11 @@ static int serve(runtime *rt, handler *h) {
 
 int main(void) {
     default_ca_bundle();
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "bootstrap: curl_global_init failed\n");
-        return EXIT_FAILURE;
-    }
     char why[RUNTIME_ERROR_SIZE];
     runtime *rt =
         runtime_new(getenv("AWS_LAMBDA_RUNTIME_API"), why, sizeof why);
     if (!rt) {
         fprintf(stderr, "bootstrap: %s\n", why);
-        curl_global_cleanup();
         return EXIT_FAILURE;
     }
 
@@ -103,13 +103,17 @@ int main(void) {
     char cfg_error[CONFIG_ERROR_SIZE];
     s3_config s3cfg;
     s3_error s3err;
+    s3_transport transport;
     s3_client *s3 = NULL;
     thumb_ctx *ctx = NULL;
     if (config_load(&cfg, lookup_env, NULL, cfg_error, sizeof cfg_error) !=
         CONFIG_OK) {
         status = init_failed(rt, "InvalidConfiguration", cfg_error);
     } else if (s3_config_from_env(&s3cfg, S3_SERVICE_S3, &s3err) != S3_OK ||
-               !(s3 = s3_client_new(&s3cfg, &s3err))) {
+               lazy_transport_new(&transport, s3cfg.ca_bundle, &s3err) !=
+                   S3_OK ||
+               !(s3 =
+                     s3_client_new_with_transport(&s3cfg, transport, &s3err))) {
         status = init_failed(rt, "InvalidConfiguration", s3err.message);
     } else if (!(ctx = thumb_ctx_new()) ||
                thumb_ctx_set(ctx, THUMB_OPT_MAX_INPUT_BYTES,
@@ -126,6 +130,5 @@ int main(void) {
     thumb_ctx_free(ctx);
     s3_client_free(s3);
     runtime_free(rt);
-    curl_global_cleanup();
     return status;
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds function.zip for the provided.al2023 runtime (x86_64): bootstrap
 # and every shared library it loads except glibc's own, which the runtime
-# provides (glibc 2.34). bootstrap carries DT_RPATH $ORIGIN/lib, which,
-# unlike RUNPATH, also applies to the libraries' own dependencies and
-# comes before LD_LIBRARY_PATH, so the bundled copies are always the ones
-# loaded. Debian's CA bundle goes along too (certs/), since Amazon Linux
-# keeps its own elsewhere.
+# provides (glibc 2.34): those it is linked with, and libcurl and libcrypto,
+# which it loads itself at the first S3 request (lazy_curl.h), with theirs.
+# bootstrap carries DT_RPATH $ORIGIN/lib, which, unlike RUNPATH, also
+# applies to the libraries' own dependencies (and to dlopen() from
+# bootstrap) and comes before LD_LIBRARY_PATH, so the bundled copies are
+# always the ones loaded. Debian's CA bundle goes along too (certs/),
+# since Amazon Linux keeps its own elsewhere.
 #
 # Fails if bootstrap or a bundled library needs a glibc symbol version
 # newer than GLIBC_2.34, then checks that the unzipped package runs: a
@@ -36,7 +38,20 @@ if ! readelf -d "$stage/pkg/bootstrap" | grep -q '(RPATH).*\[\$ORIGIN/lib\]'; th
   echo "package: bootstrap has no DT_RPATH \$ORIGIN/lib" >&2
   exit 1
 fi
-ldd "$bin" | awk '/=> \//{print $1, $3}' | while read -r name path; do
+# The libraries lazy_curl.c dlopen()s, by the names it gives them.
+lazy=$(sed -n 's/^#define LAZY_CURL_LIB[A-Z]* "\(.*\)"$/\1/p' \
+  "$root/examples/lambda/lazy_curl.h")
+[[ -n $lazy ]] || { echo "package: no library names in lazy_curl.h" >&2; exit 1; }
+{
+  ldd "$bin"
+  for name in $lazy; do
+    path=$(PATH=$PATH:/sbin:/usr/sbin ldconfig -p |
+      awk -v n="$name" '$1 == n && /x86-64/ {print $NF; exit}')
+    [[ -n $path ]] || { echo "package: $name not found" >&2; exit 1; }
+    echo "$name => $path"
+    ldd "$path"
+  done
+} | awk '/=> \//{print $1, $3}' | sort -u | while read -r name path; do
   if [[ ! $name =~ $glibc_libs ]]; then
     install -m 644 "$(readlink -f "$path")" "$stage/pkg/lib/$name"
     strip --strip-unneeded "$stage/pkg/lib/$name"

@@ -1,30 +1,32 @@
-/* Lambda Runtime API client over libcurl. */
+/* Lambda Runtime API client over runtime_http.h. */
 #include "runtime.h"
+#include "runtime_http.h"
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define API_VERSION "2018-06-01"
-/* Room for "http://" + host:port + "/2018-06-01/runtime". */
-#define BASE_URL_SIZE 512
-/* The base, "/invocation/", a request id and "/response". */
-#define URL_SIZE (BASE_URL_SIZE + RUNTIME_REQUEST_ID_SIZE + 32)
+#define API_PREFIX "/2018-06-01/runtime"
+/* The prefix, "/invocation/", a request id and "/response". */
+#define PATH_SIZE (sizeof API_PREFIX + RUNTIME_REQUEST_ID_SIZE + 32)
+/* "Lambda-Runtime-Function-Error-Type: " and an error type. */
+#define ERROR_TYPE_HEADER_SIZE 160
 /* Posting a result goes to a local endpoint: anything slower than this
  * means the Runtime API is gone. */
-#define POST_TIMEOUT_MS 10000L
+#define POST_TIMEOUT_MS 10000
+/* The answer to a post is a short JSON status. */
+#define POST_ANSWER_MAX ((size_t)64 * 1024)
+#define HTTP_OK 200
+#define HTTP_ACCEPTED 202
+#define DEADLINE_DIGITS_SIZE 32
+#define DECIMAL_BASE 10
 
 struct runtime {
-    CURL *curl;
-    char base[BASE_URL_SIZE]; /* "http://host:port/2018-06-01/runtime" */
-    char *body;
-    size_t body_len, body_cap;
-    int body_too_large;
-    runtime_invocation *headers_into;
+    runtime_http_endpoint ep;
+    runtime_http_buffer body; /* the last response's */
 };
 
 static void set_error(char *error, size_t size, const char *fmt, ...) {
@@ -38,21 +40,13 @@ static void set_error(char *error, size_t size, const char *fmt, ...) {
 }
 
 runtime *runtime_new(const char *api, char *error, size_t error_size) {
-    if (!api || !*api) {
-        set_error(error, error_size, "AWS_LAMBDA_RUNTIME_API is not set");
-        return NULL;
-    }
     runtime *rt = calloc(1, sizeof *rt);
     if (!rt) {
         set_error(error, error_size, "out of memory");
         return NULL;
     }
-    int n = snprintf(rt->base, sizeof rt->base, "http://%s/%s/runtime", api,
-                     API_VERSION);
-    rt->curl = curl_easy_init();
-    if (n < 0 || (size_t)n >= sizeof rt->base || !rt->curl) {
-        set_error(error, error_size, "cannot set up a client for %.100s", api);
-        runtime_free(rt);
+    if (runtime_http_resolve(&rt->ep, api, error, error_size) != 0) {
+        free(rt);
         return NULL;
     }
     return rt;
@@ -61,159 +55,89 @@ runtime *runtime_new(const char *api, char *error, size_t error_size) {
 void runtime_free(runtime *rt) {
     if (!rt)
         return;
-    if (rt->curl)
-        curl_easy_cleanup(rt->curl);
-    free(rt->body);
+    runtime_http_buffer_free(&rt->body);
     free(rt);
 }
 
-static size_t on_body(char *data, size_t size, size_t nmemb, void *user) {
-    runtime *rt = user;
-    size_t n = size * nmemb;
-    if (n > RUNTIME_MAX_EVENT_BYTES - rt->body_len) {
-        rt->body_too_large = 1;
+/* Copies a header's value into dst, cut to fit, when its name matches. */
+static int take_header(const char *name, size_t name_len, const char *value,
+                       size_t value_len, const char *want, char *dst,
+                       size_t dst_size) {
+    if (name_len != strlen(want) || strncasecmp(name, want, name_len) != 0)
         return 0;
-    }
-    if (rt->body_len + n + 1 > rt->body_cap) {
-        size_t cap = rt->body_cap ? rt->body_cap : 4096;
-        while (cap < rt->body_len + n + 1)
-            cap *= 2;
-        char *p = realloc(rt->body, cap);
-        if (!p)
-            return 0;
-        rt->body = p;
-        rt->body_cap = cap;
-    }
-    memcpy(rt->body + rt->body_len, data, n);
-    rt->body_len += n;
-    rt->body[rt->body_len] = '\0';
-    return n;
-}
-
-/* Copies a header's value (trimmed) into dst when its name matches. */
-static int take_header(const char *line, size_t len, const char *name,
-                       char *dst, size_t dst_size) {
-    size_t name_len = strlen(name);
-    if (len <= name_len || line[name_len] != ':' ||
-        strncasecmp(line, name, name_len) != 0)
-        return 0;
-    const char *v = line + name_len + 1;
-    const char *end = line + len;
-    while (v < end && (*v == ' ' || *v == '\t'))
-        v++;
-    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-        end--;
-    size_t n = (size_t)(end - v);
-    if (n >= dst_size)
-        n = dst_size - 1;
-    memcpy(dst, v, n);
+    size_t n = value_len < dst_size ? value_len : dst_size - 1;
+    memcpy(dst, value, n);
     dst[n] = '\0';
     return 1;
 }
 
-static size_t on_header(char *data, size_t size, size_t nmemb, void *user) {
-    runtime *rt = user;
-    runtime_invocation *inv = rt->headers_into;
-    size_t n = size * nmemb;
-    char deadline[32];
-    if (!inv)
-        return n;
-    if (take_header(data, n, "Lambda-Runtime-Aws-Request-Id", inv->request_id,
+static void on_next_header(void *user, const char *name, size_t name_len,
+                           const char *value, size_t value_len) {
+    runtime_invocation *inv = user;
+    char deadline[DEADLINE_DIGITS_SIZE];
+    if (take_header(name, name_len, value, value_len,
+                    "Lambda-Runtime-Aws-Request-Id", inv->request_id,
                     sizeof inv->request_id) ||
-        take_header(data, n, "Lambda-Runtime-Trace-Id", inv->trace_id,
-                    sizeof inv->trace_id))
-        return n;
-    if (take_header(data, n, "Lambda-Runtime-Deadline-Ms", deadline,
-                    sizeof deadline))
-        inv->deadline_ms = strtoll(deadline, NULL, 10);
-    return n;
-}
-
-/* Sends one request; the response body lands in rt->body. */
-static int perform(runtime *rt, const char *url, const char *post_body,
-                   size_t post_len, struct curl_slist *headers, long timeout_ms,
-                   long *status, char *error, size_t error_size) {
-    CURL *c = rt->curl;
-    curl_easy_reset(c);
-    rt->body_len = 0;
-    rt->body_too_large = 0;
-    if (rt->body)
-        rt->body[0] = '\0';
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, rt);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, rt);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-    /* The Runtime API is plain HTTP on a local address, never proxied. */
-    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-    if (post_body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, post_body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)post_len);
-    }
-    if (headers)
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    CURLcode rc = curl_easy_perform(c);
-    if (rc != CURLE_OK) {
-        set_error(error, error_size, "%s: %s", url,
-                  rt->body_too_large ? "event larger than 6 MB"
-                                     : curl_easy_strerror(rc));
-        return -1;
-    }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-    return 0;
+        take_header(name, name_len, value, value_len, "Lambda-Runtime-Trace-Id",
+                    inv->trace_id, sizeof inv->trace_id))
+        return;
+    if (take_header(name, name_len, value, value_len,
+                    "Lambda-Runtime-Deadline-Ms", deadline, sizeof deadline))
+        inv->deadline_ms = strtoll(deadline, NULL, DECIMAL_BASE);
 }
 
 int runtime_next(runtime *rt, runtime_invocation *inv, char *error,
                  size_t error_size) {
-    char url[URL_SIZE];
-    snprintf(url, sizeof url, "%s/invocation/next", rt->base);
+    static const char path[] = API_PREFIX "/invocation/next";
     memset(inv, 0, sizeof *inv);
-    rt->headers_into = inv;
-    long status = 0;
-    /* No timeout: Lambda freezes the process while it waits. */
-    int rc = perform(rt, url, NULL, 0, NULL, 0L, &status, error, error_size);
-    rt->headers_into = NULL;
-    if (rc != 0)
+    runtime_http_request req = {
+        .method = "GET",
+        .path = path,
+        .timeout_ms = 0, /* Lambda freezes the process while it waits */
+        .max_body = RUNTIME_MAX_EVENT_BYTES,
+        .on_header = on_next_header,
+        .user = inv,
+    };
+    int status =
+        runtime_http_exchange(&rt->ep, &req, &rt->body, error, error_size);
+    if (status < 0)
         return -1;
-    if (status != 200 || !inv->request_id[0]) {
-        set_error(error, error_size, "%s: HTTP %ld%s", url, status,
+    if (status != HTTP_OK || !inv->request_id[0]) {
+        set_error(error, error_size, "http://%s%s: HTTP %d%s", rt->ep.host,
+                  path, status,
                   inv->request_id[0] ? "" : " without a request id");
         return -1;
     }
-    inv->body = rt->body ? rt->body : "";
-    inv->body_len = rt->body_len;
+    inv->body = rt->body.data;
+    inv->body_len = rt->body.len;
     return 0;
 }
 
-static int post(runtime *rt, const char *url, const char *body, size_t len,
+static int post(runtime *rt, const char *path, const char *body, size_t len,
                 const char *error_type, char *error, size_t error_size) {
-    struct curl_slist *headers = NULL;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
+    char type_header[ERROR_TYPE_HEADER_SIZE];
+    const char *headers[] = {"Content-Type: application/json", NULL, NULL};
     if (error_type) {
-        char type_header[128];
         snprintf(type_header, sizeof type_header,
                  "Lambda-Runtime-Function-Error-Type: %s", error_type);
-        struct curl_slist *h = curl_slist_append(headers, type_header);
-        if (h)
-            headers = h;
+        headers[1] = type_header;
     }
-    /* Without Expect: 100-continue curl sends a large body at once
-     * instead of waiting a second for a go-ahead. */
-    struct curl_slist *h =
-        headers ? curl_slist_append(headers, "Expect:") : NULL;
-    if (h)
-        headers = h;
-    long status = 0;
-    int rc = perform(rt, url, body, len, headers, POST_TIMEOUT_MS, &status,
-                     error, error_size);
-    curl_slist_free_all(headers);
-    if (rc != 0)
+    runtime_http_request req = {
+        .method = "POST",
+        .path = path,
+        .headers = headers,
+        .body = body,
+        .body_len = len,
+        .timeout_ms = POST_TIMEOUT_MS,
+        .max_body = POST_ANSWER_MAX,
+    };
+    int status =
+        runtime_http_exchange(&rt->ep, &req, &rt->body, error, error_size);
+    if (status < 0)
         return -1;
-    if (status != 202) {
-        set_error(error, error_size, "%s: HTTP %ld: %.100s", url, status,
-                  rt->body ? rt->body : "");
+    if (status != HTTP_ACCEPTED) {
+        set_error(error, error_size, "http://%s%s: HTTP %d: %.100s",
+                  rt->ep.host, path, status, rt->body.data);
         return -1;
     }
     return 0;
@@ -221,10 +145,10 @@ static int post(runtime *rt, const char *url, const char *body, size_t len,
 
 int runtime_respond(runtime *rt, const char *request_id, const char *body,
                     size_t len, char *error, size_t error_size) {
-    char url[URL_SIZE];
-    snprintf(url, sizeof url, "%s/invocation/%s/response", rt->base,
+    char path[PATH_SIZE];
+    snprintf(path, sizeof path, API_PREFIX "/invocation/%s/response",
              request_id);
-    return post(rt, url, body, len, NULL, error, error_size);
+    return post(rt, path, body, len, NULL, error, error_size);
 }
 
 /* {"errorMessage": ..., "errorType": ...} as Lambda documents it. */
@@ -239,28 +163,27 @@ static char *error_document(const char *type, const char *message) {
     return s;
 }
 
-static int post_error(runtime *rt, const char *url, const char *type,
+static int post_error(runtime *rt, const char *path, const char *type,
                       const char *message, char *error, size_t error_size) {
     char *doc = error_document(type, message);
     if (!doc) {
         set_error(error, error_size, "out of memory");
         return -1;
     }
-    int rc = post(rt, url, doc, strlen(doc), type, error, error_size);
+    int rc = post(rt, path, doc, strlen(doc), type, error, error_size);
     cJSON_free(doc);
     return rc;
 }
 
 int runtime_fail(runtime *rt, const char *request_id, const char *type,
                  const char *message, char *error, size_t error_size) {
-    char url[URL_SIZE];
-    snprintf(url, sizeof url, "%s/invocation/%s/error", rt->base, request_id);
-    return post_error(rt, url, type, message, error, error_size);
+    char path[PATH_SIZE];
+    snprintf(path, sizeof path, API_PREFIX "/invocation/%s/error", request_id);
+    return post_error(rt, path, type, message, error, error_size);
 }
 
 int runtime_init_error(runtime *rt, const char *type, const char *message,
                        char *error, size_t error_size) {
-    char url[URL_SIZE];
-    snprintf(url, sizeof url, "%s/init/error", rt->base);
-    return post_error(rt, url, type, message, error, error_size);
+    return post_error(rt, API_PREFIX "/init/error", type, message, error,
+                      error_size);
 }

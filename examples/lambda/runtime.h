@@ -1,8 +1,8 @@
 /*
  * runtime.h -- a client of the Lambda Runtime API
  * (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html) over
- * libcurl: fetch the next invocation, post its response or error, or
- * report an initialisation error.
+ * plain HTTP (runtime_http.h): fetch the next invocation, post its
+ * response or error, or report an initialisation error.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -30,7 +30,7 @@ typedef struct runtime_invocation {
 } runtime_invocation;
 
 /* api is AWS_LAMBDA_RUNTIME_API ("host:port"). NULL on failure, with
- * error filled. curl_global_init() must have been called. */
+ * error filled. */
 runtime *runtime_new(const char *api, char *error, size_t error_size);
 void runtime_free(runtime *rt);
 

@@ -1,0 +1,100 @@
+/* An S3 transport that starts libcurl at its first request. */
+#include "lazy_transport.h"
+#include "lazy_curl.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MS_PER_SECOND 1000
+#define NS_PER_MS 1000000L
+
+typedef struct lazy_transport {
+    s3_transport curl; /* set once started */
+    bool started;
+    char *ca_bundle; /* NULL: libcurl's default */
+} lazy_transport;
+
+/* curl_global_init() (once per start, balanced in destroy()) and the curl
+ * transport. 0, or -1 with errbuf filled. */
+static int start(lazy_transport *t, char *errbuf, size_t errbuf_size) {
+    char why[S3_ERROR_MESSAGE_SIZE];
+    if (lazy_curl_load(why, sizeof why) != 0) {
+        snprintf(errbuf, errbuf_size, "transport: %s", why);
+        return -1;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(errbuf, errbuf_size, "transport: curl_global_init failed");
+        return -1;
+    }
+    s3_error err;
+    if (s3_transport_curl_new(&t->curl, t->ca_bundle, &err) != S3_OK) {
+        curl_global_cleanup();
+        snprintf(errbuf, errbuf_size, "%s", err.message);
+        return -1;
+    }
+    t->started = true;
+    return 0;
+}
+
+static s3_transport_result perform(void *self, const s3_http_request *req,
+                                   const s3_http_sink *sink, long *status,
+                                   char *errbuf, size_t errbuf_size) {
+    lazy_transport *t = self;
+    if (!t->started && start(t, errbuf, errbuf_size) != 0)
+        return S3_TRANSPORT_FAILED;
+    return t->curl.perform(t->curl.self, req, sink, status, errbuf,
+                           errbuf_size);
+}
+
+/* The clock and sleep work before libcurl is there: the client seeds its
+ * retry jitter from now_ms() at creation. */
+static void sleep_ms(void *self, unsigned ms) {
+    (void)self;
+    struct timespec ts = {ms / MS_PER_SECOND,
+                          (long)(ms % MS_PER_SECOND) * NS_PER_MS};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static int64_t now_ms(void *self) {
+    (void)self;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * MS_PER_SECOND + ts.tv_nsec / NS_PER_MS;
+}
+
+static void destroy(void *self) {
+    lazy_transport *t = self;
+    if (t->started) {
+        if (t->curl.destroy)
+            t->curl.destroy(t->curl.self);
+        curl_global_cleanup();
+    }
+    free(t->ca_bundle);
+    free(t);
+}
+
+s3_status lazy_transport_new(s3_transport *out, const char *ca_bundle,
+                             s3_error *err) {
+    lazy_transport *t = calloc(1, sizeof *t);
+    if (t && ca_bundle && !(t->ca_bundle = strdup(ca_bundle))) {
+        free(t);
+        t = NULL;
+    }
+    if (!t) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->status = S3_ERR_NOMEM;
+            snprintf(err->message, sizeof err->message,
+                     "transport: out of memory");
+        }
+        return S3_ERR_NOMEM;
+    }
+    *out = (s3_transport){t, perform, sleep_ms, now_ms, destroy};
+    return S3_OK;
+}

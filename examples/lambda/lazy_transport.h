@@ -1,0 +1,20 @@
+/*
+ * lazy_transport.h -- an S3 transport that starts libcurl at the first
+ * request (curl_global_init(), a handle, and in bootstrap the loading of
+ * the libraries themselves, lazy_curl.h) rather than at start, so that
+ * bootstrap asks for its first invocation without waiting for them. The
+ * client's configuration is still checked at start, by
+ * s3_client_new_with_transport().
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef THUMB_LAMBDA_LAZY_TRANSPORT_H
+#define THUMB_LAMBDA_LAZY_TRANSPORT_H
+
+#include "s3_transport.h"
+
+/* ca_bundle as for s3_transport_curl_new(): a CA file or NULL; copied. */
+s3_status lazy_transport_new(s3_transport *out, const char *ca_bundle,
+                             s3_error *err);
+
+#endif /* THUMB_LAMBDA_LAZY_TRANSPORT_H */
