@@ -3,15 +3,10 @@
 #include "lazy_curl.h"
 
 #include <curl/curl.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#define MS_PER_SECOND 1000
-#define NS_PER_MS 1000000L
 
 typedef struct lazy_transport {
     s3_transport curl; /* set once started */
@@ -51,23 +46,6 @@ static s3_transport_result perform(void *self, const s3_http_request *req,
                            errbuf_size);
 }
 
-/* The clock and sleep work before libcurl is there: the client seeds its
- * retry jitter from now_ms() at creation. */
-static void sleep_ms(void *self, unsigned ms) {
-    (void)self;
-    struct timespec ts = {ms / MS_PER_SECOND,
-                          (long)(ms % MS_PER_SECOND) * NS_PER_MS};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static int64_t now_ms(void *self) {
-    (void)self;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * MS_PER_SECOND + ts.tv_nsec / NS_PER_MS;
-}
-
 static void destroy(void *self) {
     lazy_transport *t = self;
     if (t->started) {
@@ -95,6 +73,9 @@ s3_status lazy_transport_new(s3_transport *out, const char *ca_bundle,
         }
         return S3_ERR_NOMEM;
     }
-    *out = (s3_transport){t, perform, sleep_ms, now_ms, destroy};
+    /* The clock and sleep work before libcurl is there: the client seeds
+     * its retry jitter from now_ms() at creation. */
+    *out = (s3_transport){t, perform, s3_system_sleep_ms, s3_system_now_ms,
+                          destroy};
     return S3_OK;
 }

@@ -75,6 +75,12 @@ typedef struct s3_transport {
     void (*destroy)(void *self);   /* may be NULL */
 } s3_transport;
 
+/* The system's clock (CLOCK_REALTIME) and sleep (nanosleep, resumed after
+ * a signal), for the sleep_ms and now_ms of a real transport; self is
+ * ignored. */
+void s3_system_sleep_ms(void *self, unsigned ms);
+int64_t s3_system_now_ms(void *self);
+
 /* The libcurl transport. Needs curl_global_init() done by the program.
  * ca_bundle: a CA certificate file, or NULL for libcurl's default; it is
  * copied. */

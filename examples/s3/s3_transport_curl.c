@@ -6,16 +6,12 @@
 #include "aws_internal.h"
 
 #include <curl/curl.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #define HEADER_LINE_MAX 8192
-#define MS_PER_SECOND 1000
-#define NS_PER_MS 1000000L
 
 typedef struct curl_transport {
     CURL *curl;
@@ -176,22 +172,6 @@ static s3_transport_result perform(void *self, const s3_http_request *req,
     return result;
 }
 
-static void sleep_ms(void *self, unsigned ms) {
-    (void)self;
-    struct timespec ts = {ms / MS_PER_SECOND,
-                          (long)(ms % MS_PER_SECOND) * NS_PER_MS};
-    /* Interrupted by a signal: sleep the rest; any other error, give up. */
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static int64_t now_ms(void *self) {
-    (void)self;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * MS_PER_SECOND + ts.tv_nsec / NS_PER_MS;
-}
-
 static void destroy(void *self) {
     curl_transport *ct = self;
     curl_easy_cleanup(ct->curl);
@@ -215,6 +195,7 @@ s3_status s3_transport_curl_new(s3_transport *out, const char *ca_bundle,
                         "transport: cannot create a curl "
                         "handle");
     }
-    *out = (s3_transport){ct, perform, sleep_ms, now_ms, destroy};
+    *out = (s3_transport){ct, perform, s3_system_sleep_ms, s3_system_now_ms,
+                          destroy};
     return S3_OK;
 }

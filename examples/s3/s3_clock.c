@@ -1,0 +1,24 @@
+/* The clock and sleep of the real transports (s3_transport.h). */
+#include "s3_transport.h"
+
+#include <errno.h>
+#include <time.h>
+
+#define MS_PER_SECOND 1000
+#define NS_PER_MS 1000000L
+
+void s3_system_sleep_ms(void *self, unsigned ms) {
+    (void)self;
+    struct timespec ts = {ms / MS_PER_SECOND,
+                          (long)(ms % MS_PER_SECOND) * NS_PER_MS};
+    /* Interrupted by a signal: sleep the rest; any other error, give up. */
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+int64_t s3_system_now_ms(void *self) {
+    (void)self;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * MS_PER_SECOND + ts.tv_nsec / NS_PER_MS;
+}
