@@ -66,6 +66,30 @@ static char *dup_or_null(const char *s) {
     return s != NULL && *s ? strdup(s) : NULL;
 }
 
+void *aws_client_new(size_t size, const s3_config *cfg, s3_transport transport,
+                     s3_error *err) {
+    aws_core *core = calloc(1, size);
+    if (core == NULL) {
+        if (transport.destroy != NULL)
+            transport.destroy(transport.self);
+        aws_fail(err, S3_ERR_NOMEM, "client: out of memory");
+        return NULL;
+    }
+    if (aws_core_init(core, cfg, transport, err) != S3_OK) {
+        aws_core_cleanup(core);
+        free(core);
+        return NULL;
+    }
+    return core;
+}
+
+void aws_client_free(aws_core *core) {
+    if (core == NULL)
+        return;
+    aws_core_cleanup(core);
+    free(core);
+}
+
 s3_status aws_core_init(aws_core *core, const s3_config *cfg,
                         s3_transport transport, s3_error *err) {
     clear_error(err);

@@ -35,6 +35,14 @@ s3_status aws_core_init(aws_core *core, const s3_config *cfg,
                         s3_transport transport, s3_error *err);
 void aws_core_cleanup(aws_core *core);
 
+/* A client of `size` bytes whose first member is its aws_core, set up from
+ * cfg over transport, which it owns (destroyed here on failure). NULL,
+ * with err set, on failure. */
+void *aws_client_new(size_t size, const s3_config *cfg, s3_transport transport,
+                     s3_error *err);
+/* Frees such a client; NULL is fine. */
+void aws_client_free(aws_core *core);
+
 /* Decides a failed response's error code from its body and headers. */
 typedef void (*aws_error_parser)(const char *body, size_t len,
                                  const char *query_error, char *code,

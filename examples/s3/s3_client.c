@@ -26,19 +26,7 @@ struct s3_client {
 
 s3_client *s3_client_new_with_transport(const s3_config *cfg,
                                         s3_transport transport, s3_error *err) {
-    s3_client *c = calloc(1, sizeof *c);
-    if (c == NULL) {
-        if (transport.destroy != NULL)
-            transport.destroy(transport.self);
-        aws_fail(err, S3_ERR_NOMEM, "client: out of memory");
-        return NULL;
-    }
-    if (aws_core_init(&c->core, cfg, transport, err) != S3_OK) {
-        aws_core_cleanup(&c->core);
-        free(c);
-        return NULL;
-    }
-    return c;
+    return aws_client_new(sizeof(s3_client), cfg, transport, err);
 }
 
 s3_client *s3_client_new(const s3_config *cfg, s3_error *err) {
@@ -49,10 +37,7 @@ s3_client *s3_client_new(const s3_config *cfg, s3_error *err) {
 }
 
 void s3_client_free(s3_client *client) {
-    if (client == NULL)
-        return;
-    aws_core_cleanup(&client->core);
-    free(client);
+    aws_client_free(client != NULL ? &client->core : NULL);
 }
 
 void s3_client_set_deadline(s3_client *client, int64_t deadline_ms) {

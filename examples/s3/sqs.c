@@ -25,18 +25,9 @@ struct sqs_client {
 sqs_client *sqs_client_new_with_transport(const s3_config *cfg,
                                           s3_transport transport,
                                           s3_error *err) {
-    sqs_client *c = calloc(1, sizeof *c);
-    if (c == NULL) {
-        if (transport.destroy != NULL)
-            transport.destroy(transport.self);
-        aws_fail(err, S3_ERR_NOMEM, "client: out of memory");
+    sqs_client *c = aws_client_new(sizeof *c, cfg, transport, err);
+    if (c == NULL)
         return NULL;
-    }
-    if (aws_core_init(&c->core, cfg, transport, err) != S3_OK) {
-        aws_core_cleanup(&c->core);
-        free(c);
-        return NULL;
-    }
     if (c->core.endpoint != NULL)
         snprintf(c->url, sizeof c->url, "%s/", c->core.endpoint);
     else
@@ -53,10 +44,7 @@ sqs_client *sqs_client_new(const s3_config *cfg, s3_error *err) {
 }
 
 void sqs_client_free(sqs_client *client) {
-    if (client == NULL)
-        return;
-    aws_core_cleanup(&client->core);
-    free(client);
+    aws_client_free(client != NULL ? &client->core : NULL);
 }
 
 void sqs_client_set_deadline(sqs_client *client, int64_t deadline_ms) {
