@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "keytemplate.h"
+#include "names.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -134,32 +135,6 @@ const config_size *config_find_size(const config_size_list *list, int width,
     return NULL;
 }
 
-static int parse_fit(const char *s, thumb_fit *out) {
-    if (strcmp(s, "inside") == 0)
-        *out = THUMB_FIT_INSIDE;
-    else if (strcmp(s, "cover") == 0)
-        *out = THUMB_FIT_COVER;
-    else if (strcmp(s, "fill") == 0)
-        *out = THUMB_FIT_FILL;
-    else
-        return 0;
-    return 1;
-}
-
-static int parse_format(const char *s, thumb_format *out) {
-    if (strcmp(s, "auto") == 0)
-        *out = THUMB_FORMAT_AUTO;
-    else if (strcmp(s, "jpeg") == 0 || strcmp(s, "jpg") == 0)
-        *out = THUMB_FORMAT_JPEG;
-    else if (strcmp(s, "png") == 0)
-        *out = THUMB_FORMAT_PNG;
-    else if (strcmp(s, "webp") == 0)
-        *out = THUMB_FORMAT_WEBP;
-    else
-        return 0;
-    return 1;
-}
-
 /* The template must name the source key, and the size when there are
  * several, or different thumbnails would overwrite each other. Expanding
  * it once also catches syntax errors before the first event. */
@@ -249,14 +224,14 @@ config_status config_load(lambda_config *cfg, config_lookup_fn lookup,
 
     v = lookup_value(lookup, user, "THUMB_FIT");
     cfg->fit = THUMB_FIT_INSIDE;
-    if (v && !parse_fit(v, &cfg->fit)) {
+    if (v && !names_parse_fit(v, &cfg->fit)) {
         set_error(error, error_size,
                   "THUMB_FIT \"%.32s\": inside, cover or fill", v);
         return CONFIG_ERR_INVALID;
     }
     v = lookup_value(lookup, user, "THUMB_FORMAT");
     cfg->format = THUMB_FORMAT_WEBP;
-    if (v && !parse_format(v, &cfg->format)) {
+    if (v && !names_parse_format(v, &cfg->format)) {
         set_error(error, error_size,
                   "THUMB_FORMAT \"%.32s\": auto, jpeg, png or webp", v);
         return CONFIG_ERR_INVALID;

@@ -1,6 +1,7 @@
 /* On-demand request path and query string -> query_request. */
 #include "query.h"
 
+#include "names.h"
 #include "urldecode.h"
 
 #include <stdarg.h>
@@ -53,32 +54,6 @@ static int parse_dimension(const char *s, int *out) {
     return 1;
 }
 
-static int parse_fit(const char *s, thumb_fit *out) {
-    if (strcmp(s, "inside") == 0)
-        *out = THUMB_FIT_INSIDE;
-    else if (strcmp(s, "cover") == 0)
-        *out = THUMB_FIT_COVER;
-    else if (strcmp(s, "fill") == 0)
-        *out = THUMB_FIT_FILL;
-    else
-        return 0;
-    return 1;
-}
-
-static int parse_format(const char *s, thumb_format *out) {
-    if (strcmp(s, "auto") == 0)
-        *out = THUMB_FORMAT_AUTO;
-    else if (strcmp(s, "jpeg") == 0 || strcmp(s, "jpg") == 0)
-        *out = THUMB_FORMAT_JPEG;
-    else if (strcmp(s, "png") == 0)
-        *out = THUMB_FORMAT_PNG;
-    else if (strcmp(s, "webp") == 0)
-        *out = THUMB_FORMAT_WEBP;
-    else
-        return 0;
-    return 1;
-}
-
 enum param_bit {
     PARAM_WIDTH = 1,
     PARAM_HEIGHT = 2,
@@ -100,10 +75,10 @@ static query_status apply_param(const char *name, const char *value,
         ok = parse_dimension(value, &req->height);
     } else if (strcmp(name, "fit") == 0) {
         bit = PARAM_FIT;
-        ok = parse_fit(value, &req->fit);
+        ok = names_parse_fit(value, &req->fit);
     } else if (strcmp(name, "format") == 0) {
         bit = PARAM_FORMAT;
-        ok = parse_format(value, &req->format);
+        ok = names_parse_format(value, &req->format);
     } else {
         set_error(error, error_size, "unknown parameter \"%.40s\"", name);
         return QUERY_ERR_INVALID;

@@ -1,0 +1,13 @@
+/* The words configuration and on-demand queries use for a fit and a
+ * format: "inside", "cover", "fill"; "auto", "jpeg" (or "jpg"), "png",
+ * "webp". */
+#ifndef LAMBDA_NAMES_H
+#define LAMBDA_NAMES_H
+
+#include "thumbnail.h"
+
+/* 1 and *out set when s is one of the words; 0 otherwise. */
+int names_parse_fit(const char *s, thumb_fit *out);
+int names_parse_format(const char *s, thumb_format *out);
+
+#endif
