@@ -225,7 +225,10 @@ typedef enum thumb_option {
     THUMB_OPT_JPEG_PROGRESSIVE = 7,
     /** A thumb_subsampling. Default THUMB_SUBSAMPLING_420. */
     THUMB_OPT_JPEG_SUBSAMPLING = 8,
-    /** zlib level 0..9. Default 6. */
+    /** PNG compression effort, 0..9. 0: stored, uncompressed; 1..6
+     * (default 6): every row filtered, then zlib's fast run-length
+     * deflate (one speed, one size); 7..9: zlib's full search at that
+     * level, as libpng does: slower, a little smaller. */
     THUMB_OPT_PNG_COMPRESSION = 9,
     /** 1: lossless WebP. Default 0. */
     THUMB_OPT_WEBP_LOSSLESS = 10,

@@ -121,8 +121,9 @@ const (
 	InfoDecodedHeight InfoKey = 18
 )
 
-// PNGNoCompression asks for zlib level 0 in Options.PNGCompression, whose
-// zero value means the library's default (as in image/png).
+// PNGNoCompression asks for level 0 (stored, uncompressed) in
+// Options.PNGCompression, whose zero value means the library's default (as
+// in image/png).
 const PNGNoCompression = -1
 
 // Options describe a thumbnail. The zero value is the library's defaults:
@@ -141,7 +142,8 @@ type Options struct {
 	Quality         int
 	JPEGProgressive bool
 	JPEGSubsampling Subsampling
-	// PNGCompression is the zlib level 1..9, 0 for the default (6), or
+	// PNGCompression is the effort 1..9 (1..6: fast run-length deflate,
+	// all alike; 7..9: zlib's full search), 0 for the default (6), or
 	// PNGNoCompression.
 	PNGCompression int
 	WebPLossless   bool

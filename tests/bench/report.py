@@ -19,6 +19,9 @@ ACCURATE_TARGET = {"task": "T1", "ratio": 1.0, "psnr_db": 55.0}
 FLOOR_TARGET = 1.05
 KERNEL_TARGETS = {"RGB8": 2.5, "RGBA8": 5.0}
 BATCH_TARGET = 0.8
+# Speed must not come from bigger files: libthumbnail's output of these
+# tasks at most this many times sharp's (at each tool's default settings).
+SIZE_TARGETS = {"T3": 1.1}
 # thumb_simd values, as bench_kernel reports the instruction set used.
 SIMD_NAMES = {1: "scalar", 2: "sse41", 3: "avx2", 4: "avx512", 5: "neon"}
 
@@ -29,6 +32,10 @@ def ms(v):
 
 def mib(kib):
     return "—" if kib is None else "%.1f" % (kib / KIB_PER_MIB)
+
+
+def kib(n):
+    return "" if n is None else ", %.1f KiB" % (n / 1024.0)
 
 
 def db(v):
@@ -130,6 +137,15 @@ def targets(res):
                               CLI_RSS_TARGET_MIB, ok,
                               "met" if ok else missed_by(m,
                                                          CLI_RSS_TARGET_MIB)))
+    for task, limit in SIZE_TARGETS.items():
+        tools = tasks.get(task, {}).get("tools", {})
+        r = ratio(tools.get("libthumbnail", {}).get("out_bytes"),
+                  tools.get(REFERENCE_TOOL, {}).get("out_bytes"))
+        if r is not None:
+            ok = r <= limit
+            out.append(target_row(
+                "%s output bytes <= %.1fx sharp's" % (task, limit), r, limit,
+                ok, "met" if ok else missed_by(r, limit)))
     batch = res.get("batch")
     if batch:
         r = ratio(batch["cpu_ms"], cpu("T1", REFERENCE_TOOL))
@@ -169,7 +185,8 @@ def markdown(res):
         "process doing the task once (node and python included). PSNR: "
         "the tool's PNG output of the same task against an exact float64 "
         "Lanczos3 of the full-resolution decode at that output size "
-        "(premultiplied samples for T3).")
+        "(premultiplied samples for T3). Output: size and file size at "
+        "each tool's default settings.")
     lines.append("")
     lines.append("| task | tool | ms | wall ms | ratio to sharp | peak RSS MiB "
                  "| PSNR dB | output |")
@@ -187,7 +204,8 @@ def markdown(res):
             r = tools.get(tool)
             if not r or "cpu_ms" not in r:
                 continue
-            out = ("%sx%s" % (r["out_width"], r["out_height"])
+            out = ("%sx%s%s" % (r["out_width"], r["out_height"],
+                                kib(r.get("out_bytes")))
                    if "out_width" in r else
                    "decode to %sx%s" % (r.get("decoded_width"),
                                         r.get("decoded_height"))
