@@ -23,7 +23,8 @@ aarch64-linux-gnu-gcc -std=c11 -O2 -Wall -Wextra -Werror \
     -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -Itests \
     -o "$out/simd_check" \
     tests/tools/simd_check.c tests/simd_compare.c src/ctx.c \
-    src/resize/resize.c src/resize/resize_cpu.c src/resize/resize_scalar.c \
+    src/resize/resize.c src/resize/resize_convert.c src/resize/resize_cpu.c \
+    src/resize/resize_scalar.c \
     src/resize/resize_neon.c -lm
 
 result=$(qemu-aarch64 -L /usr/aarch64-linux-gnu "$out/simd_check")
