@@ -893,37 +893,6 @@ START_TEST(encode_rejects_bad_channel_counts) {
 }
 END_TEST
 
-START_TEST(encode_allocation_failures_give_nomem_and_leak_nothing) {
-    image img = make_image(40, 30, 3, 0);
-    encode_options opt = default_options(6);
-    int completed = 0;
-    for (long n = 0; !completed; n++) {
-        counting_allocator a;
-        thumb_ctx *ctx = counting_ctx(&a);
-        buffer out;
-        buffer_init(&out, ctx);
-        ck_assert_int_eq(buffer_append(&out, "xy", 2), THUMB_OK);
-        a.calls = 0;
-        a.fail_at = n;
-        thumb_status st = png_encode(ctx, &img, &opt, &out);
-        if (!a.failed) {
-            ck_assert_int_eq(st, THUMB_OK);
-            completed = 1;
-        } else {
-            ck_assert_msg(st == THUMB_ERR_NOMEM, "allocation %ld: %d (%s)", n,
-                          st, ctx->message);
-            /* No partial file is left behind. */
-            ck_assert_uint_eq(out.size, 2);
-        }
-        buffer_release(&out);
-        thumb_ctx_free(ctx);
-        ck_assert_msg(a.live_blocks == 0, "%ld blocks leaked at %ld",
-                      a.live_blocks, n);
-    }
-    free(img.px);
-}
-END_TEST
-
 static Suite *png_suite(void) {
     Suite *s = suite_create("png");
     TCase *decode = tcase_create("decode");
@@ -964,8 +933,6 @@ static Suite *png_suite(void) {
     tcase_add_test(encode, compression_level_changes_size);
     tcase_add_test(encode, encode_appends_after_existing_bytes);
     tcase_add_test(encode, encode_rejects_bad_channel_counts);
-    tcase_add_test(encode,
-                   encode_allocation_failures_give_nomem_and_leak_nothing);
     suite_add_tcase(s, encode);
     return s;
 }
