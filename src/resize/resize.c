@@ -326,7 +326,7 @@ static thumb_status plan(resize *r) {
         ok = 0;
     size_t ring_samples =
         r->hfirst ? (size_t)g->dst_width * channels + slack : padded;
-    size_t sample_bytes = r->alpha || r->hfirst ? sizeof(int16_t) : 1;
+    size_t sample_bytes = r->hfirst ? sizeof(int16_t) : 1;
     size_t raw_bytes = size_mul(padded, g->src_depth == 16 ? 2 : 1, &ok);
     r->ring_stride = size_mul(ring_samples, sample_bytes, &ok);
     size_t ring_bytes = size_mul(r->ring_stride, r->ring_rows, &ok);
@@ -416,8 +416,7 @@ static void filter_row(resize *r, uint32_t y, uint8_t *dst) {
     const resize_axis *ax = &r->v;
     const int16_t *w = ax->weights + (size_t)y * ax->tap_stride;
     uint32_t n = ax->count[y];
-    size_t offset =
-        r->hfirst ? 0 : r->col_start * (r->alpha ? sizeof(int16_t) : 1);
+    size_t offset = r->hfirst ? 0 : r->col_start;
     for (uint32_t k = 0; k < n; k++)
         r->taps[k] = (const uint8_t *)ring_slot(r, ax->first[y] + k) + offset;
     /* An odd set gets a zero weight (tap_stride pads with zeros) on a row
@@ -432,13 +431,8 @@ static void filter_row(resize *r, uint32_t y, uint8_t *dst) {
         resize_convert_out(&r->conv, r->inter, dst, r->g.dst_width);
         return;
     }
-    int16_t *inter = r->inter + r->col_start;
-    if (r->alpha)
-        r->kernels->vertical_q6((const int16_t *const *)r->taps, w, even,
-                                r->col_len, inter);
-    else
-        r->kernels->vertical_u8((const uint8_t *const *)r->taps, w, even,
-                                r->col_len, inter);
+    r->kernels->vertical_u8((const uint8_t *const *)r->taps, w, even,
+                            r->col_len, r->inter + r->col_start);
     r->kernels->horizontal(&r->h, r->inter, dst, r->g.channels);
 }
 
@@ -447,16 +441,12 @@ static void filter_row(resize *r, uint32_t y, uint8_t *dst) {
 static thumb_status pull_row(resize *r, resize_row_source source, void *opaque,
                              uint32_t row) {
     int wanted = row >= r->v.min_first && row <= r->v.max_last;
-    int converted = r->alpha || r->hfirst;
-    uint8_t *into = wanted && !converted ? ring_slot(r, row) : r->raw;
+    /* Vertical first, source rows go to the ring as they are; horizontal
+     * first, they are converted and filtered into it. */
+    uint8_t *into = wanted && !r->hfirst ? ring_slot(r, row) : r->raw;
     thumb_status st = source(opaque, &into, 1);
-    if (st != THUMB_OK || !wanted || !converted)
+    if (st != THUMB_OK || !wanted || !r->hfirst)
         return st;
-    if (!r->hfirst) {
-        r->kernels->premultiply(r->raw, ring_slot(r, row), r->g.src_width,
-                                r->g.channels);
-        return THUMB_OK;
-    }
     if (r->wide)
         resize_convert_in(&r->conv, r->raw, r->premul, r->g.src_width);
     else
