@@ -9,6 +9,7 @@
 #include "exif.h"
 #include "geometry.h"
 #include "orient.h"
+#include "planar.h"
 #include "resize/resize.h"
 
 #include <string.h>
@@ -18,6 +19,9 @@
  * Leaving the Lanczos pass at least this factor to do hides that, as
  * libvips does. */
 #define SHRINK_ON_LOAD_MARGIN 2
+/* The shrink from which a JPEG's chroma planes (half the width of the
+ * luma in 4:2:0) are still shrunk, not enlarged: see planes_wanted(). */
+#define PLANAR_MIN_SHRINK 2
 
 static int64_t now_us(void) {
     struct timespec ts;
@@ -91,6 +95,7 @@ static thumb_status feed_rows(void *opaque, uint8_t *const *rows,
  * or made here. */
 typedef struct meta_plan {
     color_transform *color; /* NULL: pixels pass unchanged */
+    int color_cmyk;         /* color was made for CMYK inks */
     uint8_t *icc;           /* the input's profile, kept (THUMB_COLOR_KEEP) */
     size_t icc_size;
     uint8_t *exif; /* kept (THUMB_OPT_KEEP_EXIF) */
@@ -136,7 +141,33 @@ static thumb_status meta_before_start(thumb_ctx *ctx, decoder *dec,
     thumb_status st =
         color_transform_new(ctx, dec->icc, dec->icc_size, 4, 8, 1, &mp->color);
     dec->want_cmyk = mp->color != NULL;
+    mp->color_cmyk = 1;
     return st;
+}
+
+/* Before decoder_start: whether a JPEG may come as planes (planar.h).
+ * Only when the Lanczos pass shrinks every plane, chroma included (a
+ * small shrink keeps libjpeg's upsampling, which the accurate option and
+ * the tests' reference decode use), and when no ICC transform applies:
+ * one works on RGB rows. The transform of an RGB profile is made here to
+ * find that out, and kept for meta_after_start. */
+static thumb_status planes_wanted(thumb_ctx *ctx, decoder *dec,
+                                  const geometry *g, meta_plan *mp) {
+    dec->want_planes = 0;
+    if (dec->info.format != THUMB_FORMAT_JPEG || mp->color ||
+        opt(ctx, THUMB_OPT_ACCURATE) || opt(ctx, THUMB_OPT_LINEAR) ||
+        (uint64_t)g->scaled_width * PLANAR_MIN_SHRINK > dec->info.width ||
+        (uint64_t)g->scaled_height * PLANAR_MIN_SHRINK > dec->info.height)
+        return THUMB_OK;
+    if (opt(ctx, THUMB_OPT_COLOR) != THUMB_COLOR_KEEP &&
+        color_profile_space(dec->icc, dec->icc_size) == COLOR_SPACE_RGB) {
+        thumb_status st = color_transform_new(ctx, dec->icc, dec->icc_size, 3,
+                                              8, 0, &mp->color);
+        if (st != THUMB_OK || mp->color)
+            return st;
+    }
+    dec->want_planes = 1;
+    return THUMB_OK;
 }
 
 /* After decoder_start: the transform (or the kept profile) for the rows
@@ -144,7 +175,12 @@ static thumb_status meta_before_start(thumb_ctx *ctx, decoder *dec,
 static thumb_status meta_after_start(thumb_ctx *ctx, decoder *dec,
                                      thumb_format format, int orientation,
                                      meta_plan *mp) {
-    if (mp->color && !dec->cmyk) { /* a CMYK profile on a YCbCr file */
+    /* Made before start for rows that did not come: a CMYK profile on a
+     * YCbCr file, or an RGB one on CMYK or grey. */
+    int made_for_rows =
+        mp->color_cmyk ? dec->cmyk
+                       : !dec->cmyk && dec->channels == 3 && dec->depth == 8;
+    if (mp->color && !made_for_rows) {
         color_transform_free(mp->color);
         mp->color = NULL;
     }
@@ -292,6 +328,8 @@ static void output_keep(thumb_ctx *ctx, image *out) {
 void pipeline_release(thumb_ctx *ctx) {
     resize_free(ctx->kept_resize);
     ctx->kept_resize = NULL;
+    planar_free(ctx->kept_planar);
+    ctx->kept_planar = NULL;
     ctx_free(ctx, ctx->kept_px);
     ctx->kept_px = NULL;
     ctx->kept_px_size = 0;
@@ -321,6 +359,7 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
         return st;
     ctx->info = dec.info;
     resize *rs = NULL;
+    planar *pl = NULL;
     image out = {0};
     meta_plan mp = {0};
     uint8_t *color_scratch = NULL;
@@ -375,6 +414,8 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
     if (opt(ctx, THUMB_OPT_ACCURATE))
         min_w = min_h = UINT32_MAX;
     st = meta_before_start(ctx, &dec, &mp);
+    if (st == THUMB_OK)
+        st = planes_wanted(ctx, &dec, &g, &mp);
     if (st != THUMB_OK)
         goto done;
     /* 16-bit samples go to the resizer as they are, which keeps 14 bits of
@@ -410,6 +451,8 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
     resize_geometry rg = {
         .src_width = dec.width,
         .src_height = dec.height,
+        .extent_width = dec.extent_width,
+        .extent_height = dec.extent_height,
         .scaled_width = g.scaled_width,
         .scaled_height = g.scaled_height,
         .crop_x = g.crop_x,
@@ -426,7 +469,10 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
         .linear = (int)opt(ctx, THUMB_OPT_LINEAR),
         .simd = (int)opt(ctx, THUMB_OPT_SIMD),
     };
-    st = resize_reuse(ctx, &rg, &ctx->kept_resize, &rs);
+    if (dec.planar)
+        st = planar_reuse(ctx, &dec, &rg, &ctx->kept_planar, &pl);
+    else
+        st = resize_reuse(ctx, &rg, &ctx->kept_resize, &rs);
     if (st != THUMB_OK)
         goto done;
     st = output_alloc(ctx, &out, g.out_width, g.out_height, channels,
@@ -438,13 +484,20 @@ thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size) {
                      .color = mp.color,
                      .scratch = color_scratch};
     int64_t t_resize = now_us();
-    st = resize_run(rs, feed_rows, &feed, &out);
+    if (pl)
+        st = planar_run(pl, &dec, &out, &feed.decode_us);
+    else
+        st = resize_run(rs, feed_rows, &feed, &out);
     if (st != THUMB_OK)
         goto done;
     ctx->decode_us = start_us + feed.decode_us;
     ctx->resize_us = now_us() - t_resize - feed.decode_us;
-    ctx->kept_resize = rs;
+    if (pl)
+        ctx->kept_planar = pl;
+    else
+        ctx->kept_resize = rs;
     rs = NULL;
+    pl = NULL;
     decoder_close(&dec);
 
     int64_t t_encode = now_us();
@@ -473,6 +526,7 @@ done:
     meta_release(ctx, &mp);
     ctx_free(ctx, color_scratch);
     resize_free(rs);
+    planar_free(pl);
     output_keep(ctx, &out);
     decoder_close(&dec);
     return st;

@@ -102,20 +102,20 @@ int simd_compare_all(thumb_ctx *ctx, const simd_image *img, const char *name,
     uint32_t w = img->w, h = img->h;
     for (size_t i = 0; i < sizeof factors / sizeof *factors; i++) {
         uint32_t sw = scaled(w, factors[i]), sh = scaled(h, factors[i]);
-        gs[n++] =
-            (resize_geometry){w, h, sw, sh, 0, 0, sw, sh, img->ch, 0, 8, 8, 0};
+        gs[n++] = (resize_geometry){w,       h, sw, sh, 0, 0, sw, sh,
+                                    img->ch, 0, 8,  8,  0, 0, 0,  0};
     }
     uint32_t fw = scaled(w, 5.3), fh = scaled(h, 2.2);
-    gs[n++] =
-        (resize_geometry){w, h, fw, fh, 0, 0, fw, fh, img->ch, 0, 8, 8, 0};
+    gs[n++] = (resize_geometry){w,       h, fw, fh, 0, 0, fw, fh,
+                                img->ch, 0, 8,  8,  0, 0, 0,  0};
     uint32_t uw = scaled(w, 1 / 2.3), uh = scaled(h, 1 / 1.7);
-    gs[n++] =
-        (resize_geometry){w, h, uw, uh, 0, 0, uw, uh, img->ch, 0, 8, 8, 0};
+    gs[n++] = (resize_geometry){w,       h, uw, uh, 0, 0, uw, uh,
+                                img->ch, 0, 8,  8,  0, 0, 0,  0};
     uint32_t cw = scaled(w, 3.0), ch = scaled(h, 3.0);
     uint32_t dw = cw * 2 / 3 ? cw * 2 / 3 : 1, dh = ch * 3 / 4 ? ch * 3 / 4 : 1;
     gs[n++] = (resize_geometry){
-        w, h, cw, ch, (cw - dw) / 2, (ch - dh) / 2, dw, dh, img->ch,
-        0, 8, 8,  0};
+        w, h, cw, ch, (cw - dw) / 2, (ch - dh) / 2, dw, dh, img->ch, 0, 8, 8,
+        0, 0, 0,  0};
 
     int worst = 0;
     for (size_t i = 0; i < n; i++) {

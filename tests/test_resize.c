@@ -159,8 +159,8 @@ static double ref_lanczos3(double x) {
 static resize_geometry geometry(const pixels *src, uint32_t sw, uint32_t sh,
                                 uint32_t cx, uint32_t cy, uint32_t dw,
                                 uint32_t dh) {
-    resize_geometry g = {src->w, src->h,  sw, sh, cx, cy, dw,
-                         dh,     src->ch, 0,  8,  8,  0};
+    resize_geometry g = {src->w,  src->h, sw, sh, cx, cy, dw, dh,
+                         src->ch, 0,      8,  8,  0,  0,  0,  0};
     return g;
 }
 
@@ -556,6 +556,9 @@ START_TEST(test_weights_sum_to_exactly_one) {
                                  THUMB_SIMD_AUTO,
                                  8,
                                  8,
+                                 0,
+                                 0,
+                                 0,
                                  0};
             resize *r = NULL;
             ck_assert_int_eq(resize_new(ctx, &g, &r), THUMB_OK);
@@ -790,7 +793,8 @@ END_TEST
 
 START_TEST(test_invalid_geometry_fails_cleanly) {
     thumb_ctx *ctx = thumb_ctx_new();
-    const resize_geometry good = {100, 80, 50, 40, 0, 0, 50, 40, 3, 0, 8, 8, 0};
+    const resize_geometry good = {100, 80, 50, 40, 0, 0, 50, 40,
+                                  3,   0,  8,  8,  0, 0, 0,  0};
     resize_geometry bad[7];
     for (int i = 0; i < 7; i++)
         bad[i] = good;
@@ -830,7 +834,8 @@ START_TEST(test_out_of_memory_fails_cleanly) {
     counting_allocator state;
     thumb_ctx *ctx = counting_ctx(&state);
     long base = state.live_blocks;
-    const resize_geometry g = {300, 200, 70, 50, 5, 5, 60, 40, 4, 0, 8, 8, 0};
+    const resize_geometry g = {300, 200, 70, 50, 5, 5, 60, 40,
+                               4,   0,   8,  8,  0, 0, 0,  0};
     int succeeded = 0;
     for (long n = 0; n < 64 && !succeeded; n++) {
         state.fail_at = state.calls + n;

@@ -87,6 +87,13 @@ thumb_status decoder_read_rows(decoder *d, uint8_t *const *rows,
     return d->ops->read_rows(d, rows, count);
 }
 
+thumb_status decoder_read_planes(decoder *d, uint8_t *const *const *planes) {
+    if (!d->planar || !d->ops->read_planes)
+        return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
+                        "decoder: planes read from a decoder that gives rows");
+    return d->ops->read_planes(d, planes);
+}
+
 void decoder_close(decoder *d) {
     if (d->ops)
         d->ops->destroy(d);

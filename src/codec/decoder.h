@@ -24,6 +24,19 @@
 
 typedef struct decoder decoder;
 
+/* A YCbCr JPEG's planes: Y, Cb, Cr. */
+#define DECODER_PLANES 3
+
+/* One plane as the codec stores it (see decoder.want_planes). */
+typedef struct decoder_plane {
+    uint32_t width, height; /* samples */
+    /* The image's span in this plane's samples: a chroma plane of an odd
+     * width has (width + 1) / 2 samples covering width / 2 of them. */
+    double extent_width, extent_height;
+    uint32_t group_rows; /* rows each read_planes() call gives */
+    size_t row_bytes;    /* what each row buffer must hold (padding) */
+} decoder_plane;
+
 typedef struct decoder_ops {
     /* Reads the header and fills d->info. Allocates no pixel memory beyond
      * what the codec needs to parse the header. May set d->state. */
@@ -39,6 +52,10 @@ typedef struct decoder_ops {
     /* Frees d->state and everything the codec holds. Safe after a failed
      * probe, start or read_rows, and when d->state is NULL. */
     void (*destroy)(decoder *d);
+    /* Only for codecs that can give planes (want_planes), NULL otherwise:
+     * writes the next group of rows of every plane, planes[p][0 ..
+     * group_rows). The last group may end below the plane's height. */
+    thumb_status (*read_planes)(decoder *d, uint8_t *const *const *planes);
 } decoder_ops;
 
 struct decoder {
@@ -49,6 +66,12 @@ struct decoder {
     void *state; /* the codec's own */
     image_info info;
     uint32_t width, height; /* of the rows read_rows gives */
+    /* After start: the image's span in those rows' samples, when it is
+     * not width x height: shrunk on load by 1/8, a JPEG 2725 wide spans
+     * 340.625 samples, the last of them made from a partial block. The
+     * resize must scale that span, not the rounded-up width, or the image
+     * is stretched by up to a sample. 0: width (height). */
+    double extent_width, extent_height;
     int channels;
     /* Metadata the probe found, or NULL: the whole ICC profile (reassembled
      * when split) and the EXIF block as the bare TIFF structure ("II*\0" /
@@ -68,6 +91,15 @@ struct decoder {
     /* After start: bits per sample of the rows, 8 or 16 (only with
      * want_16). */
     int depth;
+    /* Set between open and start: 1 asks a YCbCr JPEG for its planes as
+     * stored, chroma at its own resolution, instead of RGB rows: no chroma
+     * upsampling or colour conversion on the full image, which the caller
+     * does on the much smaller output instead. */
+    int want_planes;
+    /* After start: 1 when the image comes as planes[] through
+     * decoder_read_planes() instead of rows (d->channels still says 3). */
+    int planar;
+    decoder_plane planes[DECODER_PLANES];
 };
 
 extern const decoder_ops jpeg_decoder_ops;
@@ -82,6 +114,7 @@ thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
 thumb_status decoder_start(decoder *d, uint32_t min_width, uint32_t min_height);
 thumb_status decoder_read_rows(decoder *d, uint8_t *const *rows,
                                uint32_t count);
+thumb_status decoder_read_planes(decoder *d, uint8_t *const *const *planes);
 void decoder_close(decoder *d);
 
 #endif

@@ -1,5 +1,7 @@
 /* JPEG input through libjpeg's scanline API: rows stream out one call at a
- * time and the IDCT scales by 1/2, 1/4 or 1/8 on load.
+ * time and the IDCT scales by 1/2, 1/4 or 1/8 on load. On request a YCbCr
+ * file gives its planes instead (libjpeg's raw data output), a group of
+ * rows per call.
  *
  * libjpeg reports errors by calling error_exit, which must not return. Ours
  * records the failure on the context and longjmps back into the decoder
@@ -301,6 +303,53 @@ static thumb_status jpeg_probe(decoder *d) {
 
 /* ---- start ------------------------------------------------------------ */
 
+/* The IDCT size libjpeg chose for a component (it scales chroma up by
+ * IDCT rather than upsample it when the factors allow). */
+static int scaled_block(const jpeg_component_info *c) {
+#if JPEG_LIB_VERSION >= 70
+    return c->DCT_h_scaled_size;
+#else
+    return c->DCT_scaled_size;
+#endif
+}
+
+/* Fills planes[] from libjpeg's plan for raw output, after
+ * jpeg_calc_output_dimensions(); 0 when the layout is not Y at the full
+ * sampling with Cb and Cr alike (every real YCbCr file is), or when the
+ * chroma planes come out as large as the luma: 4:4:4, or a shrink on
+ * load, where libjpeg scales subsampled chroma up in the IDCT. Planes
+ * then save only the colour conversion of a small image, and RGB rows
+ * clip each pixel into gamut, which the planes do only after the
+ * resize. */
+static int plan_planes(j_decompress_ptr cinfo, decoder_plane *planes) {
+    const jpeg_component_info *c = cinfo->comp_info;
+    if (cinfo->num_components != DECODER_PLANES ||
+        c[0].h_samp_factor != cinfo->max_h_samp_factor ||
+        c[0].v_samp_factor != cinfo->max_v_samp_factor ||
+        c[1].h_samp_factor != c[2].h_samp_factor ||
+        c[1].v_samp_factor != c[2].v_samp_factor ||
+        scaled_block(&c[1]) != scaled_block(&c[2]))
+        return 0;
+    if (c[1].downsampled_width == c[0].downsampled_width &&
+        c[1].downsampled_height == c[0].downsampled_height)
+        return 0;
+    for (int p = 0; p < DECODER_PLANES; p++) {
+        int block = scaled_block(&c[p]);
+        /* downsampled_width is this, rounded up. */
+        planes[p] = (decoder_plane){
+            .width = c[p].downsampled_width,
+            .height = c[p].downsampled_height,
+            .extent_width = (double)cinfo->image_width * c[p].h_samp_factor *
+                            block / (cinfo->max_h_samp_factor * DCTSIZE),
+            .extent_height = (double)cinfo->image_height * c[p].v_samp_factor *
+                             block / (cinfo->max_v_samp_factor * DCTSIZE),
+            .group_rows = (uint32_t)(c[p].v_samp_factor * block),
+            .row_bytes = (size_t)c[p].width_in_blocks * (size_t)block,
+        };
+    }
+    return 1;
+}
+
 static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
                                uint32_t min_width, uint32_t min_height) {
     j_decompress_ptr cinfo = &s->cinfo;
@@ -354,11 +403,19 @@ static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
             return THUMB_ERR_NOMEM;
     }
 
+    if (d->want_planes && cinfo->jpeg_color_space == JCS_YCbCr)
+        d->planar = plan_planes(cinfo, d->planes);
+    cinfo->raw_data_out = d->planar ? TRUE : FALSE;
+
     /* Progressive and multi-scan files are read whole here. */
     jpeg_start_decompress(cinfo);
     s->started = 1;
     d->width = cinfo->output_width;
     d->height = cinfo->output_height;
+    d->extent_width = (double)cinfo->image_width * cinfo->scale_num /
+                      cinfo->scale_denom;
+    d->extent_height = (double)cinfo->image_height * cinfo->scale_num /
+                       cinfo->scale_denom;
     d->cmyk = s->cmyk && d->want_cmyk;
     d->channels = s->cmyk && !d->cmyk ? 3 : cinfo->output_components;
     return THUMB_OK;
@@ -477,10 +534,52 @@ static thumb_status jpeg_read_rows(decoder *d, uint8_t *const *rows,
     thumb_status st = check_usable(d, s);
     if (st != THUMB_OK)
         return st;
+    if (!s->started || d->planar)
+        return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
+                        "JPEG: rows read before start or from planes");
+    st = read_guarded(d, s, rows, count);
+    if (st != THUMB_OK)
+        s->failed = 1;
+    return st;
+}
+
+/* ---- read_planes ------------------------------------------------------ */
+
+static thumb_status planes_body(decoder *d, jpeg_decoder_state *s,
+                                uint8_t *const *const *planes) {
+    j_decompress_ptr cinfo = &s->cinfo;
+    if (cinfo->output_scanline >= cinfo->output_height)
+        return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
+                        "JPEG: planes read past the last row");
+    /* libjpeg's prototype lacks the consts it honours. */
+    JSAMPARRAY groups[DECODER_PLANES];
+    for (int p = 0; p < DECODER_PLANES; p++)
+        groups[p] = (JSAMPARRAY)planes[p];
+    JDIMENSION rows = d->planes[0].group_rows;
+    if (jpeg_read_raw_data(cinfo, groups, rows) != rows)
+        return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
+                        "JPEG: no planes decoded at row %u",
+                        cinfo->output_scanline);
+    return THUMB_OK;
+}
+
+static thumb_status planes_guarded(decoder *d, jpeg_decoder_state *s,
+                                   uint8_t *const *const *planes) {
+    if (setjmp(s->jump))
+        return s->status;
+    return planes_body(d, s, planes);
+}
+
+static thumb_status jpeg_read_planes(decoder *d,
+                                     uint8_t *const *const *planes) {
+    jpeg_decoder_state *s = d->state;
+    thumb_status st = check_usable(d, s);
+    if (st != THUMB_OK)
+        return st;
     if (!s->started)
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
-                        "JPEG: rows read before start");
-    st = read_guarded(d, s, rows, count);
+                        "JPEG: planes read before start");
+    st = planes_guarded(d, s, planes);
     if (st != THUMB_OK)
         s->failed = 1;
     return st;
@@ -506,4 +605,5 @@ const decoder_ops jpeg_decoder_ops = {
     .start = jpeg_start,
     .read_rows = jpeg_read_rows,
     .destroy = jpeg_destroy_state,
+    .read_planes = jpeg_read_planes,
 };

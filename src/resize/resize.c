@@ -41,6 +41,9 @@
 #include <math.h>
 #include <string.h>
 
+_Static_assert(RESIZE_Q6_ROW_SLACK >= ROW_SLACK,
+               "Q6 output rows need the kernels' slack");
+
 /* The number of lobes of the Lanczos kernel: a = 3. */
 #define LANCZOS_A 3
 /* pi, spelled out: M_PI is not in C11. */
@@ -77,6 +80,9 @@ struct resize {
                            first) or filtered Q6 dst_width rows (hfirst) */
     int16_t *inter;     /* the vertical pass's output, one Q6 row */
     const void **taps;  /* ring rows of one output row, in tap order */
+    /* Where a run is (resize_begin): source rows pulled, output rows
+     * written. */
+    uint32_t pulled, next_y;
 };
 
 double resize_lanczos3(double x) {
@@ -100,11 +106,11 @@ static void axis_release(thumb_ctx *ctx, resize_axis *ax) {
 }
 
 /* Plans the weights of one axis: out outputs starting at crop in a
- * src -> scaled resize. */
+ * src -> scaled resize, the src samples spanning extent (0: src). */
 static thumb_status axis_plan(thumb_ctx *ctx, resize_axis *ax, uint32_t src,
-                              uint32_t scaled, uint32_t crop, uint32_t out,
-                              const char *name) {
-    double scale = (double)src / (double)scaled;
+                              double extent, uint32_t scaled, uint32_t crop,
+                              uint32_t out, const char *name) {
+    double scale = (extent > 0 ? extent : (double)src) / (double)scaled;
     /* Shrinking widens the kernel so that it covers scale source pixels per
      * lobe (a low-pass filter at the new rate); enlarging interpolates. */
     double widen = scale > 1.0 ? scale : 1.0;
@@ -278,6 +284,22 @@ static thumb_status check_geometry(thumb_ctx *ctx, const resize_geometry *g) {
                         "resize: empty size in %ux%u -> %ux%u -> %ux%u",
                         g->src_width, g->src_height, g->scaled_width,
                         g->scaled_height, g->dst_width, g->dst_height);
+    if (g->dst_q6 && (channels_have_alpha(g->channels) ||
+                      depth_or_8(g->src_depth) != 8 || g->linear))
+        return ctx_fail(ctx, THUMB_ERR_INTERNAL,
+                        "resize: Q6 output of %d channels, %d-bit%s",
+                        g->channels, depth_or_8(g->src_depth),
+                        g->linear ? ", linear" : "");
+    /* A span differs from the sample count by the half sample that an odd
+     * size leaves over, never more. */
+    if ((g->extent_width != 0 && !(g->extent_width > g->src_width - 1.0 &&
+                                   g->extent_width <= g->src_width)) ||
+        (g->extent_height != 0 && !(g->extent_height > g->src_height - 1.0 &&
+                                    g->extent_height <= g->src_height)))
+        return ctx_fail(ctx, THUMB_ERR_INTERNAL,
+                        "resize: span %gx%g does not fit %ux%u samples",
+                        g->extent_width, g->extent_height, g->src_width,
+                        g->src_height);
     if ((uint64_t)g->crop_x + g->dst_width > g->scaled_width ||
         (uint64_t)g->crop_y + g->dst_height > g->scaled_height)
         return ctx_fail(ctx, THUMB_ERR_INTERNAL,
@@ -292,12 +314,13 @@ static thumb_status check_geometry(thumb_ctx *ctx, const resize_geometry *g) {
 static thumb_status plan(resize *r) {
     thumb_ctx *ctx = r->ctx;
     const resize_geometry *g = &r->g;
-    thumb_status st = axis_plan(ctx, &r->h, g->src_width, g->scaled_width,
-                                g->crop_x, g->dst_width, "width");
+    thumb_status st =
+        axis_plan(ctx, &r->h, g->src_width, g->extent_width, g->scaled_width,
+                  g->crop_x, g->dst_width, "width");
     if (st != THUMB_OK)
         return st;
-    st = axis_plan(ctx, &r->v, g->src_height, g->scaled_height, g->crop_y,
-                   g->dst_height, "height");
+    st = axis_plan(ctx, &r->v, g->src_height, g->extent_height,
+                   g->scaled_height, g->crop_y, g->dst_height, "height");
     if (st != THUMB_OK)
         return st;
     r->ring_rows = ring_rows_needed(&r->v);
@@ -376,7 +399,10 @@ thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
     r->identity =
         g->src_width == g->scaled_width && g->src_width == g->dst_width &&
         g->src_height == g->scaled_height && g->src_height == g->dst_height &&
-        g->crop_x == 0 && g->crop_y == 0 && r->g.src_depth == r->g.dst_depth;
+        g->crop_x == 0 && g->crop_y == 0 && r->g.src_depth == r->g.dst_depth &&
+        (g->extent_width == 0 || g->extent_width == g->src_width) &&
+        (g->extent_height == 0 || g->extent_height == g->src_height) &&
+        !g->dst_q6;
     if (!r->identity)
         st = plan(r);
     if (st != THUMB_OK) {
@@ -433,7 +459,11 @@ static void filter_row(resize *r, uint32_t y, uint8_t *dst) {
     }
     r->kernels->vertical_u8((const uint8_t *const *)r->taps, w, even,
                             r->col_len, r->inter + r->col_start);
-    r->kernels->horizontal(&r->h, r->inter, dst, r->g.channels);
+    if (r->g.dst_q6)
+        r->kernels->horizontal_q6(&r->h, r->inter, (int16_t *)(void *)dst,
+                                  r->g.channels);
+    else
+        r->kernels->horizontal(&r->h, r->inter, dst, r->g.channels);
 }
 
 /* Pulls source row `row` into its ring slot, or into the scratch row when
@@ -470,32 +500,49 @@ thumb_status resize_run(resize *r, resize_row_source source, void *opaque,
                         dst->width, dst->height, dst->channels, dst->depth,
                         g->dst_width, g->dst_height, g->channels, g->dst_depth);
 
-    thumb_status st;
-    if (r->identity) {
-        for (uint32_t y = 0; y < g->src_height; y++) {
-            uint8_t *row = image_row(dst, y);
-            st = source(opaque, &row, 1);
-            if (st != THUMB_OK)
-                return st;
-        }
-        return THUMB_OK;
-    }
-
-    uint32_t pulled = 0;
+    resize_begin(r);
     for (uint32_t y = 0; y < g->dst_height; y++) {
-        uint32_t last = r->v.first[y] + r->v.count[y] - 1;
-        for (; pulled <= last; pulled++) {
-            st = pull_row(r, source, opaque, pulled);
-            if (st != THUMB_OK)
-                return st;
-        }
-        filter_row(r, y, image_row(dst, y));
-    }
-    for (; pulled < g->src_height; pulled++) {
-        st = pull_row(r, source, opaque, pulled);
+        thumb_status st = resize_next_row(r, source, opaque, image_row(dst, y));
         if (st != THUMB_OK)
             return st;
     }
+    /* The source is read to the end: a decoder then sees all of its
+     * input, and damage below the last row used is still reported. */
+    for (; !r->identity && r->pulled < g->src_height; r->pulled++) {
+        thumb_status st = pull_row(r, source, opaque, r->pulled);
+        if (st != THUMB_OK)
+            return st;
+    }
+    return THUMB_OK;
+}
+
+uint32_t resize_row_end(const resize *r, uint32_t y) {
+    if (r->identity)
+        return y + 1;
+    return y < r->v.out_count ? r->v.first[y] + r->v.count[y] : 0;
+}
+
+void resize_begin(resize *r) {
+    r->pulled = 0;
+    r->next_y = 0;
+}
+
+thumb_status resize_next_row(resize *r, resize_row_source source, void *opaque,
+                             uint8_t *dst) {
+    uint32_t y = r->next_y;
+    if (y >= r->g.dst_height)
+        return ctx_fail(r->ctx, THUMB_ERR_INTERNAL,
+                        "resize: output row %u of %u", y, r->g.dst_height);
+    r->next_y++;
+    if (r->identity)
+        return source(opaque, &dst, 1);
+    uint32_t last = r->v.first[y] + r->v.count[y] - 1;
+    for (; r->pulled <= last; r->pulled++) {
+        thumb_status st = pull_row(r, source, opaque, r->pulled);
+        if (st != THUMB_OK)
+            return st;
+    }
+    filter_row(r, y, dst);
     return THUMB_OK;
 }
 
@@ -534,7 +581,9 @@ static int same_geometry(const resize_geometry *a, const resize_geometry *b) {
            a->dst_height == b->dst_height && a->channels == b->channels &&
            depth_or_8(a->src_depth) == depth_or_8(b->src_depth) &&
            depth_or_8(a->dst_depth) == depth_or_8(b->dst_depth) &&
-           a->linear == b->linear && a->simd == b->simd;
+           a->linear == b->linear && a->simd == b->simd &&
+           a->extent_width == b->extent_width && a->dst_q6 == b->dst_q6 &&
+           a->extent_height == b->extent_height;
 }
 
 thumb_status resize_reuse(thumb_ctx *ctx, const resize_geometry *g,

@@ -32,6 +32,16 @@ typedef struct resize_geometry {
      * passes see them decoded to linear and the output is encoded again,
      * so that averaging mixes light, not code values. */
     int linear;
+    /* The source's span in its own samples along each axis, when that is
+     * not src_width (src_height): 0 means it is. A chroma plane of an
+     * odd-sized JPEG has (width + 1) / 2 samples that cover width / 2 of
+     * them, and the taps must be placed on that span to line up with the
+     * luma. */
+    double extent_width, extent_height;
+    /* 1: output samples are int16 in Q6 (the value times 64), not rounded
+     * to 8 bits, for a caller that converts them further and rounds once
+     * (planar.h). 8-bit sources without alpha or linear light only. */
+    int dst_q6;
 } resize_geometry;
 
 /* Fills rows[0..count) with the next source rows, in order (src_depth
@@ -47,6 +57,20 @@ thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g, resize **out);
  * which the caller has allocated with dst_width x dst_height x channels. */
 thumb_status resize_run(resize *r, resize_row_source source, void *opaque,
                         image *dst);
+/* With dst_q6, what an output row must hold past its dst_width samples:
+ * the kernels store whole registers. */
+#define RESIZE_Q6_ROW_SLACK 128
+
+/* The same as resize_run(), one output row at a time, for callers that
+ * run several plans in step (the planes of a JPEG): resize_begin(), then
+ * resize_next_row() dst_height times, each pulling the source rows that
+ * row needs and writing it (dst_width x channels samples) to dst. Source
+ * rows after the last one an output needs are not pulled. */
+void resize_begin(resize *r);
+/* One past the last source row that output row y reads. */
+uint32_t resize_row_end(const resize *r, uint32_t y);
+thumb_status resize_next_row(resize *r, resize_row_source source, void *opaque,
+                             uint8_t *dst);
 void resize_free(resize *r);
 /* resize_new(), or *kept when it was planned for the same geometry: a
  * plan holds no state between runs, so a context keeps its last one and

@@ -150,9 +150,48 @@ static inline void KERNEL(store_px)(__m128i acc, void *dst, size_t i,
         d[c] = (uint8_t)(px >> (8 * c));
 }
 
+/* The tap set of output i of a one-channel row, summed into four int32
+ * lanes. */
+static inline __m128i KERNEL(taps_1)(const resize_axis *ax, const int16_t *src,
+                                     uint32_t i) {
+    const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
+    const int16_t *s = src + ax->first[i];
+    uint32_t n = ax->count[i];
+    __m128i acc = _mm_setzero_si128();
+    for (uint32_t k = 0; k < n; k += 8)
+        acc = _mm_add_epi32(
+            acc, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(s + k)),
+                                _mm_loadu_si128((const __m128i *)(w + k))));
+    return acc;
+}
+
 static void KERNEL(horizontal_1)(const resize_axis *ax, const int16_t *src,
                                  void *dst, int q6) {
-    for (uint32_t i = 0; i < ax->out_count; i++) {
+    uint32_t i = 0;
+    /* Four outputs a step, summed across together (two rounds of hadd):
+     * their chains of multiply-adds overlap, and one store writes all
+     * four. Planar JPEG luma and chroma spend their time here. */
+    for (; i + 4 <= ax->out_count; i += 4) {
+        __m128i sums =
+            _mm_hadd_epi32(_mm_hadd_epi32(KERNEL(taps_1)(ax, src, i),
+                                          KERNEL(taps_1)(ax, src, i + 1)),
+                           _mm_hadd_epi32(KERNEL(taps_1)(ax, src, i + 2),
+                                          KERNEL(taps_1)(ax, src, i + 3)));
+        if (q6) {
+            sums = _mm_srai_epi32(
+                _mm_add_epi32(sums, _mm_set1_epi32(1 << (V_SHIFT_Q6 - 1))),
+                V_SHIFT_Q6);
+            _mm_storel_epi64((__m128i *)((int16_t *)dst + i),
+                             _mm_packs_epi32(sums, sums));
+            continue;
+        }
+        sums = _mm_srai_epi32(
+            _mm_add_epi32(sums, _mm_set1_epi32(1 << (H_SHIFT - 1))), H_SHIFT);
+        sums = _mm_packus_epi16(_mm_packs_epi32(sums, sums), sums);
+        uint32_t px = (uint32_t)_mm_cvtsi128_si32(sums);
+        memcpy((uint8_t *)dst + i, &px, sizeof px);
+    }
+    for (; i < ax->out_count; i++) {
         const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
         const int16_t *s = src + ax->first[i];
         uint32_t n = ax->count[i];

@@ -159,19 +159,10 @@ static int bench(int runs, const char *only) {
         if (!px || !out)
             return 1;
         simd_image img = {BENCH_SRC_W, BENCH_SRC_H, ch, px};
-        resize_geometry g = {BENCH_SRC_W,
-                             BENCH_SRC_H,
-                             BENCH_DST_W,
-                             BENCH_DST_H,
-                             0,
-                             0,
-                             BENCH_DST_W,
-                             BENCH_DST_H,
-                             ch,
-                             0,
-                             8,
-                             8,
-                             0};
+        resize_geometry g = {BENCH_SRC_W, BENCH_SRC_H, BENCH_DST_W, BENCH_DST_H,
+                             0,           0,           BENCH_DST_W, BENCH_DST_H,
+                             ch,          0,           8,           8,
+                             0,           0,           0,           0};
         for (size_t t = 0; t < ntables; t++) {
             if (only && strcmp(only, tables[t]->name) != 0)
                 continue;
