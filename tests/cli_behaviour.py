@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""The `thumbnail` command: formats from extensions, batch mode, exit codes,
-clean one-line errors, no partial output, --help.
+"""The `thumbnail` command: formats from extensions, batch mode (one after
+another and on several threads), exit codes, clean one-line errors, no
+partial output, --help.
 
 Run by CTest as: cli_behaviour.py THUMBNAIL CORPUS_DIR
 """
 import os
+import pty
 import re
 import subprocess
 import sys
@@ -21,6 +23,22 @@ def run(*args):
 
 def corpus(rel):
     return os.path.join(CORPUS, rel)
+
+
+# Distinct images of every input format, a large one among them so that
+# workers finish out of order.
+BATCH = ["jpeg/flowers.jpeg", "jpeg/2569067123_aca715a2ee_o.jpg",
+         "jpeg/Carrie.jpg", "orientation/Landscape_6.jpg", "png/buggie.png",
+         "webp/libwebp-test-data/lossless_vec_2_1.webp", "gif/porsche.gif"]
+
+
+def read_tree(top):
+    """{file name: bytes} of a directory of outputs."""
+    tree = {}
+    for name in os.listdir(top):
+        with open(os.path.join(top, name), "rb") as f:
+            tree[name] = f.read()
+    return tree
 
 
 def magic(path):
@@ -92,7 +110,9 @@ class Cli(unittest.TestCase):
                   corpus("png/buggie.png")]
         r = run("-s", "100", "-f", "webp", "-o", outdir, *inputs)
         self.assertEqual(r.returncode, 1)
-        failures = r.stderr.strip().splitlines()
+        # On several threads the lines come as inputs finish.
+        failures = sorted(r.stderr.strip().splitlines(),
+                          key=lambda line: "circle.svg" in line)
         self.assertEqual(len(failures), 2, r.stderr)
         self.assertIn("broken.png", failures[0])
         self.assertIn("circle.svg", failures[1])
@@ -149,7 +169,7 @@ class Cli(unittest.TestCase):
                     "--lossless", "--background", "--no-rotate",
                     "--max-pixels", "--output", "--verbose", "--version",
                     "--crop", "--first-frame", "--color", "--keep-exif",
-                    "--accurate", "Exit status"):
+                    "--accurate", "--jobs", "Exit status"):
             self.assertIn(opt, r.stdout)
 
     def test_metadata_and_colour_flags(self):
@@ -175,6 +195,140 @@ class Cli(unittest.TestCase):
                 corpus("jpeg/flowers.jpeg"), "-o", self.out("t.jpg"))
         self.assertEqual(r.returncode, 1)
         self.assertIn("THUMB_OPT_MAX_PIXELS", r.stderr)
+
+    def test_parallel_batch_writes_the_same_bytes_as_one_after_another(self):
+        inputs = [corpus(rel) for rel in BATCH]
+        want = None
+        for jobs in ("1", "2", "3", "7", "16", None):
+            outdir = self.out("j%s" % jobs)
+            extra = ["-j", jobs] if jobs else []  # None: one per CPU
+            r = run("-s", "96", *extra, "-o", outdir, *inputs)
+            self.assertEqual(r.returncode, 0, (jobs, r.stderr))
+            self.assertEqual(r.stderr, "")
+            got = read_tree(outdir)
+            if want is None:
+                want = got
+                self.assertEqual(len(want), len(BATCH))
+            else:
+                self.assertEqual(sorted(got), sorted(want), jobs)
+                for name in want:
+                    self.assertEqual(got[name], want[name], (jobs, name))
+
+    def test_more_jobs_than_inputs_and_one_input_with_jobs(self):
+        two = [corpus("jpeg/flowers.jpeg"), corpus("png/buggie.png")]
+        r1 = run("-s", "80", "-j", "1", "-o", self.out("one"), *two)
+        r3 = run("-s", "80", "-j", "3", "-o", self.out("three"), *two)
+        self.assertEqual((r1.returncode, r3.returncode), (0, 0), r3.stderr)
+        self.assertEqual(read_tree(self.out("one")),
+                         read_tree(self.out("three")))
+        self.assertEqual(len(read_tree(self.out("one"))), 2)
+        r = run("-s", "80", "-j", "4", two[0], "-o", self.out("single.jpg"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.out("single.jpg"), "rb") as f:
+            self.assertEqual(f.read(), read_tree(self.out("one"))["flowers.jpg"])
+
+    def test_parallel_batch_reports_the_one_corrupt_input_and_writes_the_rest(
+            self):
+        bad = corpus("bad/jpeg/truncated.jpg")
+        inputs = [corpus(rel) for rel in BATCH]
+        inputs.insert(3, bad)
+        for jobs in ("2", "3"):
+            outdir = self.out("j" + jobs)
+            r = run("-s", "96", "-j", jobs, "-f", "png", "-o", outdir, *inputs)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            lines = r.stderr.strip().splitlines()
+            self.assertEqual(len(lines), 1, r.stderr)
+            self.assertTrue(lines[0].startswith("thumbnail: %s: JPEG" % bad),
+                            lines[0])
+            # Every other output, and nothing else: no temporary file, none
+            # for the corrupt input.
+            want = sorted(os.path.splitext(os.path.basename(p))[0] + ".png"
+                          for p in inputs if p != bad)
+            self.assertEqual(sorted(os.listdir(outdir)), want)
+            for name in want:
+                self.assertEqual(magic(os.path.join(outdir, name)), "png")
+
+    def test_inputs_sharing_an_output_name_the_later_one_wins(self):
+        # a/x.jpg and b/x.jpg both map to OUT/x.jpg; c/x.png to OUT/x.png
+        # unless -f makes it a JPEG too. However the workers finish, the
+        # output is the one of the last of them on the command line, as
+        # when converted one after another.
+        srcs = {"a/x.jpg": "jpeg/Carrie.jpg", "b/x.jpg": "jpeg/flowers.jpeg",
+                "c/x.png": "png/buggie.png"}
+        for rel, src in srcs.items():
+            os.makedirs(self.out(os.path.dirname(rel)), exist_ok=True)
+            with open(corpus(src), "rb") as f, open(self.out(rel), "wb") as g:
+                g.write(f.read())
+        alone = {}
+        for rel in srcs:
+            dst = self.out("alone-" + rel.replace("/", "-") + ".jpg")
+            self.assertEqual(run("-s", "64", "-f", "jpeg", self.out(rel),
+                                 "-o", dst).returncode, 0)
+            with open(dst, "rb") as f:
+                alone[rel] = f.read()
+        # The large input first: it finishes last when run in parallel.
+        order = ["a/x.jpg", "b/x.jpg"]
+        for jobs in ("1", "2", "3"):
+            outdir = self.out("auto" + jobs)
+            r = run("-s", "64", "-j", jobs, "-o", outdir,
+                    *[self.out(rel) for rel in order + ["c/x.png"]])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got = read_tree(outdir)
+            self.assertEqual(sorted(got), ["x.jpg", "x.png"], jobs)
+            self.assertEqual(got["x.jpg"], alone["b/x.jpg"], jobs)
+            outdir = self.out("jpeg" + jobs)
+            r = run("-s", "64", "-j", jobs, "-f", "jpeg", "-o", outdir,
+                    self.out("c/x.png"), *[self.out(rel) for rel in order])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got = read_tree(outdir)
+            self.assertEqual(sorted(got), ["x.jpg"], jobs)
+            self.assertEqual(got["x.jpg"], alone["b/x.jpg"], jobs)
+
+    def test_jobs_usage_errors_exit_2(self):
+        good = corpus("gif/porsche.gif")
+        for value in ("0", "x", "-1", "257", "2.5", ""):
+            for flag in ("-j", "--jobs"):
+                r = run(flag, value, "-s", "64", "-o", self.out("t"), good,
+                        good)
+                self.assertEqual(r.returncode, 2, (flag, value, r.stderr))
+                self.assertTrue(r.stderr.startswith("thumbnail: "), r.stderr)
+        self.assertFalse(os.path.exists(self.out("t")))
+        r = run("--jobs=256", "-s", "64", "-o", self.out("t.gif"), good)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_progress_on_a_terminal_counts_every_finished_input(self):
+        inputs = [corpus(rel) for rel in BATCH[:4]]
+        inputs.insert(2, corpus("bad/jpeg/truncated.jpg"))
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.Popen([THUMBNAIL, "-s", "64", "-j", "2", "-o",
+                                  self.out("thumbs"), *inputs],
+                                 stdout=subprocess.DEVNULL, stderr=slave)
+            os.close(slave)
+            slave = None
+            tty = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # EIO: the program closed the terminal
+                    break
+                if not chunk:
+                    break
+                tty += chunk
+            self.assertEqual(p.wait(timeout=120), 1)
+        finally:
+            os.close(master)
+            if slave is not None:
+                os.close(slave)
+        text = tty.decode()
+        counts = [int(m) for m in re.findall(r"\[(\d+)/5\]", text)]
+        self.assertEqual(counts, [1, 2, 3, 4, 5], text)
+        lines = text.replace("\x1b[K", "").replace("\r", "\n").splitlines()
+        failure = [line for line in lines
+                   if line.startswith("thumbnail: ")]
+        self.assertEqual(len(failure), 1, text)
+        self.assertIn("truncated.jpg", failure[0])
+        self.assertIn("4 of 5 converted", text)
 
 
 if __name__ == "__main__":

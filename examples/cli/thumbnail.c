@@ -2,6 +2,9 @@
  *
  *   thumbnail -s 256 photo.jpg -o thumb.webp
  *   thumbnail -s 320x240 --fit cover -f webp -o thumbs/ *.jpg
+ *
+ * A batch runs on worker threads (-j), each with its own context: a
+ * context serves one thread at a time, and contexts share nothing.
  */
 #include <thumbnail.h>
 
@@ -9,6 +12,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +40,9 @@ static const char usage_text[] =
     "With one INPUT, OUT is the output file; its extension (.jpg, .jpeg,\n"
     ".png, .webp, .gif) picks the format unless -f is given. With several\n"
     "INPUTs, OUT is a directory (created if missing); each output is named\n"
-    "after its input with the output format's extension.\n"
+    "after its input with the output format's extension; when two INPUTs\n"
+    "map to the same output (a/x.jpg, b/x.jpg), the later one on the\n"
+    "command line wins, as it would one after another.\n"
     "\n"
     "  -s, --size SIZE        N (an NxN box), WxH, Wx (width only) or xH\n"
     "                         (height only); default: keep the size\n"
@@ -69,13 +77,16 @@ static const char usage_text[] =
     "      --no-rotate        ignore the EXIF orientation\n"
     "      --max-pixels N     refuse larger inputs (default 100000000)\n"
     "  -o, --output OUT       output file or directory (required)\n"
+    "  -j, --jobs N           convert up to N INPUTs at a time, each on its\n"
+    "                         own thread (default: one per online CPU;\n"
+    "                         1: one after another, in order)\n"
     "  -v, --verbose          one line per image: sizes and timings\n"
     "      --version          print the library version\n"
     "  -h, --help             show this help\n"
     "\n"
     "Exit status: 0 if every input was converted, 1 if any failed (each\n"
     "failure is reported on one line and the others still run), 2 on a\n"
-    "usage error.\n";
+    "usage error. With several jobs, lines come in the order inputs finish.\n";
 
 /* The input buffer starts this large when the size is unknown (a pipe)
  * and doubles as the input grows. */
@@ -88,24 +99,91 @@ static const char usage_text[] =
 #define MMAP_THRESHOLD ((int)(sizeof(long) * 4 * 1024 * 1024))
 #define TRIM_THRESHOLD (64 * 1024 * 1024)
 
+/* -j above this is a typo, not a machine: each job holds a context and
+ * the memory of one image. */
+#define MAX_JOBS 256
+#define STRINGIFY(x) #x
+#define TO_TEXT(x) STRINGIFY(x)
+
+/* Room for strerror_r()'s text: glibc's longest message is 49 bytes. */
+#define ERROR_TEXT_MAX 128
+
+/* Room for every option key the command line sets; each key is kept once,
+ * with its last value. */
+#define MAX_SETTINGS 32
+
+/* One thumb_ctx_set() the command line asked for, replayed on the context
+ * of every worker. */
+typedef struct setting {
+    thumb_option key;
+    int64_t value;
+} setting;
+
+/* The command line, parsed once; the workers only read it. */
 typedef struct cli {
+    /* Options are checked as they are set on this context; the first
+     * worker then uses it. */
     thumb_ctx *ctx;
     const char *output;
     int format_given;
     int verbose;
+    long long jobs; /* 0: one per online CPU */
+    setting settings[MAX_SETTINGS];
+    int setting_count;
+} cli;
+
+/* The inputs of one call and what the workers share. */
+typedef struct batch {
+    const cli *c;
+    char *const *inputs;
+    int count;
+    /* The output file of a single input; NULL: OUT is a directory. */
+    const char *output_file;
+    /* The index of the next input to take. */
+    atomic_int next;
+    /* Inputs with the same name stem map to the same output when their
+     * formats agree: each is linked to the next with that stem, in a
+     * circle (itself when alone). NULL: no two share a stem. */
+    int *same_stem;
+    /* Under lock: the format written for each input of a shared stem
+     * (THUMB_FORMAT_AUTO: none yet). */
+    thumb_format *written;
+    /* Guards stderr, the shared-stem renames and the counts below. */
+    pthread_mutex_t lock;
+    int progress; /* a progress line on a terminal */
+    int done;
+    int failed;
+} batch;
+
+/* One thread's share of a batch. */
+typedef struct worker {
+    batch *b;
+    thumb_ctx *ctx;
+    unsigned index; /* makes its temporary file names unique */
     /* The input file's bytes, kept and reused from one input to the next:
      * a fresh buffer per file costs a page fault per 4 KiB. */
     unsigned char *in;
     size_t in_capacity;
-} cli;
+    /* strerror() may share one buffer between threads: strerror_r()
+     * writes here. */
+    char error_text[ERROR_TEXT_MAX];
+} worker;
 
-/* A batch converts one image after another with the same large blocks:
- * the input buffer and the codecs' own memory (libjpeg's and libpng's,
- * which do not go through the library's allocator). By default glibc maps
- * each such block afresh and unmaps it on free, or trims the heap top, so
- * every image paid its page faults again: a fifth of its time in the
- * kernel. Freed memory is kept for the next image instead, which leaves
- * the peak about where it was. */
+/* The text of errno for a failure message. */
+static const char *errno_text(worker *w) {
+    int err = errno;
+    if (strerror_r(err, w->error_text, sizeof w->error_text) != 0)
+        snprintf(w->error_text, sizeof w->error_text, "error %d", err);
+    return w->error_text;
+}
+
+/* Each worker of a batch converts one image after another with the same
+ * large blocks: the input buffer and the codecs' own memory (libjpeg's and
+ * libpng's, which do not go through the library's allocator). By default
+ * glibc maps each such block afresh and unmaps it on free, or trims the heap
+ * top, so every image paid its page faults again: a fifth of its time in the
+ * kernel. Freed memory is kept for the next image instead, which leaves the
+ * peak about where it was. */
 static void keep_freed_memory(void) {
 #ifdef __GLIBC__
     mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
@@ -182,27 +260,28 @@ static const char *extension_of(thumb_format f) {
     }
 }
 
-/* Grows c->in to hold at least `need` bytes. */
-static int reserve_input(cli *c, size_t need) {
-    if (need <= c->in_capacity)
+/* Grows w->in to hold at least `need` bytes. */
+static int reserve_input(worker *w, size_t need) {
+    if (need <= w->in_capacity)
         return 1;
-    size_t cap = c->in_capacity ? c->in_capacity : READ_CHUNK;
+    size_t cap = w->in_capacity ? w->in_capacity : READ_CHUNK;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
     /* The old bytes are not needed: a new file is being read. */
-    free(c->in);
-    c->in = malloc(cap);
-    c->in_capacity = c->in ? cap : 0;
-    return c->in != NULL;
+    free(w->in);
+    w->in = malloc(cap);
+    w->in_capacity = w->in ? cap : 0;
+    return w->in != NULL;
 }
 
-/* Reads the whole file into c->in: in one read() when its size is known
+/* Reads the whole file into w->in: in one read() when its size is known
  * (plus one byte, to see the end), growing for files that grow or have
  * no size (pipes). */
-static int read_file(cli *c, const char *path, size_t *size, const char **why) {
+static int read_file(worker *w, const char *path, size_t *size,
+                     const char **why) {
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
-        *why = strerror(errno);
+        *why = errno_text(w);
         return 0;
     }
     struct stat st;
@@ -211,27 +290,27 @@ static int read_file(cli *c, const char *path, size_t *size, const char **why) {
                           ? (size_t)st.st_size + 1
                           : READ_CHUNK;
     size_t len = 0;
-    int ok = reserve_input(c, expected);
+    int ok = reserve_input(w, expected);
     while (ok) {
-        if (len == c->in_capacity) {
+        if (len == w->in_capacity) {
             /* Keeps what was read: a grow here is rare (a pipe, a file
              * that grew), so a copy is fine. */
             unsigned char *p =
-                c->in_capacity == 0 || c->in_capacity > SIZE_MAX / 2
+                w->in_capacity == 0 || w->in_capacity > SIZE_MAX / 2
                     ? NULL
-                    : realloc(c->in, c->in_capacity * 2);
+                    : realloc(w->in, w->in_capacity * 2);
             if (!p) {
                 ok = 0;
                 break;
             }
-            c->in = p;
-            c->in_capacity *= 2;
+            w->in = p;
+            w->in_capacity *= 2;
         }
-        ssize_t n = read(fd, c->in + len, c->in_capacity - len);
+        ssize_t n = read(fd, w->in + len, w->in_capacity - len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            *why = strerror(errno);
+            *why = errno_text(w);
             close(fd);
             return 0;
         }
@@ -248,29 +327,61 @@ static int read_file(cli *c, const char *path, size_t *size, const char **why) {
     return 1;
 }
 
-/* Writes through a temporary file and a rename, so a failure never leaves
- * a partial output where the final one belongs. */
-static int write_file(const char *path, const unsigned char *data, size_t size,
+/* Writes data to a temporary file beside path, named for this process
+ * and worker (two workers may be writing the same output, see
+ * commit_output()), so that a failure never leaves a partial output where
+ * the final one belongs. */
+static int write_temp(worker *w, const char *path, const unsigned char *data,
+                      size_t size, char *tmp, size_t tmp_cap,
                       const char **why) {
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >=
-        (int)sizeof tmp) {
+    if (snprintf(tmp, tmp_cap, "%s.tmp%ld-%u", path, (long)getpid(),
+                 w->index) >= (int)tmp_cap) {
         *why = "output path too long";
         return 0;
     }
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        *why = strerror(errno);
+        *why = errno_text(w);
         return 0;
     }
     int ok = fwrite(data, 1, size, f) == size;
     ok = (fclose(f) == 0) && ok;
-    if (ok && rename(tmp, path) != 0)
-        ok = 0;
     if (!ok) {
-        *why = strerror(errno);
+        *why = errno_text(w);
         remove(tmp);
     }
+    return ok;
+}
+
+static int rename_into_place(worker *w, const char *tmp, const char *path,
+                             const char **why) {
+    if (rename(tmp, path) == 0)
+        return 1;
+    *why = errno_text(w);
+    remove(tmp);
+    return 0;
+}
+
+/* Moves input i's finished temporary file to path. When inputs share a
+ * name stem (a/x.jpg, b/x.jpg) and format, they share the output, and the
+ * later one on the command line wins, as in a run one after another,
+ * whichever worker finishes first: the check and the rename happen under
+ * the lock. */
+static int commit_output(worker *w, int i, thumb_format f, const char *tmp,
+                         const char *path, const char **why) {
+    batch *b = w->b;
+    if (!b->same_stem || b->same_stem[i] == i)
+        return rename_into_place(w, tmp, path, why);
+    pthread_mutex_lock(&b->lock);
+    int superseded = 0;
+    for (int j = b->same_stem[i]; j != i; j = b->same_stem[j])
+        superseded |= j > i && b->written[j] == f;
+    int ok = 1;
+    if (superseded)
+        remove(tmp); /* written, then overwritten: as good as done */
+    else if ((ok = rename_into_place(w, tmp, path, why)))
+        b->written[i] = f;
+    pthread_mutex_unlock(&b->lock);
     return ok;
 }
 
@@ -279,71 +390,158 @@ static const char *base_name(const char *path) {
     return slash ? slash + 1 : path;
 }
 
+/* An input's name without directory and extension: what its output in
+ * OUT is named after. */
+typedef struct name_stem {
+    const char *text;
+    int len;
+    int index; /* of the input */
+} name_stem;
+
+static name_stem stem_of(const char *input, int index) {
+    const char *base = base_name(input);
+    const char *dot = strrchr(base, '.');
+    int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    return (name_stem){base, len, index};
+}
+
 /* OUT/<input name without extension>.<ext> */
 static int output_path_in_dir(char *dst, size_t cap, const char *dir,
                               const char *input, thumb_format f) {
-    const char *base = base_name(input);
-    const char *dot = strrchr(base, '.');
-    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-    return snprintf(dst, cap, "%s/%.*s.%s", dir, stem, base, extension_of(f)) <
-           (int)cap;
+    name_stem stem = stem_of(input, 0);
+    return snprintf(dst, cap, "%s/%.*s.%s", dir, stem.len, stem.text,
+                    extension_of(f)) < (int)cap;
 }
 
-static int convert(cli *c, const char *input, const char *output) {
+/* Reports a failure of input on one line, clearing the progress line
+ * first. */
+static void report_failure(batch *b, const char *input, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    pthread_mutex_lock(&b->lock);
+    if (b->progress)
+        fputs("\r\033[K", stderr);
+    fprintf(stderr, "thumbnail: %s: ", input);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    pthread_mutex_unlock(&b->lock);
+    va_end(ap);
+}
+
+/* Counts a finished input and shows the count on the progress line. */
+static void report_done(batch *b, const char *input, int ok) {
+    pthread_mutex_lock(&b->lock);
+    b->done++;
+    b->failed += !ok;
+    if (b->progress)
+        fprintf(stderr, "\r\033[K[%d/%d] %s", b->done, b->count,
+                base_name(input));
+    pthread_mutex_unlock(&b->lock);
+}
+
+static void report_verbose(worker *w, const char *input, const char *output,
+                           size_t out_len) {
+    const thumb_ctx *ctx = w->ctx;
+    pthread_mutex_lock(&w->b->lock);
+    fprintf(
+        stderr,
+        "%s: %lldx%lld %s -> %s %lldx%lld %s, %zu bytes, "
+        "decode %.1f ms, resize %.1f ms, encode %.1f ms\n",
+        input, (long long)thumb_ctx_info(ctx, THUMB_INFO_WIDTH),
+        (long long)thumb_ctx_info(ctx, THUMB_INFO_HEIGHT),
+        thumb_format_name((thumb_format)thumb_ctx_info(ctx, THUMB_INFO_FORMAT)),
+        output, (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH),
+        (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT),
+        thumb_format_name(
+            (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT)),
+        out_len, thumb_ctx_info(ctx, THUMB_INFO_DECODE_US) / 1000.0,
+        thumb_ctx_info(ctx, THUMB_INFO_RESIZE_US) / 1000.0,
+        thumb_ctx_info(ctx, THUMB_INFO_ENCODE_US) / 1000.0);
+    pthread_mutex_unlock(&w->b->lock);
+}
+
+/* Converts input i of the batch; a failure is reported. */
+static int convert(worker *w, int i) {
+    batch *b = w->b;
+    const char *input = b->inputs[i];
     const char *why = NULL;
     size_t size;
-    if (!read_file(c, input, &size, &why)) {
-        fprintf(stderr, "thumbnail: %s: cannot read: %s\n", input, why);
+    if (!read_file(w, input, &size, &why)) {
+        report_failure(b, input, "cannot read: %s", why);
         return 0;
     }
     const unsigned char *out;
     size_t out_len;
-    thumb_status st = thumb_run(c->ctx, c->in, size, &out, &out_len);
+    thumb_status st = thumb_run(w->ctx, w->in, size, &out, &out_len);
     if (st != THUMB_OK) {
-        fprintf(stderr, "thumbnail: %s: %s (%s)\n", input,
-                thumb_ctx_error(c->ctx), thumb_strerror(st));
+        report_failure(b, input, "%s (%s)", thumb_ctx_error(w->ctx),
+                       thumb_strerror(st));
         return 0;
     }
+    thumb_format f =
+        (thumb_format)thumb_ctx_info(w->ctx, THUMB_INFO_OUTPUT_FORMAT);
     char path[PATH_MAX];
+    const char *output = b->output_file;
     if (!output) {
-        thumb_format f =
-            (thumb_format)thumb_ctx_info(c->ctx, THUMB_INFO_OUTPUT_FORMAT);
-        if (!output_path_in_dir(path, sizeof path, c->output, input, f)) {
-            fprintf(stderr, "thumbnail: %s: output path too long\n", input);
+        if (!output_path_in_dir(path, sizeof path, b->c->output, input, f)) {
+            report_failure(b, input, "output path too long");
             return 0;
         }
         output = path;
     }
-    if (!write_file(output, out, out_len, &why)) {
-        fprintf(stderr, "thumbnail: %s: cannot write %s: %s\n", input, output,
-                why);
+    char tmp[PATH_MAX];
+    if (!write_temp(w, output, out, out_len, tmp, sizeof tmp, &why) ||
+        !commit_output(w, i, f, tmp, output, &why)) {
+        report_failure(b, input, "cannot write %s: %s", output, why);
         return 0;
     }
-    if (c->verbose)
-        fprintf(stderr,
-                "%s: %lldx%lld %s -> %s %lldx%lld %s, %zu bytes, "
-                "decode %.1f ms, resize %.1f ms, encode %.1f ms\n",
-                input, (long long)thumb_ctx_info(c->ctx, THUMB_INFO_WIDTH),
-                (long long)thumb_ctx_info(c->ctx, THUMB_INFO_HEIGHT),
-                thumb_format_name(
-                    (thumb_format)thumb_ctx_info(c->ctx, THUMB_INFO_FORMAT)),
-                output,
-                (long long)thumb_ctx_info(c->ctx, THUMB_INFO_OUTPUT_WIDTH),
-                (long long)thumb_ctx_info(c->ctx, THUMB_INFO_OUTPUT_HEIGHT),
-                thumb_format_name((thumb_format)thumb_ctx_info(
-                    c->ctx, THUMB_INFO_OUTPUT_FORMAT)),
-                out_len, thumb_ctx_info(c->ctx, THUMB_INFO_DECODE_US) / 1000.0,
-                thumb_ctx_info(c->ctx, THUMB_INFO_RESIZE_US) / 1000.0,
-                thumb_ctx_info(c->ctx, THUMB_INFO_ENCODE_US) / 1000.0);
+    if (b->c->verbose)
+        report_verbose(w, input, output, out_len);
     return 1;
 }
 
+/* A worker's loop: the next input not yet taken, until none is left. */
+static void *work(void *arg) {
+    worker *w = arg;
+    batch *b = w->b;
+    for (;;) {
+        int i = atomic_fetch_add(&b->next, 1);
+        if (i >= b->count)
+            return NULL;
+        report_done(b, b->inputs[i], convert(w, i));
+    }
+}
+
+/* Every option reaches the library here: checked on the first context
+ * and kept for the others (see new_worker_ctx()). */
 static int set(cli *c, thumb_option key, long long v) {
     if (thumb_ctx_set(c->ctx, key, v) != THUMB_OK) {
         fprintf(stderr, "thumbnail: %s\n", thumb_ctx_error(c->ctx));
         return 0;
     }
+    int k = 0;
+    while (k < c->setting_count && c->settings[k].key != key)
+        k++;
+    if (k == MAX_SETTINGS) {
+        fprintf(stderr, "thumbnail: more than %d distinct options\n",
+                MAX_SETTINGS);
+        return 0;
+    }
+    c->settings[k] = (setting){key, v};
+    c->setting_count += k == c->setting_count;
     return 1;
+}
+
+/* A context for one more worker, with the options of the first. */
+static thumb_ctx *new_worker_ctx(const cli *c) {
+    thumb_ctx *ctx = thumb_ctx_new();
+    for (int k = 0; ctx && k < c->setting_count; k++)
+        if (thumb_ctx_set(ctx, c->settings[k].key, c->settings[k].value) !=
+            THUMB_OK) {
+            thumb_ctx_free(ctx);
+            ctx = NULL;
+        }
+    return ctx;
 }
 
 enum {
@@ -387,6 +585,7 @@ static const struct option long_options[] = {
     {"linear", no_argument, NULL, OPT_LINEAR},
     {"png-16bit", no_argument, NULL, OPT_PNG_16BIT},
     {"output", required_argument, NULL, 'o'},
+    {"jobs", required_argument, NULL, 'j'},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
@@ -477,6 +676,12 @@ static int apply_option(cli *c, int opt, const char *arg) {
     case 'o':
         c->output = arg;
         return 1;
+    case 'j':
+        if (!parse_uint(arg, MAX_JOBS, &v) || v < 1)
+            return !usage_error(
+                "invalid job count '%s' (1-" TO_TEXT(MAX_JOBS) ")", arg);
+        c->jobs = v;
+        return 1;
     case 'v':
         c->verbose = 1;
         return 1;
@@ -490,6 +695,94 @@ static int is_directory(const char *path) {
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static int same_text(const name_stem *a, const name_stem *b) {
+    return a->len == b->len && memcmp(a->text, b->text, (size_t)a->len) == 0;
+}
+
+/* By text, then by input: equal stems end up side by side. */
+static int compare_stems(const void *pa, const void *pb) {
+    const name_stem *a = pa, *b = pb;
+    int d =
+        memcmp(a->text, b->text, (size_t)(a->len < b->len ? a->len : b->len));
+    if (d == 0)
+        d = a->len - b->len;
+    return d ? d : a->index - b->index;
+}
+
+/* Links the inputs whose outputs may collide (see batch.same_stem). */
+static int link_same_stems(batch *b) {
+    name_stem *stems = malloc((size_t)b->count * sizeof *stems);
+    b->same_stem = malloc((size_t)b->count * sizeof *b->same_stem);
+    /* calloc: every entry THUMB_FORMAT_AUTO (0), nothing written yet */
+    b->written = calloc((size_t)b->count, sizeof *b->written);
+    if (!stems || !b->same_stem || !b->written) {
+        free(stems);
+        return 0;
+    }
+    for (int i = 0; i < b->count; i++)
+        stems[i] = stem_of(b->inputs[i], i);
+    qsort(stems, (size_t)b->count, sizeof *stems, compare_stems);
+    int shared = 0;
+    for (int k = 0, end; k < b->count; k = end) {
+        end = k + 1;
+        while (end < b->count && same_text(&stems[k], &stems[end]))
+            end++;
+        shared |= end - k > 1;
+        for (int m = k; m < end; m++)
+            b->same_stem[stems[m].index] = stems[m + 1 < end ? m + 1 : k].index;
+    }
+    free(stems);
+    if (!shared) {
+        free(b->same_stem);
+        free(b->written);
+        b->same_stem = NULL;
+        b->written = NULL;
+    }
+    return 1;
+}
+
+/* -j, or one job per online CPU; never more than the inputs. */
+static int job_count(const cli *c, int inputs) {
+    long long n = c->jobs;
+    if (n == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cpus < 1 ? 1 : cpus > MAX_JOBS ? MAX_JOBS : cpus;
+    }
+    return n < inputs ? (int)n : inputs;
+}
+
+/* Runs the batch on `jobs` workers: this thread is the first, with the
+ * context the options were set on; each other one gets a thread and a
+ * context of its own. A worker that cannot be made (no memory, no thread)
+ * leaves its share to the others. One job: no thread at all. */
+static void run_workers(const cli *c, batch *b, int jobs) {
+    worker first = {.b = b, .ctx = c->ctx, .index = 0};
+    int others = jobs - 1;
+    worker *extra = others ? calloc((size_t)others, sizeof *extra) : NULL;
+    pthread_t *threads = extra ? calloc((size_t)others, sizeof *threads) : NULL;
+    int started = 0;
+    for (; threads && started < others; started++) {
+        worker *w = &extra[started];
+        *w = (worker){
+            .b = b, .ctx = new_worker_ctx(c), .index = (unsigned)started + 1};
+        if (!w->ctx)
+            break;
+        if (pthread_create(&threads[started], NULL, work, w) != 0) {
+            thumb_ctx_free(w->ctx);
+            break;
+        }
+    }
+    work(&first);
+    for (int k = 0; k < started; k++) {
+        pthread_join(threads[k], NULL);
+        free(extra[k].in);
+        thumb_ctx_free(extra[k].ctx);
+    }
+    free(first.in);
+    free(threads);
+    free(extra);
+}
+
 int main(int argc, char **argv) {
     keep_freed_memory();
     cli c = {0};
@@ -498,11 +791,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, "thumbnail: out of memory\n");
         return EXIT_SOME_FAILED;
     }
+    batch b = {.c = &c};
+    atomic_init(&b.next, 0);
+    pthread_mutex_init(&b.lock, NULL);
     int status = EXIT_ALL_OK;
     int opt;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":s:f:q:o:vh", long_options, NULL)) !=
-           -1) {
+    while ((opt = getopt_long(argc, argv, ":s:f:q:o:j:vh", long_options,
+                              NULL)) != -1) {
         if (opt == 'h') {
             fputs(usage_text, stdout);
             goto out;
@@ -528,6 +824,8 @@ int main(int argc, char **argv) {
                                               : "no output given (-o OUT)");
         goto out;
     }
+    b.inputs = argv + optind;
+    b.count = inputs;
 
     if (inputs == 1 && !is_directory(c.output)) {
         if (!c.format_given) {
@@ -539,10 +837,14 @@ int main(int argc, char **argv) {
                                      c.output);
                 goto out;
             }
-            thumb_ctx_set(c.ctx, THUMB_OPT_FORMAT, f);
+            if (!set(&c, THUMB_OPT_FORMAT, f)) {
+                status = EXIT_SOME_FAILED;
+                goto out;
+            }
         }
-        status = convert(&c, argv[optind], c.output) ? EXIT_ALL_OK
-                                                     : EXIT_SOME_FAILED;
+        b.output_file = c.output;
+        run_workers(&c, &b, 1);
+        status = b.failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
         goto out;
     }
 
@@ -552,26 +854,22 @@ int main(int argc, char **argv) {
         status = EXIT_SOME_FAILED;
         goto out;
     }
-    int progress = isatty(STDERR_FILENO) && !c.verbose;
-    int failed = 0;
-    for (int i = 0; i < inputs; i++) {
-        const char *input = argv[optind + i];
-        if (progress)
-            fprintf(stderr, "\r\033[K[%d/%d] %s", i + 1, inputs,
-                    base_name(input));
-        if (!convert(&c, input, NULL)) {
-            failed++;
-            if (progress) /* keep the failure line, start a fresh one */
-                fputc('\n', stderr);
-        }
+    if (!link_same_stems(&b)) {
+        fprintf(stderr, "thumbnail: out of memory\n");
+        status = EXIT_SOME_FAILED;
+        goto out;
     }
-    if (progress)
-        fprintf(stderr, "\r\033[K%d of %d converted\n", inputs - failed,
+    b.progress = isatty(STDERR_FILENO) && !c.verbose;
+    run_workers(&c, &b, job_count(&c, inputs));
+    if (b.progress)
+        fprintf(stderr, "\r\033[K%d of %d converted\n", inputs - b.failed,
                 inputs);
-    status = failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+    status = b.failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 
 out:
-    free(c.in);
+    free(b.same_stem);
+    free(b.written);
+    pthread_mutex_destroy(&b.lock);
     thumb_ctx_free(c.ctx);
     return status;
 }

@@ -12,7 +12,7 @@ CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -O1 -g" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
   -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread" >/dev/null
-nice cmake --build "$build" -j "$(nproc)" --target test_threads
+nice cmake --build "$build" -j "$(nproc)" --target test_threads thumbnail_cli
 
 export TSAN_OPTIONS="halt_on_error=1 abort_on_error=1 second_deadlock_stack=1"
 # The 434 good corpus files up to 256 KiB: every format and codec path;
@@ -21,3 +21,28 @@ export THUMB_THREADS_MAX_BYTES=${THUMB_THREADS_MAX_BYTES:-262144}
 # TSan maps its shadow at fixed addresses, which high ASLR entropy can
 # collide with on newer kernels; without randomisation it always fits.
 nice setarch "$(uname -m)" -R "$build/tests/test_threads"
+
+# The `thumbnail` command's own threads: a batch on 2 workers (the shared
+# input index, a context each, the lock around stderr and around outputs
+# two inputs share: a/same.jpg and b/same.jpg), one input refused.
+corpus=${THUMB_CORPUS_DIR:-../shared/corpus}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+mkdir -p "$out/a" "$out/b"
+cp "$corpus/jpeg/flowers.jpeg" "$out/a/same.jpg"
+cp "$corpus/png/buggie.png" "$out/b/same.jpg"
+batch=(jpeg/testorig.jpg jpeg/grayscale_mcu.jpg jpeg/pil_sample_cmyk.jpg
+       orientation/Landscape_6.jpg png/pngsuite/basn6a08.png
+       png/with-alpha.png webp/simple-vp8.webp webp/rotating-squares.webp
+       gif/porsche.gif gif/dispose_bgnd.gif bad/png/truncated_image.png)
+status=0
+nice setarch "$(uname -m)" -R "$build/thumbnail" -j 2 -s 96 -f webp \
+  -o "$out/thumbs" "${batch[@]/#/$corpus/}" "$out/a/same.jpg" \
+  "$out/b/same.jpg" 2>"$out/cli.log" || status=$?
+if [ "$status" -ne 1 ] || [ "$(ls "$out/thumbs" | wc -l)" -ne 11 ]; then
+  cat "$out/cli.log"
+  echo "tsan: thumbnail -j 2: expected exit status 1 and 11 outputs," \
+    "got $status and $(ls "$out/thumbs" | wc -l)"
+  exit 1
+fi
+echo "tsan: thumbnail -j 2: no data race"

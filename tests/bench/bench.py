@@ -327,6 +327,11 @@ class Bench:
     # ---- the CLI batch ---------------------------------------------------
 
     def batch(self):
+        """The CLI on BATCH_COPIES copies of T1 in one call, one after
+        another (-j 1) and on every core (-j CORES), the two calls taking
+        turns BATCH_REPEATS times (after one warm-up each), so that a change
+        of load weighs on both. Per image: the call's wall and CPU time
+        (all threads) over the copies; medians of the calls."""
         t1 = TASKS[0]
         src = self.path(t1)
         inputs = []
@@ -337,20 +342,31 @@ class Bench:
             inputs.append(p)
         outdir = os.path.join(self.tmp, "batch-out")
         w, h = t1["box"]
-        cmd = [self.cli, "-s", "%dx%d" % (w, h), "-q", str(t1["quality"]),
-               "-f", "jpeg", "-o", outdir] + inputs
-        walls, cpus = [], []
-        log("CLI batch: %d copies of T1, %d calls" % (BATCH_COPIES,
-                                                       BATCH_REPEATS))
+        cores = os.cpu_count() or 1
+        jobs = [1] if cores == 1 else [1, cores]
+
+        def cmd(j):
+            return [self.cli, "-j", str(j), "-s", "%dx%d" % (w, h), "-q",
+                    str(t1["quality"]), "-f", "jpeg", "-o", outdir] + inputs
+
+        runs = {j: ([], []) for j in jobs}
+        log("CLI batch: %d copies of T1, -j %s, %d calls each in turns" % (
+            BATCH_COPIES, " and -j ".join(map(str, jobs)), BATCH_REPEATS))
         for i in range(-1, BATCH_REPEATS):
-            wall, cpu, _ = timed_process(cmd)
-            if i >= 0:
-                walls.append(wall / BATCH_COPIES)
-                cpus.append(cpu / BATCH_COPIES)
-        return {"copies": BATCH_COPIES, "calls": BATCH_REPEATS,
-                "wall_ms": median(walls), "cpu_ms": median(cpus),
+            for j in jobs:
+                wall, cpu, _ = timed_process(cmd(j))
+                if i >= 0:
+                    runs[j][0].append(wall / BATCH_COPIES)
+                    runs[j][1].append(cpu / BATCH_COPIES)
+        out = {"copies": BATCH_COPIES, "calls": BATCH_REPEATS,
+               "cores": cores, "by_jobs": []}
+        for j in jobs:
+            walls, cpus = runs[j]
+            out["by_jobs"].append({
+                "jobs": j, "wall_ms": median(walls), "cpu_ms": median(cpus),
                 "wall_ms_runs": walls, "cpu_ms_runs": cpus,
-                "peak_rss_kib": peak_rss_kib(self.build, cmd)}
+                "peak_rss_kib": peak_rss_kib(self.build, cmd(j))})
+        return out
 
 
 def machine():
