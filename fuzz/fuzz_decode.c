@@ -3,9 +3,11 @@
  * the input, read every row. Inputs of other formats return at once, so
  * the fuzzer keeps to the codec under test.
  *
- * The shrink-on-load request comes from the last byte of the input: the
- * decoder gets the whole input (trailing bytes are what a real upload may
- * carry too), and every seed stays a valid image. */
+ * The shrink-on-load request comes from the last byte of the input, and
+ * the low bit of the byte before asks a JPEG for its planes (planar.h)
+ * instead of rows: the decoder gets the whole input (trailing bytes are
+ * what a real upload may carry too), and every seed stays a valid
+ * image. */
 #include "codec/decoder.h"
 #include "ctx.h"
 #include "fuzz_limits.h"
@@ -49,6 +51,36 @@ static void read_all_rows(decoder *d) {
     free(block);
 }
 
+/* Every group of every plane, after checking the layout the decoder
+ * promised. */
+static void read_all_planes(decoder *d) {
+    uint8_t *block[DECODER_PLANES] = {NULL};
+    uint8_t **rows[DECODER_PLANES] = {NULL};
+    for (int p = 0; p < DECODER_PLANES; p++) {
+        const decoder_plane *pl = &d->planes[p];
+        if (pl->width == 0 || pl->width > pl->row_bytes ||
+            pl->group_rows == 0 || !(pl->extent_width > pl->width - 1.0) ||
+            pl->extent_width > pl->width ||
+            !(pl->extent_height > pl->height - 1.0) ||
+            pl->extent_height > pl->height)
+            abort();
+        block[p] = malloc(pl->row_bytes * pl->group_rows);
+        rows[p] = malloc(pl->group_rows * sizeof *rows[p]);
+        if (!block[p] || !rows[p])
+            goto out;
+        for (uint32_t k = 0; k < pl->group_rows; k++)
+            rows[p][k] = block[p] + (size_t)k * pl->row_bytes;
+    }
+    for (uint32_t y = 0; y < d->planes[0].height; y += d->planes[0].group_rows)
+        if (decoder_read_planes(d, (uint8_t *const *const *)rows) != THUMB_OK)
+            break;
+out:
+    for (int p = 0; p < DECODER_PLANES; p++) {
+        free(block[p]);
+        free(rows[p]);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size == 0)
         return 0;
@@ -68,6 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t pick = data[size - 1];
     unsigned den_x = 1u + (pick & ((1u << SHRINK_BITS) - 1));
     unsigned den_y = 1u + (pick >> SHRINK_BITS);
+    d.want_planes = size >= 2 && (data[size - 2] & 1);
     if (decoder_start(&d, shrunk(d.info.width, den_x),
                       shrunk(d.info.height, den_y)) == THUMB_OK) {
         /* The decoder may shrink, never below what was asked for or
@@ -76,7 +109,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             d.width < shrunk(d.info.width, den_x) ||
             d.height < shrunk(d.info.height, den_y))
             abort();
-        read_all_rows(&d);
+        if (d.planar)
+            read_all_planes(&d);
+        else
+            read_all_rows(&d);
     }
     decoder_close(&d);
 out:
