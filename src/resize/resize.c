@@ -22,6 +22,12 @@
  * ring slot (dst_width wide); output row y is then the vertical pass over
  * the ring, unpremultiplied. The ring holds as many rows as the tallest
  * vertical tap set needs, so memory grows with width, never with height.
+ * 8-bit RGBA, where most of the time goes, takes the kernels' pair path
+ * when they have one: rows premultiplied in pixel pairs and filtered two
+ * at a time over windows of one length (pair_plan()), the second row of
+ * a pair in inter, an odd row left over filtered before the vertical
+ * pass reads it. The horizontal pass then does all of a row's outputs
+ * in register-sized steps, with no shuffle before a multiply-add.
  *
  * Intermediate precision: int16 with INTER_BITS = 6 fraction bits (the
  * sample value times 64). An 8-bit intermediate, as Pillow-SIMD uses, rounds
@@ -76,10 +82,20 @@ struct resize {
     size_t col_len;     /* the horizontal taps touch */
     uint8_t *raw;       /* a source row that does not go to the ring */
     int16_t *premul;    /* hfirst: raw in Q6, premultiplied */
-    uint8_t *ring;      /* ring_rows rows: source rows, 8-bit (vertical
-                           first) or filtered Q6 dst_width rows (hfirst) */
-    int16_t *inter;     /* the vertical pass's output, one Q6 row */
-    const void **taps;  /* ring rows of one output row, in tap order */
+    /* Pair-ordered RGBA (premultiply_pairs): premul and a second row, so
+     * that horizontal_pairs filters rows two at a time. premul2 lives in
+     * inter, which only filter_row() uses, and never while a pair is half
+     * done. pending: premul holds row pending_row, not yet filtered into
+     * its ring slot. */
+    int16_t *premul2;
+    int pending;
+    uint32_t pending_row;
+    /* The allocations that premul and inter lie in, ROW_ALIGN-aligned. */
+    void *premul_block, *inter_block;
+    uint8_t *ring;     /* ring_rows rows: source rows, 8-bit (vertical
+                          first) or filtered Q6 dst_width rows (hfirst) */
+    int16_t *inter;    /* the vertical pass's output, one Q6 row */
+    const void **taps; /* ring rows of one output row, in tap order */
     /* Where a run is (resize_begin): source rows pulled, output rows
      * written. */
     uint32_t pulled, next_y;
@@ -263,6 +279,58 @@ static uint32_t ring_rows_needed(const resize_axis *v) {
     return rows;
 }
 
+/* The horizontal sets again as windows of one length (resize_axis.
+ * pair_first): a kernel that multiplies pixel pairs reads them from a
+ * pair-ordered row, four outputs in step. A window starts at its set's
+ * first pixel rounded down to a multiple of align (even), or earlier
+ * where the image ends, so that it never reaches past max(src rounded up
+ * to align, pair_taps). */
+static thumb_status pair_plan(thumb_ctx *ctx, resize_axis *ax, uint32_t src,
+                              uint32_t align) {
+    uint32_t longest = 0;
+    for (uint32_t i = 0; i < ax->out_count; i++) {
+        uint32_t n = ax->count[i] + ax->first[i] % align;
+        if (n > longest)
+            longest = n;
+    }
+    /* A multiple of align too (both are powers of two), so that the last
+     * start, end - taps, is one. */
+    uint32_t step = align > PAIR_ALIGN ? align : PAIR_ALIGN;
+    uint32_t taps = (longest + step - 1) / step * step;
+    uint32_t end = (src + align - 1) / align * align;
+    uint32_t last_start = end > taps ? end - taps : 0;
+    int ok = 1;
+    size_t count = size_mul(ax->out_count, taps, &ok);
+    if (!ok)
+        return ctx_fail(ctx, THUMB_ERR_LIMIT,
+                        "resize: pair windows of %u x %u taps overflow "
+                        "size_t",
+                        ax->out_count, taps);
+    ax->pair_first = ctx_calloc(ctx, ax->out_count, sizeof *ax->pair_first);
+    ax->pair_weights = ctx_calloc(ctx, count, sizeof *ax->pair_weights);
+    if (!ax->pair_first || !ax->pair_weights)
+        return THUMB_ERR_NOMEM;
+    ax->pair_taps = taps;
+    for (uint32_t i = 0; i < ax->out_count; i++) {
+        uint32_t start = ax->first[i] / align * align;
+        if (start > last_start)
+            start = last_start;
+        ax->pair_first[i] = start;
+        memcpy(ax->pair_weights + (size_t)i * taps + (ax->first[i] - start),
+               ax->weights + (size_t)i * ax->tap_stride,
+               ax->count[i] * sizeof *ax->weights);
+    }
+    return THUMB_OK;
+}
+
+/* block rounded up to ROW_ALIGN bytes; NULL stays NULL. */
+static int16_t *align_row(void *block) {
+    if (!block)
+        return NULL;
+    size_t past = (size_t)((uintptr_t)block % ROW_ALIGN);
+    return (int16_t *)(void *)((char *)block + (past ? ROW_ALIGN - past : 0));
+}
+
 static int depth_or_8(int depth) {
     return depth ? depth : 8;
 }
@@ -337,6 +405,15 @@ static thumb_status plan(resize *r) {
      * leaves the ring dst_width wide. Without alpha the 8-bit ring is half
      * the size and the vertical pass, the cheaper per tap, goes first. */
     r->hfirst = r->alpha || r->wide;
+    /* 8-bit RGBA goes through horizontal_pairs where a kernel has it
+     * (resize_test_set_kernels may swap the table later: plan anyway). */
+    if (g->channels == 4 && !r->wide) {
+        uint32_t align = r->kernels->horizontal_pairs ? r->kernels->pair_align
+                                                      : PAIR_START_EVEN;
+        st = pair_plan(ctx, &r->h, g->src_width, align);
+        if (st != THUMB_OK)
+            return st;
+    }
 
     /* Every row carries ROW_SLACK spare samples, so kernels run whole
      * registers past the end; the horizontal pass also reads a tap set
@@ -353,6 +430,13 @@ static thumb_status plan(resize *r) {
     size_t raw_bytes = size_mul(padded, g->src_depth == 16 ? 2 : 1, &ok);
     r->ring_stride = size_mul(ring_samples, sample_bytes, &ok);
     size_t ring_bytes = size_mul(r->ring_stride, r->ring_rows, &ok);
+    /* The vertical pass's output: a source row, or (hfirst) a ring row,
+     * which is wider when enlarging; and premul2. Rows from a ROW_ALIGN
+     * boundary, so one more line of samples. */
+    const size_t line = ROW_ALIGN / sizeof(int16_t);
+    size_t inter_samples = (padded > ring_samples ? padded : ring_samples);
+    if (inter_samples > SIZE_MAX - line) /* and so padded, no larger */
+        ok = 0;
     if (!ok)
         return ctx_fail(ctx, THUMB_ERR_LIMIT,
                         "resize: buffers for %ux%u -> %ux%u overflow size_t",
@@ -360,12 +444,14 @@ static thumb_status plan(resize *r) {
                         g->dst_height);
     r->raw = ctx_calloc(ctx, raw_bytes, 1);
     r->ring = ctx_calloc(ctx, ring_bytes, 1);
-    /* The vertical pass's output: a source row, or (hfirst) a ring row,
-     * which is wider when enlarging. */
-    r->inter = ctx_calloc(ctx, padded > ring_samples ? padded : ring_samples,
-                          sizeof *r->inter);
-    if (r->hfirst)
-        r->premul = ctx_calloc(ctx, padded, sizeof *r->premul);
+    r->inter_block = ctx_calloc(ctx, inter_samples + line, sizeof *r->inter);
+    r->inter = align_row(r->inter_block);
+    if (r->hfirst) {
+        r->premul_block = ctx_calloc(ctx, padded + line, sizeof *r->premul);
+        r->premul = align_row(r->premul_block);
+    }
+    if (r->h.pair_weights)
+        r->premul2 = r->inter;
     /* One spare entry: an odd tap set is padded to an even one. */
     r->taps = ctx_calloc(ctx, (size_t)r->ring_rows + 1, sizeof *r->taps);
     if (!r->raw || !r->ring || !r->inter || !r->taps ||
@@ -421,9 +507,11 @@ void resize_free(resize *r) {
     axis_release(ctx, &r->v);
     ctx_free(ctx, r->raw);
     ctx_free(ctx, r->ring);
-    ctx_free(ctx, r->inter);
-    ctx_free(ctx, r->premul);
+    ctx_free(ctx, r->inter_block);
+    ctx_free(ctx, r->premul_block);
     ctx_free(ctx, r->taps);
+    ctx_free(ctx, r->h.pair_first);
+    ctx_free(ctx, r->h.pair_weights);
     resize_convert_release(ctx, &r->conv);
     ctx_free(ctx, r);
 }
@@ -439,6 +527,12 @@ static void *ring_slot(const resize *r, uint32_t row) {
 /* Output row y from the ring: vertical, then horizontal (or, horizontal
  * first, vertical and out of Q6). */
 static void filter_row(resize *r, uint32_t y, uint8_t *dst) {
+    if (r->pending) {
+        const int16_t *const src[1] = {r->premul};
+        int16_t *const into[1] = {ring_slot(r, r->pending_row)};
+        r->kernels->horizontal_pairs(&r->h, src, into, 1);
+        r->pending = 0;
+    }
     const resize_axis *ax = &r->v;
     const int16_t *w = ax->weights + (size_t)y * ax->tap_stride;
     uint32_t n = ax->count[y];
@@ -454,7 +548,11 @@ static void filter_row(resize *r, uint32_t y, uint8_t *dst) {
         r->kernels->vertical_q6((const int16_t *const *)r->taps, w, even,
                                 (size_t)r->g.dst_width * r->g.channels,
                                 r->inter);
-        resize_convert_out(&r->conv, r->inter, dst, r->g.dst_width);
+        if (r->alpha && !r->wide && r->kernels->unpremultiply)
+            r->kernels->unpremultiply(r->inter, dst, r->g.dst_width,
+                                      r->g.channels);
+        else
+            resize_convert_out(&r->conv, r->inter, dst, r->g.dst_width);
         return;
     }
     r->kernels->vertical_u8((const uint8_t *const *)r->taps, w, even,
@@ -477,6 +575,23 @@ static thumb_status pull_row(resize *r, resize_row_source source, void *opaque,
     thumb_status st = source(opaque, &into, 1);
     if (st != THUMB_OK || !wanted || !r->hfirst)
         return st;
+    if (r->h.pair_weights && r->kernels->horizontal_pairs) {
+        /* Every second row filters both; filter_row() flushes an odd one
+         * before the vertical pass reads it. */
+        int16_t *pre = r->pending ? r->premul2 : r->premul;
+        r->kernels->premultiply_pairs(r->raw, pre, r->g.src_width);
+        if (!r->pending) {
+            r->pending = 1;
+            r->pending_row = row;
+            return THUMB_OK;
+        }
+        const int16_t *const src[2] = {r->premul, r->premul2};
+        int16_t *const dst[2] = {ring_slot(r, r->pending_row),
+                                 ring_slot(r, row)};
+        r->kernels->horizontal_pairs(&r->h, src, dst, 2);
+        r->pending = 0;
+        return THUMB_OK;
+    }
     if (r->wide)
         resize_convert_in(&r->conv, r->raw, r->premul, r->g.src_width);
     else
@@ -525,6 +640,7 @@ uint32_t resize_row_end(const resize *r, uint32_t y) {
 void resize_begin(resize *r) {
     r->pulled = 0;
     r->next_y = 0;
+    r->pending = 0;
 }
 
 thumb_status resize_next_row(resize *r, resize_row_source source, void *opaque,

@@ -16,7 +16,6 @@
 #define V_ADD16 _mm256_add_epi16
 #define V_SRAI32 _mm256_srai_epi32
 #define V_SRLI16 _mm256_srli_epi16
-#define V_SLLI16 _mm256_slli_epi16
 #define V_PACKS32 _mm256_packs_epi32
 #define V_UNPACKLO16 _mm256_unpacklo_epi16
 #define V_UNPACKHI16 _mm256_unpackhi_epi16
@@ -24,13 +23,19 @@
 #define V_MULHI_U16 _mm256_mulhi_epu16
 #define V_MADD _mm256_madd_epi16
 #define V_SHUFFLE8 _mm256_shuffle_epi8
-#define V_AND _mm256_and_si256
-#define V_ANDNOT _mm256_andnot_si256
 #define V_OR _mm256_or_si256
 
 #include "resize_x86.h"
 
 const resize_kernels resize_kernels_avx2 = {
-    "avx2",           avx2_premultiply, avx2_vertical_u8,
-    avx2_vertical_q6, avx2_horizontal,  avx2_horizontal_q6,
+    "avx2",
+    avx2_premultiply,
+    avx2_vertical_u8,
+    avx2_vertical_q6,
+    avx2_horizontal,
+    avx2_horizontal_q6,
+    avx2_premultiply_pairs,
+    avx2_horizontal_pairs,
+    avx2_unpremultiply,
+    PAIR_START_EVEN,
 };

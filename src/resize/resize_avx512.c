@@ -17,7 +17,6 @@
 #define V_ADD16 _mm512_add_epi16
 #define V_SRAI32 _mm512_srai_epi32
 #define V_SRLI16 _mm512_srli_epi16
-#define V_SLLI16 _mm512_slli_epi16
 #define V_PACKS32 _mm512_packs_epi32
 #define V_UNPACKLO16 _mm512_unpacklo_epi16
 #define V_UNPACKHI16 _mm512_unpackhi_epi16
@@ -25,11 +24,12 @@
 #define V_MULHI_U16 _mm512_mulhi_epu16
 #define V_MADD _mm512_madd_epi16
 #define V_SHUFFLE8 _mm512_shuffle_epi8
-#define V_AND _mm512_and_si512
-#define V_ANDNOT _mm512_andnot_si512
 #define V_OR _mm512_or_si512
 #ifdef RESIZE_AVX512_VNNI
 #define V_MADD_ACC _mm512_dpwssd_epi32
+#define V256_MADD_ACC _mm256_dpwssd_epi32
+#else
+#define V256_MADD_ACC(acc, a, b) _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
 #endif
 
 #include "resize_x86.h"
@@ -41,6 +41,13 @@ const resize_kernels resize_kernels_avx512_vnni = {
 const resize_kernels resize_kernels_avx512 = {
     "avx512",
 #endif
-    KERNEL(premultiply), KERNEL(vertical_u8),   KERNEL(vertical_q6),
-    KERNEL(horizontal),  KERNEL(horizontal_q6),
+    KERNEL(premultiply),
+    KERNEL(vertical_u8),
+    KERNEL(vertical_q6),
+    KERNEL(horizontal),
+    KERNEL(horizontal_q6),
+    KERNEL(premultiply_pairs),
+    KERNEL(horizontal_pairs),
+    KERNEL(unpremultiply),
+    PAIR_START_LINE,
 };

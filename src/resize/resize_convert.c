@@ -127,29 +127,14 @@ static inline uint32_t sample_out(const resize_convert *c, int32_t q) {
     return (clamp_q6(q) * MAX16 + RESIZE_Q6_MAX / 2) / RESIZE_Q6_MAX;
 }
 
-/* 8-bit straight colour from premultiplied Q6, as the kernels'
- * resize_unpremultiply() does it (single precision, never fused into an
- * FMA, the same on every path). */
-static void unpremultiply_8(const int16_t *src, uint8_t *dst, int colours) {
-    int32_t a = src[colours];
-    uint8_t a8 = resize_sat8(
-        resize_floor_shift(a + (1 << (INTER_BITS - 1)), INTER_BITS));
-    dst[colours] = a8;
-    float inv = a8 ? 255.0f / (float)a : 0.0f;
-    for (int k = 0; k < colours; k++) {
-        float v = (float)(src[k] < 0 ? 0 : src[k]) * inv;
-        v += 0.5f;
-        dst[k] = v >= 255.0f ? 255 : (uint8_t)v;
-    }
-}
-
 void resize_convert_out(const resize_convert *c, const int16_t *src,
                         uint8_t *dst, uint32_t width) {
     const int n = c->channels;
     const int colours = channels_have_alpha(n) ? n - 1 : n;
     if (colours < n && c->dst_depth == 8 && !c->linear) {
         for (uint32_t x = 0; x < width; x++)
-            unpremultiply_8(src + (size_t)x * n, dst + (size_t)x * n, colours);
+            resize_unpremultiply_q6(src + (size_t)x * n, dst + (size_t)x * n,
+                                    colours);
         return;
     }
     for (size_t i = 0; i < (size_t)width * n; i += n) {

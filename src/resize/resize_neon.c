@@ -161,6 +161,15 @@ static void neon_horizontal_q6(const resize_axis *ax, const int16_t *src,
 }
 
 const resize_kernels resize_kernels_neon = {
-    "neon",           neon_premultiply, neon_vertical_u8,
-    neon_vertical_q6, neon_horizontal,  neon_horizontal_q6,
+    "neon",
+    neon_premultiply,
+    neon_vertical_u8,
+    neon_vertical_q6,
+    neon_horizontal,
+    neon_horizontal_q6,
+    /* premultiply and horizontal_q6; resize_unpremultiply_q6() per pixel. */
+    NULL,
+    NULL,
+    NULL,
+    0,
 };

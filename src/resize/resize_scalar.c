@@ -93,6 +93,16 @@ static void horizontal_q6_scalar(const resize_axis *ax, const int16_t *src,
 }
 
 const resize_kernels resize_kernels_scalar = {
-    "scalar",           premultiply_scalar, vertical_u8_scalar,
-    vertical_q6_scalar, horizontal_scalar,  horizontal_q6_scalar,
+    "scalar",
+    premultiply_scalar,
+    vertical_u8_scalar,
+    vertical_q6_scalar,
+    horizontal_scalar,
+    horizontal_q6_scalar,
+    /* The definitions: resize.c runs premultiply and horizontal_q6, and
+     * resize_unpremultiply_q6() per pixel. */
+    NULL,
+    NULL,
+    NULL,
+    0,
 };

@@ -16,7 +16,6 @@
 #define V_ADD16 _mm_add_epi16
 #define V_SRAI32 _mm_srai_epi32
 #define V_SRLI16 _mm_srli_epi16
-#define V_SLLI16 _mm_slli_epi16
 #define V_PACKS32 _mm_packs_epi32
 #define V_UNPACKLO16 _mm_unpacklo_epi16
 #define V_UNPACKHI16 _mm_unpackhi_epi16
@@ -24,13 +23,19 @@
 #define V_MULHI_U16 _mm_mulhi_epu16
 #define V_MADD _mm_madd_epi16
 #define V_SHUFFLE8 _mm_shuffle_epi8
-#define V_AND _mm_and_si128
-#define V_ANDNOT _mm_andnot_si128
 #define V_OR _mm_or_si128
 
 #include "resize_x86.h"
 
 const resize_kernels resize_kernels_sse41 = {
-    "sse41",           sse41_premultiply, sse41_vertical_u8,
-    sse41_vertical_q6, sse41_horizontal,  sse41_horizontal_q6,
+    "sse41",
+    sse41_premultiply,
+    sse41_vertical_u8,
+    sse41_vertical_q6,
+    sse41_horizontal,
+    sse41_horizontal_q6,
+    sse41_premultiply_pairs,
+    sse41_horizontal_pairs,
+    sse41_unpremultiply,
+    PAIR_START_EVEN,
 };

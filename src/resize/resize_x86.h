@@ -7,13 +7,14 @@
  *   V_LOAD(p)        unaligned load
  *   V_STORE(p, v)    unaligned store
  *   V_LOAD_U8(p)     LANES16 bytes zero-extended to int16
- *   V_SET1_32(x)     broadcast an int32
- *   V_ADD32, V_ADD16, V_SRAI32, V_SRLI16, V_SLLI16, V_PACKS32,
+ *   V_SET1_32(x)     broadcast an int32 (V_SET1_16: an int16)
+ *   V_ADD32, V_ADD16, V_SRAI32, V_SRLI16, V_PACKS32,
  *   V_UNPACKLO16, V_UNPACKHI16, V_MULLO16, V_MULHI_U16, V_MADD,
- *   V_SHUFFLE8 (within 128-bit lanes), V_AND, V_ANDNOT, V_OR, V_SET_MASK
+ *   V_SHUFFLE8 (within 128-bit lanes), V_OR, V_SET_MASK
  *   KERNEL(name)     the name of a function in this file
  *
- * and optionally V_MADD_ACC(acc, a, b) (acc + madd(a, b); VNNI fuses it).
+ * and optionally V_MADD_ACC(acc, a, b) (acc + madd(a, b); VNNI fuses it);
+ * at 512 bits also V256_MADD_ACC, the same on 256-bit registers.
  *
  * The vertical passes hold 2 x LANES16 samples in four int32
  * accumulators and walk the taps in pairs: the two rows' samples are
@@ -22,7 +23,9 @@
  * so results land in source order at every width.
  *
  * The horizontal pass is the same 128-bit code at every width: it does
- * dst_w x dst_h x taps work, a small part of the whole. */
+ * dst_w x dst_h x taps work, a small part of the whole. Not so for RGBA
+ * with alpha, filtered horizontally first, on every source row: that goes
+ * through the pair kernels at the end of this file, at full width. */
 #include "resize_kernels.h"
 
 #include <immintrin.h>
@@ -88,7 +91,11 @@ static void KERNEL(vertical_q6)(const int16_t *const *rows, const int16_t *w,
 
 /* resize_premul() on LANES16 samples at a time: whole pixels, as 2 and 4
  * divide LANES16. The alpha of each pixel is spread over its lanes with a
- * byte shuffle (lane-local, which pixels never cross). */
+ * byte shuffle (lane-local, which pixels never cross).
+ *
+ * alpha_as_colour_255: the alpha lanes need a * 64, which is what
+ * resize_premul(255, a) gives ((256 a + 1) >> 2 for a >= 1, 0 for 0): an
+ * OR that sets the alpha lanes to 255 replaces a shift and a blend. */
 static void KERNEL(premultiply)(const uint8_t *src, int16_t *dst,
                                 uint32_t width, int channels) {
     /* Byte indices of each int16 lane's alpha within its 128-bit lane. */
@@ -96,22 +103,20 @@ static void KERNEL(premultiply)(const uint8_t *src, int16_t *dst,
                                                   15, 14, 15, 14, 15, 14, 15)
                                      : V_SET_MASK(2, 3, 2, 3, 6, 7, 6, 7, 10,
                                                   11, 10, 11, 14, 15, 14, 15);
-    /* All ones in the alpha lanes. */
-    const VEC alpha_lanes =
+    /* 255 in the alpha lanes: see alpha_as_colour_255. */
+    const VEC alpha_255 =
         channels == 4
-            ? V_SET_MASK(0, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, 0, 0, 0, -1, -1)
-            : V_SET_MASK(0, 0, -1, -1, 0, 0, -1, -1, 0, 0, -1, -1, 0, 0, -1,
-                         -1);
+            ? V_SET_MASK(0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, -1, 0)
+            : V_SET_MASK(0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1, 0, 0, 0, -1, 0);
     const VEC k257 = V_SET1_16(257), two = V_SET1_16(2);
     size_t samples = (size_t)width * channels;
     for (size_t x = 0; x < samples; x += LANES16) {
-        VEC c = V_LOAD_U8(src + x);
-        VEC a = V_SHUFFLE8(c, spread);
+        VEC raw = V_LOAD_U8(src + x);
+        VEC c = V_OR(raw, alpha_255);
+        VEC a = V_SHUFFLE8(raw, spread);
         VEC t = V_MULLO16(c, a);
-        VEC q = V_SRLI16(V_ADD16(V_ADD16(t, V_MULHI_U16(t, k257)), two), 2);
-        VEC al = V_SLLI16(a, INTER_BITS);
         V_STORE(dst + x,
-                V_OR(V_ANDNOT(alpha_lanes, q), V_AND(alpha_lanes, al)));
+                V_SRLI16(V_ADD16(V_ADD16(t, V_MULHI_U16(t, k257)), two), 2));
     }
 }
 
@@ -391,4 +396,349 @@ static void KERNEL(horizontal)(const resize_axis *ax, const int16_t *src,
 static void KERNEL(horizontal_q6)(const resize_axis *ax, const int16_t *src,
                                   int16_t *dst, int channels) {
     KERNEL(horizontal_any)(ax, src, dst, channels, 1);
+}
+
+/* ---- 4 channels, pixel pairs ------------------------------------------ */
+
+/* Taps per multiply-add on pixel pairs: a 128-bit lane holds one pair. */
+#define PAIR_TAPS (LANES16 / 4)
+
+/* resize_premul() on RGBA, written in pairs (c0 c0' c1 c1' c2 c2' a a'):
+ * each 128-bit lane of LANES16 samples is one pair, so a byte shuffle
+ * within lanes puts it in order. */
+static void KERNEL(premultiply_pairs)(const uint8_t *src, int16_t *dst,
+                                      uint32_t width) {
+    const VEC order =
+        V_SET_MASK(0, 1, 8, 9, 2, 3, 10, 11, 4, 5, 12, 13, 6, 7, 14, 15);
+    /* Each lane's alpha, taken from the loaded order (alpha at samples 3
+     * and 7), so that both shuffles start from the load. */
+    const VEC spread =
+        V_SET_MASK(6, 7, 14, 15, 6, 7, 14, 15, 6, 7, 14, 15, 6, 7, 14, 15);
+    /* 255 in the alpha lanes (see alpha_as_colour_255). */
+    const VEC alpha_255 =
+        V_SET_MASK(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0, -1, 0);
+    const VEC k257 = V_SET1_16(257), two = V_SET1_16(2);
+    size_t samples = (size_t)width * 4;
+    for (size_t x = 0; x < samples; x += LANES16) {
+        VEC raw = V_LOAD_U8(src + x);
+        VEC c = V_OR(V_SHUFFLE8(raw, order), alpha_255);
+        VEC a = V_SHUFFLE8(raw, spread);
+        VEC t = V_MULLO16(c, a);
+        V_STORE(dst + x,
+                V_SRLI16(V_ADD16(V_ADD16(t, V_MULHI_U16(t, k257)), two), 2));
+    }
+}
+
+#if LANES16 == 32
+/* Weights w[0..7] as (w0 w1) x4, (w2 w3) x4, ...: one per 128-bit lane. */
+static inline VEC KERNEL(pair_weights)(const int16_t *w) {
+    const __m512i spread =
+        _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    return _mm512_permutexvar_epi32(
+        spread, _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)w)));
+}
+
+static inline __m128i KERNEL(lanes_sum)(VEC acc) {
+    __m256i half = _mm256_add_epi32(_mm512_castsi512_si256(acc),
+                                    _mm512_extracti64x4_epi64(acc, 1));
+    return _mm_add_epi32(_mm256_castsi256_si128(half),
+                         _mm256_extracti128_si256(half, 1));
+}
+
+/* The lane sums of four pixels' accumulators, pixel j in lane j. */
+static inline VEC KERNEL(lanes_sum4)(VEC a, VEC b, VEC c, VEC d) {
+    VEC ab = _mm512_add_epi32(_mm512_shuffle_i32x4(a, b, 0x44),
+                              _mm512_shuffle_i32x4(a, b, 0xEE));
+    VEC cd = _mm512_add_epi32(_mm512_shuffle_i32x4(c, d, 0x44),
+                              _mm512_shuffle_i32x4(c, d, 0xEE));
+    return _mm512_add_epi32(_mm512_shuffle_i32x4(ab, cd, 0x88),
+                            _mm512_shuffle_i32x4(ab, cd, 0xDD));
+}
+
+static inline void KERNEL(store4_q6)(VEC a, VEC b, VEC c, VEC d, int16_t *dst) {
+    VEC sums = _mm512_srai_epi32(
+        _mm512_add_epi32(KERNEL(lanes_sum4)(a, b, c, d),
+                         _mm512_set1_epi32(1 << (V_SHIFT_Q6 - 1))),
+        V_SHIFT_Q6);
+    _mm256_storeu_si256((__m256i *)dst, _mm512_cvtsepi32_epi16(sums));
+}
+#elif LANES16 == 16
+/* Weights w[0..3] as (w0 w1) x4, (w2 w3) x4: one per 128-bit lane. */
+static inline VEC KERNEL(pair_weights)(const int16_t *w) {
+    return _mm256_permutevar8x32_epi32(
+        _mm256_castsi128_si256(_mm_loadl_epi64((const __m128i *)w)),
+        _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1));
+}
+
+static inline __m128i KERNEL(lanes_sum)(VEC acc) {
+    return _mm_add_epi32(_mm256_castsi256_si128(acc),
+                         _mm256_extracti128_si256(acc, 1));
+}
+
+static inline void KERNEL(store4_q6)(VEC a, VEC b, VEC c, VEC d, int16_t *dst) {
+    const VEC half = _mm256_set1_epi32(1 << (V_SHIFT_Q6 - 1));
+    /* (a, b) and (c, d) summed across lanes, one pixel per lane. */
+    VEC ab = _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20),
+                              _mm256_permute2x128_si256(a, b, 0x31));
+    VEC cd = _mm256_add_epi32(_mm256_permute2x128_si256(c, d, 0x20),
+                              _mm256_permute2x128_si256(c, d, 0x31));
+    ab = _mm256_srai_epi32(_mm256_add_epi32(ab, half), V_SHIFT_Q6);
+    cd = _mm256_srai_epi32(_mm256_add_epi32(cd, half), V_SHIFT_Q6);
+    /* packs works per lane: (a c | b d), put back in pixel order. */
+    _mm256_storeu_si256((__m256i *)dst, _mm256_permute4x64_epi64(
+                                            _mm256_packs_epi32(ab, cd), 0xD8));
+}
+#else
+/* Weights w[0..1] as (w0 w1) x4. */
+static inline VEC KERNEL(pair_weights)(const int16_t *w) {
+    return _mm_set1_epi32(KERNEL(weight_pair)(w));
+}
+
+static inline __m128i KERNEL(lanes_sum)(VEC acc) {
+    return acc;
+}
+
+static inline void KERNEL(store4_q6)(VEC a, VEC b, VEC c, VEC d, int16_t *dst) {
+    const VEC half = _mm_set1_epi32(1 << (V_SHIFT_Q6 - 1));
+    a = _mm_srai_epi32(_mm_add_epi32(a, half), V_SHIFT_Q6);
+    b = _mm_srai_epi32(_mm_add_epi32(b, half), V_SHIFT_Q6);
+    c = _mm_srai_epi32(_mm_add_epi32(c, half), V_SHIFT_Q6);
+    d = _mm_srai_epi32(_mm_add_epi32(d, half), V_SHIFT_Q6);
+    _mm_storeu_si128((__m128i *)dst, _mm_packs_epi32(a, b));
+    _mm_storeu_si128((__m128i *)(dst + 8), _mm_packs_epi32(c, d));
+}
+#endif
+
+/* Pair windows run PAIR_TAPS taps a step; at 512 bits a window may end
+ * in a half step of PAIR_ALIGN taps, taken at 256 bits. */
+#if LANES16 == 32
+#define PAIR_HALF 1
+static inline VEC KERNEL(pair_half)(VEC acc, const int16_t *s,
+                                    const int16_t *w) {
+    __m256i wk = _mm256_permutevar8x32_epi32(
+        _mm256_castsi128_si256(_mm_loadl_epi64((const __m128i *)w)),
+        _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1));
+    __m256i sum = V256_MADD_ACC(_mm256_setzero_si256(),
+                                _mm256_loadu_si256((const __m256i *)s), wk);
+    return _mm512_add_epi32(acc, _mm512_zextsi256_si512(sum));
+}
+#else
+#define PAIR_HALF 0
+#endif
+
+/* Window i of a pair-ordered row in one accumulator, whose 128-bit lanes
+ * still need summing. */
+static inline VEC KERNEL(pair_window)(const resize_axis *ax, const int16_t *src,
+                                      uint32_t i) {
+    const uint32_t taps = ax->pair_taps;
+    const int16_t *w = ax->pair_weights + (size_t)i * taps;
+    const int16_t *s = src + (size_t)ax->pair_first[i] * 4;
+    VEC acc = V_SET1_32(0);
+    uint32_t k = 0;
+    for (; k + PAIR_TAPS <= taps; k += PAIR_TAPS)
+        acc = V_MADD_ACC(acc, V_LOAD(s + (size_t)k * 4),
+                         KERNEL(pair_weights)(w + k));
+#if PAIR_HALF
+    if (k < taps)
+        acc = KERNEL(pair_half)(acc, s + (size_t)k * 4, w + k);
+#endif
+    return acc;
+}
+
+static inline void KERNEL(store1_q6)(VEC acc, int16_t *dst) {
+    __m128i sum =
+        _mm_srai_epi32(_mm_add_epi32(KERNEL(lanes_sum)(acc),
+                                     _mm_set1_epi32(1 << (V_SHIFT_Q6 - 1))),
+                       V_SHIFT_Q6);
+    _mm_storel_epi64((__m128i *)dst, _mm_packs_epi32(sum, sum));
+}
+
+/* Four outputs a step, their taps interleaved: each multiply-add then
+ * waits on its own pixel's chain only, and one store writes all four.
+ * Windows of one length let the four run in step. */
+static void KERNEL(horizontal_pairs_1)(const resize_axis *ax,
+                                       const int16_t *src, int16_t *dst) {
+    const uint32_t taps = ax->pair_taps;
+    uint32_t i = 0;
+    for (; i + 4 <= ax->out_count; i += 4) {
+        const int16_t *w0 = ax->pair_weights + (size_t)i * taps;
+        const int16_t *w1 = w0 + taps, *w2 = w1 + taps, *w3 = w2 + taps;
+        const int16_t *s0 = src + (size_t)ax->pair_first[i] * 4;
+        const int16_t *s1 = src + (size_t)ax->pair_first[i + 1] * 4;
+        const int16_t *s2 = src + (size_t)ax->pair_first[i + 2] * 4;
+        const int16_t *s3 = src + (size_t)ax->pair_first[i + 3] * 4;
+        VEC a = V_SET1_32(0), b = a, c = a, d = a;
+        uint32_t k = 0;
+        for (; k + PAIR_TAPS <= taps; k += PAIR_TAPS) {
+            size_t at = (size_t)k * 4;
+            a = V_MADD_ACC(a, V_LOAD(s0 + at), KERNEL(pair_weights)(w0 + k));
+            b = V_MADD_ACC(b, V_LOAD(s1 + at), KERNEL(pair_weights)(w1 + k));
+            c = V_MADD_ACC(c, V_LOAD(s2 + at), KERNEL(pair_weights)(w2 + k));
+            d = V_MADD_ACC(d, V_LOAD(s3 + at), KERNEL(pair_weights)(w3 + k));
+        }
+#if PAIR_HALF
+        if (k < taps) {
+            size_t at = (size_t)k * 4;
+            a = KERNEL(pair_half)(a, s0 + at, w0 + k);
+            b = KERNEL(pair_half)(b, s1 + at, w1 + k);
+            c = KERNEL(pair_half)(c, s2 + at, w2 + k);
+            d = KERNEL(pair_half)(d, s3 + at, w3 + k);
+        }
+#endif
+        KERNEL(store4_q6)(a, b, c, d, dst + (size_t)i * 4);
+    }
+    for (; i < ax->out_count; i++)
+        KERNEL(store1_q6)(KERNEL(pair_window)(ax, src, i), dst + (size_t)i * 4);
+}
+
+/* Two rows: each weight register serves both. */
+static void KERNEL(horizontal_pairs_2)(const resize_axis *ax,
+                                       const int16_t *src0, const int16_t *src1,
+                                       int16_t *dst0, int16_t *dst1) {
+    const uint32_t taps = ax->pair_taps;
+    uint32_t i = 0;
+    for (; i + 4 <= ax->out_count; i += 4) {
+        const int16_t *w0 = ax->pair_weights + (size_t)i * taps;
+        const int16_t *w1 = w0 + taps, *w2 = w1 + taps, *w3 = w2 + taps;
+        size_t o0 = (size_t)ax->pair_first[i] * 4;
+        size_t o1 = (size_t)ax->pair_first[i + 1] * 4;
+        size_t o2 = (size_t)ax->pair_first[i + 2] * 4;
+        size_t o3 = (size_t)ax->pair_first[i + 3] * 4;
+        VEC a = V_SET1_32(0), b = a, c = a, d = a, e = a, f = a, g = a, h = a;
+        uint32_t k = 0;
+        for (; k + PAIR_TAPS <= taps; k += PAIR_TAPS) {
+            size_t at = (size_t)k * 4;
+            VEC x = KERNEL(pair_weights)(w0 + k);
+            a = V_MADD_ACC(a, V_LOAD(src0 + o0 + at), x);
+            e = V_MADD_ACC(e, V_LOAD(src1 + o0 + at), x);
+            x = KERNEL(pair_weights)(w1 + k);
+            b = V_MADD_ACC(b, V_LOAD(src0 + o1 + at), x);
+            f = V_MADD_ACC(f, V_LOAD(src1 + o1 + at), x);
+            x = KERNEL(pair_weights)(w2 + k);
+            c = V_MADD_ACC(c, V_LOAD(src0 + o2 + at), x);
+            g = V_MADD_ACC(g, V_LOAD(src1 + o2 + at), x);
+            x = KERNEL(pair_weights)(w3 + k);
+            d = V_MADD_ACC(d, V_LOAD(src0 + o3 + at), x);
+            h = V_MADD_ACC(h, V_LOAD(src1 + o3 + at), x);
+        }
+#if PAIR_HALF
+        if (k < taps) {
+            size_t at = (size_t)k * 4;
+            a = KERNEL(pair_half)(a, src0 + o0 + at, w0 + k);
+            e = KERNEL(pair_half)(e, src1 + o0 + at, w0 + k);
+            b = KERNEL(pair_half)(b, src0 + o1 + at, w1 + k);
+            f = KERNEL(pair_half)(f, src1 + o1 + at, w1 + k);
+            c = KERNEL(pair_half)(c, src0 + o2 + at, w2 + k);
+            g = KERNEL(pair_half)(g, src1 + o2 + at, w2 + k);
+            d = KERNEL(pair_half)(d, src0 + o3 + at, w3 + k);
+            h = KERNEL(pair_half)(h, src1 + o3 + at, w3 + k);
+        }
+#endif
+        KERNEL(store4_q6)(a, b, c, d, dst0 + (size_t)i * 4);
+        KERNEL(store4_q6)(e, f, g, h, dst1 + (size_t)i * 4);
+    }
+    for (; i < ax->out_count; i++) {
+        KERNEL(store1_q6)
+        (KERNEL(pair_window)(ax, src0, i), dst0 + (size_t)i * 4);
+        KERNEL(store1_q6)
+        (KERNEL(pair_window)(ax, src1, i), dst1 + (size_t)i * 4);
+    }
+}
+
+static void KERNEL(horizontal_pairs)(const resize_axis *ax,
+                                     const int16_t *const *src,
+                                     int16_t *const *dst, int rows) {
+    if (rows == 2)
+        KERNEL(horizontal_pairs_2)(ax, src[0], src[1], dst[0], dst[1]);
+    else
+        KERNEL(horizontal_pairs_1)(ax, src[0], dst[0]);
+}
+
+/* ---- unpremultiply ------------------------------------------------------ */
+
+/* resize_unpremultiply_q6() on the LANES16 / 2 samples at src, whole
+ * pixels of 2 or 4 channels (`four`), in int32 and float lanes. The
+ * alpha of each pixel is spread over its lanes with an in-lane dword
+ * shuffle; a pixel whose alpha rounds to 0 gets colour 0 through a zero
+ * quotient, as in the scalar code. */
+#if LANES16 == 32
+static inline void KERNEL(unpremultiply_step)(const int16_t *src, uint8_t *dst,
+                                              int four) {
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i v = _mm512_cvtepi16_epi32(_mm256_loadu_si256((const void *)src));
+    __m512i a =
+        four ? _mm512_shuffle_epi32(v, 0xFF) : _mm512_shuffle_epi32(v, 0xF5);
+    __m512i a8 = _mm512_srai_epi32(
+        _mm512_add_epi32(a, _mm512_set1_epi32(1 << (INTER_BITS - 1))),
+        INTER_BITS);
+    __mmask16 lit = _mm512_cmpgt_epi32_mask(a8, zero);
+    __m512 inv =
+        _mm512_maskz_div_ps(lit, _mm512_set1_ps(255.0f), _mm512_cvtepi32_ps(a));
+    __m512 f =
+        _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_max_epi32(v, zero)), inv);
+    f = _mm512_add_ps(f, _mm512_set1_ps(0.5f));
+    __m512i out = _mm512_mask_blend_epi32(four ? 0x8888 : 0xAAAA,
+                                          _mm512_cvttps_epi32(f), a8);
+    /* Unsigned saturation caps at 255; the max floors a negative alpha. */
+    _mm_storeu_si128((__m128i *)dst,
+                     _mm512_cvtusepi32_epi8(_mm512_max_epi32(out, zero)));
+}
+#elif LANES16 == 16
+static inline void KERNEL(unpremultiply_step)(const int16_t *src, uint8_t *dst,
+                                              int four) {
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i v = _mm256_cvtepi16_epi32(_mm_loadu_si128((const void *)src));
+    __m256i a =
+        four ? _mm256_shuffle_epi32(v, 0xFF) : _mm256_shuffle_epi32(v, 0xF5);
+    __m256i a8 = _mm256_srai_epi32(
+        _mm256_add_epi32(a, _mm256_set1_epi32(1 << (INTER_BITS - 1))),
+        INTER_BITS);
+    __m256 lit = _mm256_castsi256_ps(_mm256_cmpgt_epi32(a8, zero));
+    __m256 inv = _mm256_and_ps(
+        _mm256_div_ps(_mm256_set1_ps(255.0f), _mm256_cvtepi32_ps(a)), lit);
+    __m256 f =
+        _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_max_epi32(v, zero)), inv);
+    f = _mm256_add_ps(f, _mm256_set1_ps(0.5f));
+    __m256i c = _mm256_cvttps_epi32(f);
+    __m256i out = four ? _mm256_blend_epi32(c, a8, 0x88)
+                       : _mm256_blend_epi32(c, a8, 0xAA);
+    /* Saturating packs cap at 255 and floor at 0; they work per lane, so
+     * the two lanes' first dwords are gathered. */
+    out = _mm256_packs_epi32(out, out);
+    out = _mm256_packus_epi16(out, out);
+    out = _mm256_permutevar8x32_epi32(
+        out, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0));
+    _mm_storel_epi64((__m128i *)dst, _mm256_castsi256_si128(out));
+}
+#else
+static inline void KERNEL(unpremultiply_step)(const int16_t *src, uint8_t *dst,
+                                              int four) {
+    const __m128i zero = _mm_setzero_si128();
+    __m128i v = _mm_cvtepi16_epi32(_mm_loadl_epi64((const void *)src));
+    __m128i a = four ? _mm_shuffle_epi32(v, 0xFF) : _mm_shuffle_epi32(v, 0xF5);
+    __m128i a8 = _mm_srai_epi32(
+        _mm_add_epi32(a, _mm_set1_epi32(1 << (INTER_BITS - 1))), INTER_BITS);
+    __m128 lit = _mm_castsi128_ps(_mm_cmpgt_epi32(a8, zero));
+    __m128 inv =
+        _mm_and_ps(_mm_div_ps(_mm_set1_ps(255.0f), _mm_cvtepi32_ps(a)), lit);
+    __m128 f = _mm_mul_ps(_mm_cvtepi32_ps(_mm_max_epi32(v, zero)), inv);
+    f = _mm_add_ps(f, _mm_set1_ps(0.5f));
+    __m128i c = _mm_cvttps_epi32(f);
+    __m128i out =
+        four ? _mm_blend_epi16(c, a8, 0xC0) : _mm_blend_epi16(c, a8, 0xCC);
+    out = _mm_packs_epi32(out, out);
+    out = _mm_packus_epi16(out, out);
+    uint32_t px = (uint32_t)_mm_cvtsi128_si32(out);
+    memcpy(dst, &px, sizeof px);
+}
+#endif
+
+static void KERNEL(unpremultiply)(const int16_t *src, uint8_t *dst,
+                                  uint32_t width, int channels) {
+    const size_t step = LANES16 / 2;
+    size_t samples = (size_t)width * channels, x = 0;
+    for (; x + step <= samples; x += step)
+        KERNEL(unpremultiply_step)(src + x, dst + x, channels == 4);
+    for (; x < samples; x += channels)
+        resize_unpremultiply_q6(src + x, dst + x, channels - 1);
 }
