@@ -113,6 +113,46 @@ double resize_lanczos3(double x) {
     return LANCZOS_A * sin(px) * sin(px / LANCZOS_A) / (px * px);
 }
 
+/* resize_lanczos3() at the taps x, x + dx, x + 2 dx... of one set, with
+ * sin(pi x) and sin(pi x / 3) carried from tap to tap by rotation: four
+ * sin/cos calls per set instead of two per tap, which took a millisecond
+ * of a 4928 -> 852 plan. The rotation's rounding stays near 1e-15, far
+ * below a Q14 weight's step. */
+typedef struct lanczos_walk {
+    double s1, c1, s3, c3;     /* sin, cos of pi x and pi x / 3 */
+    double ds1, dc1, ds3, dc3; /* the same of one step */
+} lanczos_walk;
+
+static void lanczos_walk_start(lanczos_walk *w, double x, double dx) {
+    double px = RESIZE_PI * x, pdx = RESIZE_PI * dx;
+    w->s1 = sin(px);
+    w->c1 = cos(px);
+    w->s3 = sin(px / LANCZOS_A);
+    w->c3 = cos(px / LANCZOS_A);
+    w->ds1 = sin(pdx);
+    w->dc1 = cos(pdx);
+    w->ds3 = sin(pdx / LANCZOS_A);
+    w->dc3 = cos(pdx / LANCZOS_A);
+}
+
+/* The kernel at x (the walk's current tap), then one step on. */
+static double lanczos_walk_next(lanczos_walk *w, double x) {
+    double v;
+    if (fabs(x) >= LANCZOS_A)
+        v = 0.0;
+    else if (fabs(x) < LANCZOS_TINY)
+        v = 1.0;
+    else
+        v = LANCZOS_A * w->s1 * w->s3 / (RESIZE_PI * RESIZE_PI * x * x);
+    double s1 = w->s1 * w->dc1 + w->c1 * w->ds1;
+    w->c1 = w->c1 * w->dc1 - w->s1 * w->ds1;
+    w->s1 = s1;
+    double s3 = w->s3 * w->dc3 + w->c3 * w->ds3;
+    w->c3 = w->c3 * w->dc3 - w->s3 * w->ds3;
+    w->s3 = s3;
+    return v;
+}
+
 static void axis_release(thumb_ctx *ctx, resize_axis *ax) {
     ctx_free(ctx, ax->first);
     ctx_free(ctx, ax->count);
@@ -182,9 +222,11 @@ static thumb_status axis_plan(thumb_ctx *ctx, resize_axis *ax, uint32_t src,
         uint32_t n = (uint32_t)(last - first + 1);
         memset(tmp, 0, n * sizeof *tmp);
         double sum = 0.0;
+        lanczos_walk walk;
+        lanczos_walk_start(&walk, ((double)lo - centre) / widen, 1.0 / widen);
         for (int64_t j = lo; j <= hi; j++) {
             int64_t s = j < first ? first : j > last ? last : j;
-            double w = resize_lanczos3(((double)j - centre) / widen);
+            double w = lanczos_walk_next(&walk, ((double)j - centre) / widen);
             tmp[s - first] += w;
             sum += w;
         }
