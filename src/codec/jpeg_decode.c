@@ -412,10 +412,10 @@ static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
     s->started = 1;
     d->width = cinfo->output_width;
     d->height = cinfo->output_height;
-    d->extent_width = (double)cinfo->image_width * cinfo->scale_num /
-                      cinfo->scale_denom;
-    d->extent_height = (double)cinfo->image_height * cinfo->scale_num /
-                       cinfo->scale_denom;
+    d->extent_width =
+        (double)cinfo->image_width * cinfo->scale_num / cinfo->scale_denom;
+    d->extent_height =
+        (double)cinfo->image_height * cinfo->scale_num / cinfo->scale_denom;
     d->cmyk = s->cmyk && d->want_cmyk;
     d->channels = s->cmyk && !d->cmyk ? 3 : cinfo->output_components;
     return THUMB_OK;
