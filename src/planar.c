@@ -18,7 +18,8 @@
 /* JFIF's YCbCr -> RGB (libjpeg's jdcolor.c) on the resizes' Q6 output,
  * rounded once: samples are Q6 (x 64) and the coefficients Q14, so a sum
  * is the result in Q20. Any int16 Q6 input keeps every sum within int32:
- * 2^15 x 2^14 + 2 x 40960 x 29032 < 2^31. */
+ * the largest, blue's, is at most 2^15 x 2^14 + 40960 x 29032 < 2^31
+ * (40960: an int16 less the chroma centre). */
 #define Q6_BITS 6
 #define COEF_BITS 14
 #define SUM_BITS (Q6_BITS + COEF_BITS)
