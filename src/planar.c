@@ -123,7 +123,7 @@ static void
 ycc_to_rgb(const int16_t *restrict y, const int16_t *restrict cb,
            const int16_t *restrict cr, uint8_t *restrict rgb, uint32_t width) {
     for (size_t x = 0; x < width; x++, rgb += 3) {
-        int32_t l = ((int32_t)y[x] << COEF_BITS) + SUM_HALF;
+        int32_t l = y[x] * (1 << COEF_BITS) + SUM_HALF; /* y may be < 0 */
         int32_t b = cb[x] - CHROMA_CENTRE_Q6, r = cr[x] - CHROMA_CENTRE_Q6;
         rgb[0] = sum_to_u8(l + COEF_1_40200 * r);
         rgb[1] = sum_to_u8(l - COEF_0_34414 * b - COEF_0_71414 * r);
