@@ -30,6 +30,9 @@
 #define COEF_1_77200 29032
 #define CHROMA_CENTRE_Q6 (128 << Q6_BITS)
 
+typedef void (*ycc_to_rgb_fn)(const int16_t *, const int16_t *, const int16_t *,
+                              uint8_t *, uint32_t);
+
 typedef struct plane_feed {
     struct planar *owner;
     int plane;
@@ -44,6 +47,7 @@ struct planar {
     uint8_t *ring[DECODER_PLANES];   /* ring_groups groups of rows */
     uint8_t **group[DECODER_PLANES]; /* row pointers of the group read */
     int16_t *rows;                   /* one output row per plane, Q6 */
+    ycc_to_rgb_fn ycc_to_rgb;
     size_t row_stride;
     resize_geometry g;
     /* A run: */
@@ -111,17 +115,15 @@ static uint8_t sum_to_u8(int32_t v) {
     return (uint8_t)(v < 0 ? 0 : v >> SUM_BITS > 255 ? 255 : v >> SUM_BITS);
 }
 
-/* Plain C that compilers vectorise (restrict: the rows never overlap);
- * on x86-64 also built for AVX2 and picked at load time (an ifunc), as
- * the baseline SSE2 lacks the widening it needs. */
-#if defined(__x86_64__) && defined(__GLIBC__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-__attribute__((target_clones("avx2", "default")))
+/* Plain C that compilers vectorise (restrict: the rows never overlap),
+ * inlined into each build of it below. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
 #endif
-#endif
-static void
-ycc_to_rgb(const int16_t *restrict y, const int16_t *restrict cb,
-           const int16_t *restrict cr, uint8_t *restrict rgb, uint32_t width) {
+static inline void
+ycc_to_rgb_row(const int16_t *restrict y, const int16_t *restrict cb,
+               const int16_t *restrict cr, uint8_t *restrict rgb,
+               uint32_t width) {
     for (size_t x = 0; x < width; x++, rgb += 3) {
         int32_t l = y[x] * (1 << COEF_BITS) + SUM_HALF; /* y may be < 0 */
         int32_t b = cb[x] - CHROMA_CENTRE_Q6, r = cr[x] - CHROMA_CENTRE_Q6;
@@ -129,6 +131,36 @@ ycc_to_rgb(const int16_t *restrict y, const int16_t *restrict cb,
         rgb[1] = sum_to_u8(l - COEF_0_34414 * b - COEF_0_71414 * r);
         rgb[2] = sum_to_u8(l + COEF_1_77200 * b);
     }
+}
+
+static void ycc_to_rgb_base(const int16_t *y, const int16_t *cb,
+                            const int16_t *cr, uint8_t *rgb, uint32_t width) {
+    ycc_to_rgb_row(y, cb, cr, rgb, width);
+}
+
+/* On x86-64 also built for AVX2, as the baseline SSE2 cannot vectorise
+ * the widening, and chosen when planning (not by an ifunc: a resolver
+ * runs before ThreadSanitizer's runtime is up and crashes it). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define PLANAR_AVX2 1
+__attribute__((target("avx2"))) static void
+ycc_to_rgb_avx2(const int16_t *y, const int16_t *cb, const int16_t *cr,
+                uint8_t *rgb, uint32_t width) {
+    ycc_to_rgb_row(y, cb, cr, rgb, width);
+}
+#endif
+
+/* The build for the instruction sets THUMB_OPT_SIMD allows. */
+static ycc_to_rgb_fn pick_ycc_to_rgb(int simd) {
+#ifdef PLANAR_AVX2
+    if ((simd == THUMB_SIMD_AUTO || simd == THUMB_SIMD_AVX2 ||
+         simd == THUMB_SIMD_AVX512) &&
+        __builtin_cpu_supports("avx2"))
+        return ycc_to_rgb_avx2;
+#else
+    (void)simd;
+#endif
+    return ycc_to_rgb_base;
 }
 
 void planar_free(planar *p) {
@@ -250,6 +282,7 @@ thumb_status planar_reuse(thumb_ctx *ctx, const decoder *dec,
     p->g = *g;
     p->g.src_depth = p->g.dst_depth = 8;
     p->g.linear = 0;
+    p->ycc_to_rgb = pick_ycc_to_rgb(g->simd);
     thumb_status st = plan(p);
     if (st != THUMB_OK) {
         planar_free(p);
@@ -290,7 +323,8 @@ thumb_status planar_run(planar *p, decoder *dec, image *out,
             st = resize_next_row(p->rs[i], plane_rows, &p->feeds[i],
                                  (uint8_t *)(void *)row[i]);
         if (st == THUMB_OK)
-            ycc_to_rgb(row[0], row[1], row[2], image_row(out, y), g->dst_width);
+            p->ycc_to_rgb(row[0], row[1], row[2], image_row(out, y),
+                          g->dst_width);
     }
     /* The rest of the file is decoded too, as the row path reads its
      * source to the end: damage below the last row used still fails. No
