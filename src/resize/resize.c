@@ -101,16 +101,21 @@ struct resize {
     uint32_t pulled, next_y;
 };
 
-double resize_lanczos3(double x) {
-    if (x < 0)
-        x = -x;
-    if (x >= LANCZOS_A)
+/* The kernel at x, given sin(pi x) and sin(pi x / 3): the one formula
+ * behind resize_lanczos3() and the planner's walk. */
+static double lanczos3_of(double x, double sin_px, double sin_px3) {
+    if (fabs(x) >= LANCZOS_A)
         return 0.0;
-    if (x < LANCZOS_TINY)
+    if (fabs(x) < LANCZOS_TINY)
         return 1.0;
     double px = RESIZE_PI * x;
     /* sinc(x) * sinc(x / 3), with the two divisions folded into one. */
-    return LANCZOS_A * sin(px) * sin(px / LANCZOS_A) / (px * px);
+    return LANCZOS_A * sin_px * sin_px3 / (px * px);
+}
+
+double resize_lanczos3(double x) {
+    double px = RESIZE_PI * x;
+    return lanczos3_of(x, sin(px), sin(px / LANCZOS_A));
 }
 
 /* resize_lanczos3() at the taps x, x + dx, x + 2 dx... of one set, with
@@ -137,13 +142,7 @@ static void lanczos_walk_start(lanczos_walk *w, double x, double dx) {
 
 /* The kernel at x (the walk's current tap), then one step on. */
 static double lanczos_walk_next(lanczos_walk *w, double x) {
-    double v;
-    if (fabs(x) >= LANCZOS_A)
-        v = 0.0;
-    else if (fabs(x) < LANCZOS_TINY)
-        v = 1.0;
-    else
-        v = LANCZOS_A * w->s1 * w->s3 / (RESIZE_PI * RESIZE_PI * x * x);
+    double v = lanczos3_of(x, w->s1, w->s3);
     double s1 = w->s1 * w->dc1 + w->c1 * w->ds1;
     w->c1 = w->c1 * w->dc1 - w->s1 * w->ds1;
     w->s1 = s1;
