@@ -31,6 +31,7 @@
 /* Bits of what the fit and colour byte leaves over. */
 #define EXTRA_LINEAR 0x01
 #define EXTRA_PNG_16BIT 0x02
+#define EXTRA_JPEG_OPTIMIZE 0x04
 /* Every kernel set, AUTO..AVX512; one this CPU lacks is a clean error. */
 #define SIMD_CHOICES (THUMB_SIMD_AVX512 + 1)
 /* Flag bits of the flags byte. */
@@ -63,6 +64,8 @@ static void set_options(thumb_ctx *ctx, const uint8_t *o) {
     unsigned extra = o[2] / (FIT_MODES * COLOR_MODES);
     thumb_ctx_set(ctx, THUMB_OPT_LINEAR, !!(extra & EXTRA_LINEAR));
     thumb_ctx_set(ctx, THUMB_OPT_PNG_16BIT, !!(extra & EXTRA_PNG_16BIT));
+    thumb_ctx_set(ctx, THUMB_OPT_JPEG_OPTIMIZE_CODING,
+                  !!(extra & EXTRA_JPEG_OPTIMIZE));
     thumb_ctx_set(ctx, THUMB_OPT_QUALITY, 1 + o[4] % QUALITY_MAX);
     thumb_ctx_set(ctx, THUMB_OPT_ENLARGE, !!(o[5] & FLAG_ENLARGE));
     thumb_ctx_set(ctx, THUMB_OPT_JPEG_PROGRESSIVE, !!(o[5] & FLAG_PROGRESSIVE));

@@ -86,6 +86,7 @@ static const option_spec option_specs[CTX_OPTION_COUNT] = {
                                         INT64_MAX},
     [THUMB_OPT_LINEAR] = {"linear", 0, 0, 1},
     [THUMB_OPT_PNG_16BIT] = {"png_16bit", 0, 0, 1},
+    [THUMB_OPT_JPEG_OPTIMIZE_CODING] = {"jpeg_optimize_coding", 0, 0, 1},
 };
 
 static const option_spec *spec_of(thumb_option key) {

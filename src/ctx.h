@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 /* Option keys run from 1 to this; index 0 is unused. */
-#define CTX_OPTION_COUNT 27
+#define CTX_OPTION_COUNT 28
 /* Long enough for a codec's message plus our prefix and a value or two. */
 #define CTX_MESSAGE_SIZE 256
 

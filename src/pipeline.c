@@ -251,6 +251,7 @@ static thumb_status encode(thumb_ctx *ctx, image *img, thumb_format format,
     encode_options eo = {
         .quality = (int)opt(ctx, THUMB_OPT_QUALITY),
         .jpeg_progressive = (int)opt(ctx, THUMB_OPT_JPEG_PROGRESSIVE),
+        .jpeg_optimize = (int)opt(ctx, THUMB_OPT_JPEG_OPTIMIZE_CODING),
         .jpeg_subsampling =
             (thumb_subsampling)opt(ctx, THUMB_OPT_JPEG_SUBSAMPLING),
         .png_compression = (int)opt(ctx, THUMB_OPT_PNG_COMPRESSION),

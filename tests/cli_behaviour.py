@@ -165,7 +165,7 @@ class Cli(unittest.TestCase):
         r = run("--help")
         self.assertEqual(r.returncode, 0)
         for opt in ("--size", "--fit", "--enlarge", "--format", "--quality",
-                    "--progressive", "--subsampling", "--png-compression",
+                    "--progressive", "--optimize-coding", "--subsampling", "--png-compression",
                     "--lossless", "--background", "--no-rotate",
                     "--max-pixels", "--output", "--verbose", "--version",
                     "--crop", "--first-frame", "--color", "--keep-exif",

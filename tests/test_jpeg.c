@@ -862,6 +862,52 @@ START_TEST(progressive_output_has_sof2_and_baseline_sof0) {
 }
 END_TEST
 
+/* Huffman optimisation is lossless: only the tables and the entropy-coded
+ * bits change. Through the public option too, on a photo thumbnail. */
+START_TEST(optimized_coding_gives_the_same_pixels_in_fewer_bytes) {
+    image src;
+    decode_corpus("jpeg/testorig.jpg", 227, 149, &src);
+    thumb_ctx *ctx = new_ctx();
+    buffer plain, optimized;
+    buffer_init(&plain, ctx);
+    buffer_init(&optimized, ctx);
+    encode_options o = options(80, 0, THUMB_SUBSAMPLING_420);
+    encode_ok(ctx, &src, &o, &plain);
+    o.jpeg_optimize = 1;
+    encode_ok(ctx, &src, &o, &optimized);
+    ck_assert_msg(optimized.size < plain.size, "%zu bytes, standard %zu",
+                  optimized.size, plain.size);
+    image a, b;
+    ck_assert_int_eq(decode(ctx, plain.data, plain.size, 227, 149, &a, NULL),
+                     THUMB_OK);
+    ck_assert_int_eq(
+        decode(ctx, optimized.data, optimized.size, 227, 149, &b, NULL),
+        THUMB_OK);
+    ck_assert_mem_eq(a.px, b.px, a.stride * a.height);
+    free(a.px);
+    free(b.px);
+    buffer_release(&plain);
+    buffer_release(&optimized);
+
+    size_t in_len;
+    uint8_t *in = read_corpus("jpeg/2569067123_aca715a2ee_o.jpg", &in_len);
+    size_t bytes[2];
+    for (int opt = 0; opt <= 1; opt++) {
+        ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_WIDTH, 360), THUMB_OK);
+        ck_assert_int_eq(
+            thumb_ctx_set(ctx, THUMB_OPT_JPEG_OPTIMIZE_CODING, opt), THUMB_OK);
+        const unsigned char *out;
+        ck_assert_int_eq(thumb_run(ctx, in, in_len, &out, &bytes[opt]),
+                         THUMB_OK);
+    }
+    ck_assert_msg(bytes[1] < bytes[0], "%zu bytes, standard %zu", bytes[1],
+                  bytes[0]);
+    free(in);
+    thumb_ctx_free(ctx);
+    free(src.px);
+}
+END_TEST
+
 START_TEST(subsampling_option_sets_the_sof_sampling_factors) {
     image src;
     decode_corpus("jpeg/testorig.jpg", 227, 149, &src);
@@ -1063,6 +1109,7 @@ static Suite *jpeg_suite(void) {
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, round_trip_at_q90_keeps_psnr_above_30db);
     tcase_add_test(tc, progressive_output_has_sof2_and_baseline_sof0);
+    tcase_add_test(tc, optimized_coding_gives_the_same_pixels_in_fewer_bytes);
     tcase_add_test(tc, subsampling_option_sets_the_sof_sampling_factors);
     tcase_add_test(tc, grey_input_stays_grey);
     tcase_add_test(tc, output_is_appended_after_existing_content);

@@ -10,6 +10,7 @@
 typedef struct encode_options {
     int quality;          /* 1..100: JPEG and lossy WebP */
     int jpeg_progressive; /* 0 or 1 */
+    int jpeg_optimize;    /* 0 or 1: Huffman tables for this image */
     thumb_subsampling jpeg_subsampling;
     int png_compression; /* zlib level 0..9 */
     int webp_lossless;   /* 0 or 1 */

@@ -134,9 +134,9 @@ static void encode_body(jpeg_encoder *e, const image *img,
      * one component for grey. */
     jpeg_set_defaults(cinfo);
     jpeg_set_quality(cinfo, opt->quality, TRUE);
-    /* Smaller files for a second pass over the coefficients, which a
-     * thumbnail's size makes cheap. */
-    cinfo->optimize_coding = TRUE;
+    /* libjpeg-turbo gathers the statistics in a scalar pass that costs
+     * more than the rest of the encode (THUMB_OPT_JPEG_OPTIMIZE_CODING). */
+    cinfo->optimize_coding = opt->jpeg_optimize ? TRUE : FALSE;
     cinfo->dct_method = JDCT_ISLOW;
     if (img->channels == 3) {
         int luma = opt->jpeg_subsampling == THUMB_SUBSAMPLING_444
