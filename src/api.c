@@ -193,6 +193,7 @@ void thumb_ctx_free(thumb_ctx *ctx) {
     buffer_release(&ctx->output);
     buffer_release(&ctx->input);
     pipeline_release(ctx);
+    ctx_free(ctx, ctx->srgb_icc);
     ctx->allocator.free_fn(ctx->allocator.opaque, ctx);
 }
 

@@ -301,6 +301,26 @@ static int profile_is_srgb(cmsHPROFILE in, cmsHPROFILE srgb) {
            same_curve(in, srgb, cmsSigBlueTRCTag);
 }
 
+/* The verdict costs lcms2 an sRGB profile and six sampled curves, more
+ * than a small thumbnail's resize, and a service sees the same camera
+ * profile again and again: the context keeps the last profile that
+ * passed. */
+static int known_srgb(const thumb_ctx *ctx, const uint8_t *icc, size_t size) {
+    return ctx->srgb_icc && ctx->srgb_icc_size == size &&
+           memcmp(ctx->srgb_icc, icc, size) == 0;
+}
+
+static thumb_status remember_srgb(thumb_ctx *ctx, const uint8_t *icc,
+                                  size_t size) {
+    uint8_t *copy = ctx_realloc(ctx, ctx->srgb_icc, size);
+    if (!copy)
+        return THUMB_ERR_NOMEM;
+    memcpy(copy, icc, size);
+    ctx->srgb_icc = copy;
+    ctx->srgb_icc_size = size;
+    return THUMB_OK;
+}
+
 /* ---- transforms ----------------------------------------------------- */
 
 struct color_transform {
@@ -343,6 +363,9 @@ thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
     if (!color_space_fits(color_profile_space(icc, size), channels, cmyk) ||
         size > UINT32_MAX)
         return THUMB_OK;
+    int grey = !cmyk && channels <= 2;
+    if (!cmyk && !grey && known_srgb(ctx, icc, size))
+        return THUMB_OK;
     color_transform *t = ctx_calloc(ctx, 1, sizeof *t);
     if (!t)
         return THUMB_ERR_NOMEM;
@@ -352,7 +375,6 @@ thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
         ctx_free(ctx, t);
         return THUMB_ERR_NOMEM;
     }
-    int grey = !cmyk && channels <= 2;
     t->out_channels = cmyk ? 3 : channels;
     cmsUInt32Number flags = 0;
     if (cmyk)
@@ -379,7 +401,7 @@ thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
     }
     if (already_srgb) {
         color_transform_free(t);
-        return THUMB_OK;
+        return grey ? THUMB_OK : remember_srgb(ctx, icc, size);
     }
     if (!t->xf) {
         /* A profile lcms2 cannot use (damaged, or a kind it cannot

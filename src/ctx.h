@@ -47,6 +47,9 @@ struct thumb_ctx {
     struct planar *kept_planar; /* the same for planar JPEGs (planar.h) */
     uint8_t *kept_px;           /* the output pixels */
     size_t kept_px_size;
+    /* The last ICC profile found to be sRGB by its numbers (color.c). */
+    uint8_t *srgb_icc;
+    size_t srgb_icc_size;
 };
 
 /* Allocation through the context's allocator. A failed allocation records

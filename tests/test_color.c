@@ -332,6 +332,45 @@ START_TEST(srgb_profiles_need_no_transform) {
 }
 END_TEST
 
+/* The context remembers the last profile found to be sRGB: the second
+ * run of a file skips lcms2 altogether and gives the same bytes. */
+START_TEST(a_known_srgb_profile_is_not_checked_again) {
+    size_t size;
+    uint8_t *jpeg = read_corpus("jpeg/speed_bench_hv_subsampling.jpg", &size);
+    counting_allocator a;
+    thumb_ctx *ctx = counting_ctx(&a);
+    ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_WIDTH, 64), THUMB_OK);
+    long calls[2];
+    unsigned char *first = NULL;
+    size_t first_size = 0;
+    for (int run = 0; run < 2; run++) {
+        long before = a.calls;
+        const unsigned char *out;
+        size_t out_size;
+        ck_assert_int_eq(thumb_run(ctx, jpeg, size, &out, &out_size), THUMB_OK);
+        calls[run] = a.calls - before;
+        if (run == 0) {
+            first = malloc(out_size);
+            ck_assert_ptr_nonnull(first);
+            memcpy(first, out, out_size);
+            first_size = out_size;
+        } else {
+            ck_assert_uint_eq(out_size, first_size);
+            ck_assert_mem_eq(out, first, out_size);
+        }
+    }
+    /* Checking the profile costs lcms2 over 50 allocations (its context,
+     * the parsed profile, the built sRGB one); the rest of a second run
+     * reuses what the first kept. */
+    ck_assert_msg(calls[1] < 10, "%ld allocations, then %ld", calls[0],
+                  calls[1]);
+    thumb_ctx_free(ctx);
+    ck_assert_int_eq(a.live_blocks, 0);
+    free(first);
+    free(jpeg);
+}
+END_TEST
+
 /* ---- THUMB_OPT_COLOR's modes, in every output format ----------------- */
 
 static const thumb_format OUT_FORMATS[] = {THUMB_FORMAT_JPEG, THUMB_FORMAT_PNG,
@@ -513,6 +552,7 @@ static Suite *color_suite(void) {
     tcase_add_test(c, split_jpeg_profile_is_reassembled);
     tcase_add_test(c, unusable_profiles_are_ignored);
     tcase_add_test(c, srgb_profiles_need_no_transform);
+    tcase_add_test(c, a_known_srgb_profile_is_not_checked_again);
     suite_add_tcase(s, c);
     TCase *m = tcase_create("modes");
     tcase_set_timeout(m, 120);
