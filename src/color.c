@@ -363,8 +363,8 @@ thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
     if (!color_space_fits(color_profile_space(icc, size), channels, cmyk) ||
         size > UINT32_MAX)
         return THUMB_OK;
-    int grey = !cmyk && channels <= 2;
-    if (!cmyk && !grey && known_srgb(ctx, icc, size))
+    int grey = !cmyk && channels <= 2, rgb = !cmyk && !grey;
+    if (rgb && known_srgb(ctx, icc, size))
         return THUMB_OK;
     color_transform *t = ctx_calloc(ctx, 1, sizeof *t);
     if (!t)
@@ -401,7 +401,7 @@ thumb_status color_transform_new(thumb_ctx *ctx, const uint8_t *icc,
     }
     if (already_srgb) {
         color_transform_free(t);
-        return grey ? THUMB_OK : remember_srgb(ctx, icc, size);
+        return rgb ? remember_srgb(ctx, icc, size) : THUMB_OK;
     }
     if (!t->xf) {
         /* A profile lcms2 cannot use (damaged, or a kind it cannot
