@@ -58,7 +58,7 @@ extern "C" {
 /** Changes when the API or ABI breaks (see the README's version policy). */
 #define THUMB_VERSION_MAJOR 0
 /** Changes when something is added. */
-#define THUMB_VERSION_MINOR 1
+#define THUMB_VERSION_MINOR 2
 /** Changes for fixes only. */
 #define THUMB_VERSION_PATCH 0
 /** MAJOR * 10000 + MINOR * 100 + PATCH, comparable with thumb_version(). */
@@ -400,8 +400,29 @@ THUMB_API const char *thumb_ctx_error(const thumb_ctx *ctx);
 /** The status of the last call on this context that can fail. */
 THUMB_API thumb_status thumb_ctx_status(const thumb_ctx *ctx);
 
-/** Name of a format: "jpeg", "png", "webp", "gif", or "auto". */
+/* ---- Format names, extensions and MIME types --------------------------- */
+
+/** Name of a format: "jpeg", "png", "webp", "gif", or "auto";
+ * "unknown" for a value that is no format. */
 THUMB_API const char *thumb_format_name(thumb_format format);
+
+/** The format a name stands for, in any case: a format name ("jpeg"), a
+ * file extension with or without its dot ("jpg", ".JPE"), or a MIME type
+ * ("image/jpeg"). "auto" gives THUMB_FORMAT_AUTO. Any other name, or a
+ * NULL argument, gives THUMB_ERR_INVALID_ARGUMENT and leaves *format as it
+ * was. Since 0.2.0. */
+THUMB_API thumb_status thumb_format_from_name(const char *name,
+                                              thumb_format *format);
+
+/** The usual file extension of a format, without the dot: "jpg", "png",
+ * "webp", "gif". NULL for THUMB_FORMAT_AUTO and values that are no
+ * format. Since 0.2.0. */
+THUMB_API const char *thumb_format_extension(thumb_format format);
+
+/** The MIME type of a format: "image/jpeg", "image/png", "image/webp",
+ * "image/gif". NULL for THUMB_FORMAT_AUTO and values that are no format.
+ * Since 0.2.0. */
+THUMB_API const char *thumb_format_mime_type(thumb_format format);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,8 @@
  * only our own buffers go through the context. */
 #include "anim.h"
 
+#include "codec/format.h"
+
 #include <gif_lib.h>
 #include <string.h>
 #include <webp/demux.h>
@@ -347,7 +349,7 @@ thumb_status anim_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
     *out = NULL;
     if (format != THUMB_FORMAT_GIF && format != THUMB_FORMAT_WEBP)
         return ctx_fail(ctx, THUMB_ERR_INTERNAL, "no animation reader for %s",
-                        thumb_format_name(format));
+                        format_name(format));
     anim_source *a = ctx_calloc(ctx, 1, sizeof *a);
     if (!a)
         return THUMB_ERR_NOMEM;

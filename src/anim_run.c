@@ -2,6 +2,7 @@
 
 #include "anim.h"
 #include "codec/anim_encoder.h"
+#include "codec/format.h"
 #include "color.h"
 #include "orient.h"
 #include "resize/resize.h"
@@ -23,7 +24,7 @@ int anim_applies(const thumb_ctx *ctx, const image_info *info,
 static thumb_status check_frame_limits(thumb_ctx *ctx, const image_info *info) {
     int64_t max_frames = ctx->options[THUMB_OPT_MAX_FRAMES];
     int64_t max_px = ctx->options[THUMB_OPT_MAX_ANIMATION_PIXELS];
-    const char *name = thumb_format_name(info->format);
+    const char *name = format_name(info->format);
     if (info->frames > (uint64_t)max_frames)
         return ctx_fail(ctx, THUMB_ERR_LIMIT,
                         "%s animation has %u frames, over the limit of %lld "
@@ -151,7 +152,7 @@ thumb_status anim_run(thumb_ctx *ctx, const uint8_t *in, size_t size,
         st = ctx_fail(ctx, THUMB_ERR_CORRUPT,
                       "%s: the animation canvas is %ux%u but the header "
                       "says %ux%u",
-                      thumb_format_name(info->format), ai->width, ai->height,
+                      format_name(info->format), ai->width, ai->height,
                       info->width, info->height);
         goto done;
     }
@@ -202,7 +203,7 @@ thumb_status anim_run(thumb_ctx *ctx, const uint8_t *in, size_t size,
     }
     if (st == THUMB_OK && frames == 0)
         st = ctx_fail(ctx, THUMB_ERR_CORRUPT, "%s: the animation has no frame",
-                      thumb_format_name(info->format));
+                      format_name(info->format));
     if (st != THUMB_OK)
         goto done;
     int64_t t_finish = ctx_now_us();

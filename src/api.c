@@ -1,5 +1,6 @@
 /* The public API: argument checks, options, and the entry points that
  * hand over to the pipeline. */
+#include "codec/format.h"
 #include "ctx.h"
 #include "pipeline.h"
 #include "resize/resize.h"
@@ -134,19 +135,23 @@ const char *thumb_strerror(thumb_status status) {
 }
 
 const char *thumb_format_name(thumb_format format) {
-    switch (format) {
-    case THUMB_FORMAT_AUTO:
-        return "auto";
-    case THUMB_FORMAT_JPEG:
-        return "jpeg";
-    case THUMB_FORMAT_PNG:
-        return "png";
-    case THUMB_FORMAT_WEBP:
-        return "webp";
-    case THUMB_FORMAT_GIF:
-        return "gif";
-    }
-    return "unknown";
+    return format_name(format);
+}
+
+thumb_status thumb_format_from_name(const char *name, thumb_format *format) {
+    if (!format || !format_from_name(name, format))
+        return THUMB_ERR_INVALID_ARGUMENT;
+    return THUMB_OK;
+}
+
+const char *thumb_format_extension(thumb_format format) {
+    const format_desc *d = format_describe(format);
+    return d ? d->extensions[0] : NULL;
+}
+
+const char *thumb_format_mime_type(thumb_format format) {
+    const format_desc *d = format_describe(format);
+    return d ? d->mime_type : NULL;
 }
 
 static void *default_malloc(void *opaque, size_t size) {

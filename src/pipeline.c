@@ -4,6 +4,7 @@
 #include "codec/anim_encoder.h"
 #include "codec/decoder.h"
 #include "codec/encoder.h"
+#include "codec/format.h"
 #include "color.h"
 #include "crop.h"
 #include "exif.h"
@@ -37,7 +38,7 @@ static int64_t opt(const thumb_ctx *ctx, thumb_option key) {
 static thumb_status check_limits(thumb_ctx *ctx, const image_info *info) {
     int64_t max_dim = opt(ctx, THUMB_OPT_MAX_DIMENSION);
     int64_t max_px = opt(ctx, THUMB_OPT_MAX_PIXELS);
-    const char *name = thumb_format_name(info->format);
+    const char *name = format_name(info->format);
     if (info->width > max_dim || info->height > max_dim)
         return ctx_fail(ctx, THUMB_ERR_LIMIT,
                         "%s image is %ux%u, over the limit of %lld pixels "
@@ -278,7 +279,7 @@ static thumb_status encode(thumb_ctx *ctx, image *img, thumb_format format,
         return gif_encode(ctx, img, &eo, &ctx->output);
     default:
         return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
-                        "cannot write %s output", thumb_format_name(format));
+                        "cannot write %s output", format_name(format));
     }
 }
 

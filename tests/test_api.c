@@ -3,6 +3,8 @@
 #include "support.h"
 
 #include <check.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <thumbnail.h>
@@ -11,7 +13,90 @@ static const char *const photo = "jpeg/2569067123_aca715a2ee_o.jpg";
 
 START_TEST(version_matches_header) {
     ck_assert_uint_eq(thumb_version(), THUMB_VERSION_NUMBER);
-    ck_assert_str_eq(thumb_version_string(), "0.1.0");
+    char expected[32];
+    snprintf(expected, sizeof expected, "%d.%d.%d", THUMB_VERSION_MAJOR,
+             THUMB_VERSION_MINOR, THUMB_VERSION_PATCH);
+    ck_assert_str_eq(thumb_version_string(), expected);
+}
+END_TEST
+
+/* Every format the library reads and writes, and what the adapters must
+ * get for it: they keep no table of their own. */
+static const struct {
+    thumb_format format;
+    const char *name, *extension, *mime, *sample;
+} format_facts[] = {
+    {THUMB_FORMAT_JPEG, "jpeg", "jpg", "image/jpeg",
+     "jpeg/2569067123_aca715a2ee_o.jpg"},
+    {THUMB_FORMAT_PNG, "png", "png", "image/png", "png/pngsuite/basi6a16.png"},
+    {THUMB_FORMAT_WEBP, "webp", "webp", "image/webp",
+     "webp/libwebp-test-data/lossless_vec_1_0.webp"},
+    {THUMB_FORMAT_GIF, "gif", "gif", "image/gif", "gif/chi.gif"},
+};
+
+START_TEST(format_lookups_agree_for_every_format) {
+    const char *field[3] = {format_facts[_i].name, format_facts[_i].extension,
+                            format_facts[_i].mime};
+    thumb_format want = format_facts[_i].format;
+    ck_assert_str_eq(thumb_format_name(want), format_facts[_i].name);
+    ck_assert_str_eq(thumb_format_extension(want), format_facts[_i].extension);
+    ck_assert_str_eq(thumb_format_mime_type(want), format_facts[_i].mime);
+    for (int k = 0; k < 3; k++) {
+        char upper[64], dotted[64];
+        size_t n = strlen(field[k]);
+        for (size_t j = 0; j <= n; j++)
+            upper[j] = (char)toupper((unsigned char)field[k][j]);
+        snprintf(dotted, sizeof dotted, ".%s", field[k]);
+        const char *names[] = {field[k], upper, k == 1 ? dotted : field[k]};
+        for (int v = 0; v < 3; v++) {
+            thumb_format got = THUMB_FORMAT_AUTO;
+            ck_assert_int_eq(thumb_format_from_name(names[v], &got), THUMB_OK);
+            ck_assert_int_eq(got, want);
+        }
+    }
+    /* The format a real file of it is sniffed as. */
+    size_t size;
+    unsigned char *data = read_corpus(format_facts[_i].sample, &size);
+    thumb_ctx *ctx = thumb_ctx_new();
+    ck_assert_int_eq(thumb_probe(ctx, data, size), THUMB_OK);
+    ck_assert_int_eq(thumb_ctx_info(ctx, THUMB_INFO_FORMAT), want);
+    thumb_ctx_free(ctx);
+    free(data);
+}
+END_TEST
+
+START_TEST(format_lookups_refuse_what_is_no_format) {
+    thumb_format f = THUMB_FORMAT_PNG;
+    ck_assert_int_eq(thumb_format_from_name("auto", &f), THUMB_OK);
+    ck_assert_int_eq(f, THUMB_FORMAT_AUTO);
+    static const char *const bad[] = {
+        "",       ".",         "tiff", "jp",         "jpgx",
+        "image/", "image/jpg", " png", "image/png ", ".."};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        f = THUMB_FORMAT_PNG;
+        ck_assert_msg(thumb_format_from_name(bad[i], &f) ==
+                          THUMB_ERR_INVALID_ARGUMENT,
+                      "'%s' was taken for a format", bad[i]);
+        ck_assert_int_eq(f, THUMB_FORMAT_PNG);
+    }
+    ck_assert_int_eq(thumb_format_from_name(NULL, &f),
+                     THUMB_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(thumb_format_from_name("png", NULL),
+                     THUMB_ERR_INVALID_ARGUMENT);
+    thumb_format other[] = {THUMB_FORMAT_AUTO, (thumb_format)-1,
+                            (thumb_format)1000};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        ck_assert_ptr_null(thumb_format_extension(other[i]));
+        ck_assert_ptr_null(thumb_format_mime_type(other[i]));
+    }
+    ck_assert_str_eq(thumb_format_name(THUMB_FORMAT_AUTO), "auto");
+    ck_assert_str_eq(thumb_format_name((thumb_format)1000), "unknown");
+    /* JPEG's other extensions. */
+    static const char *const jpeg[] = {"jpeg", "JPE", ".jfif", "Jpg"};
+    for (size_t i = 0; i < sizeof jpeg / sizeof jpeg[0]; i++) {
+        ck_assert_int_eq(thumb_format_from_name(jpeg[i], &f), THUMB_OK);
+        ck_assert_int_eq(f, THUMB_FORMAT_JPEG);
+    }
 }
 END_TEST
 
@@ -432,6 +517,9 @@ int main(void) {
     TCase *tc = tcase_create("api");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, version_matches_header);
+    tcase_add_loop_test(tc, format_lookups_agree_for_every_format, 0,
+                        sizeof format_facts / sizeof format_facts[0]);
+    tcase_add_test(tc, format_lookups_refuse_what_is_no_format);
     tcase_add_test(tc, every_status_has_a_distinct_message);
     tcase_add_test(tc, null_arguments_are_errors_not_crashes);
     tcase_add_test(tc, options_reject_unknown_keys_and_out_of_range_values);

@@ -1,7 +1,8 @@
 #include "decoder.h"
 
 #include "../ctx.h"
-#include "../sniff.h"
+#include "format.h"
+#include "sniff.h"
 
 #include <string.h>
 
@@ -55,8 +56,7 @@ thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
         d->ops->destroy(d);
         d->ops = NULL;
         return ctx_fail(ctx, THUMB_ERR_CORRUPT, "%s: image is %ux%u",
-                        thumb_format_name(format), d->info.width,
-                        d->info.height);
+                        format_name(format), d->info.width, d->info.height);
     }
     if (d->info.orientation < 1 || d->info.orientation > 8)
         d->info.orientation = 1;
@@ -77,7 +77,7 @@ thumb_status decoder_start(decoder *d, uint32_t min_width,
         (d->depth != 8 && (d->depth != 16 || !d->want_16)))
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
                         "%s decoder gave %ux%u with %d channels of %d bits",
-                        thumb_format_name(d->info.format), d->width, d->height,
+                        format_name(d->info.format), d->width, d->height,
                         d->channels, d->depth);
     return THUMB_OK;
 }

@@ -11,7 +11,7 @@
 #include "anim_encoder.h"
 
 #include "../ctx.h"
-#include "../quantize.h"
+#include "quantize.h"
 
 #include <gif_lib.h>
 #include <string.h>

@@ -46,7 +46,7 @@ from .errors import (
     UnsupportedFormatError,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "thumbnail",
