@@ -100,9 +100,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t pick = data[size - 1];
     unsigned den_x = 1u + (pick & ((1u << SHRINK_BITS) - 1));
     unsigned den_y = 1u + (pick >> SHRINK_BITS);
-    d.want_planes = size >= 2 && (data[size - 2] & 1);
-    if (decoder_start(&d, shrunk(d.info.width, den_x),
-                      shrunk(d.info.height, den_y)) == THUMB_OK) {
+    decoder_request req = {
+        .min_width = shrunk(d.info.width, den_x),
+        .min_height = shrunk(d.info.height, den_y),
+        .planes = size >= 2 && (data[size - 2] & 1),
+    };
+    if (decoder_start(&d, &req) == THUMB_OK) {
         /* The decoder may shrink, never below what was asked for or
          * above the stored size. */
         if (d.width > d.info.width || d.height > d.info.height ||

@@ -3,6 +3,7 @@
 #include "codec/format.h"
 #include "ctx.h"
 #include "pipeline.h"
+#include "plan.h"
 #include "resize/resize.h"
 
 #include <stdlib.h>
@@ -263,9 +264,12 @@ static void begin_call(thumb_ctx *ctx) {
 
 static thumb_status run(thumb_ctx *ctx, const void *in, size_t in_len) {
     ctx->input_bytes = in_len;
-    int64_t timeout_ms = ctx->options[THUMB_OPT_TIMEOUT_MS];
-    ctx->deadline_us = timeout_ms ? ctx_now_us() + timeout_ms * US_PER_MS : 0;
-    thumb_status st = pipeline_run(ctx, in, in_len);
+    ctx->timeout_ms = ctx->options[THUMB_OPT_TIMEOUT_MS];
+    ctx->deadline_us =
+        ctx->timeout_ms ? ctx_now_us() + ctx->timeout_ms * US_PER_MS : 0;
+    thumb_status st = plan_check_input(ctx, in_len);
+    if (st == THUMB_OK)
+        st = pipeline_run(ctx, in, in_len);
     ctx->deadline_us = 0; /* probes and later calls have none */
     if (st != THUMB_OK) {
         /* A failure leaves no half-written output behind. */

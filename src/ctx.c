@@ -77,5 +77,5 @@ thumb_status ctx_check_deadline(thumb_ctx *ctx, const char *doing) {
     return ctx_fail(ctx, THUMB_ERR_TIMEOUT,
                     "deadline of %lld ms passed while %s "
                     "(THUMB_OPT_TIMEOUT_MS)",
-                    (long long)ctx->options[THUMB_OPT_TIMEOUT_MS], doing);
+                    (long long)ctx->timeout_ms, doing);
 }

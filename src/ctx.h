@@ -1,6 +1,6 @@
 /* The context: options, allocator, error state, reusable buffers.
  * Every module receives the context so that it can allocate and report
- * errors; only api.c reads or writes options. */
+ * errors; only api.c and the run plan (plan.c) read the options. */
 #ifndef THUMB_CTX_H
 #define THUMB_CTX_H
 
@@ -26,9 +26,11 @@ struct thumb_ctx {
 
     thumb_status status;
     char message[CTX_MESSAGE_SIZE];
-    /* When the current run must stop (THUMB_OPT_TIMEOUT_MS), in
-     * ctx_now_us() time; 0 outside runs and when there is no deadline. */
+    /* When the current run must stop (THUMB_OPT_TIMEOUT_MS, copied to
+     * timeout_ms for the message), in ctx_now_us() time; 0 outside runs
+     * and when there is no deadline. */
     int64_t deadline_us;
+    int64_t timeout_ms;
 
     image_info info; /* input, from the last probe or run */
     thumb_format out_format;

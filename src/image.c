@@ -62,6 +62,46 @@ static inline uint8_t blend(uint8_t fg, uint8_t bg, uint8_t a) {
     return div255((uint32_t)fg * a + (uint32_t)bg * (255u - a));
 }
 
+/* Makes one row of an image of another layout from row `y` of src. */
+typedef void (*row_converter)(const image *src, uint32_t y, uint8_t *out,
+                              int out_channels, const void *arg);
+
+/* Replaces img with a copy of out_channels samples per pixel, made row by
+ * row. */
+static thumb_status image_convert(thumb_ctx *ctx, image *img, int out_channels,
+                                  row_converter convert, const void *arg) {
+    image out = {0};
+    thumb_status st =
+        image_alloc(ctx, &out, img->width, img->height, out_channels);
+    if (st != THUMB_OK)
+        return st;
+    for (uint32_t y = 0; y < img->height; y++)
+        convert(img, y, image_row(&out, y), out_channels, arg);
+    image_release(ctx, img);
+    *img = out;
+    return THUMB_OK;
+}
+
+static void flatten_row(const image *src, uint32_t y, uint8_t *d,
+                        int out_channels, const void *arg) {
+    const uint8_t *bg = arg;
+    const uint8_t *s = image_row(src, y);
+    for (uint32_t x = 0; x < src->width; x++) {
+        if (src->channels == 2) {
+            uint8_t a = s[1];
+            for (int c = 0; c < out_channels; c++)
+                d[c] = blend(s[0], bg[c], a);
+            s += 2;
+        } else {
+            uint8_t a = s[3];
+            for (int c = 0; c < 3; c++)
+                d[c] = blend(s[c], bg[c], a);
+            s += 4;
+        }
+        d += out_channels;
+    }
+}
+
 thumb_status image_flatten(thumb_ctx *ctx, image *img, uint32_t background) {
     if (!channels_have_alpha(img->channels))
         return THUMB_OK;
@@ -69,55 +109,25 @@ thumb_status image_flatten(thumb_ctx *ctx, image *img, uint32_t background) {
                      (uint8_t)background};
     int grey_bg = bg[0] == bg[1] && bg[1] == bg[2];
     int out_channels = img->channels == 2 && grey_bg ? 1 : 3;
-    image out = {0};
-    thumb_status st =
-        image_alloc(ctx, &out, img->width, img->height, out_channels);
-    if (st != THUMB_OK)
-        return st;
-    for (uint32_t y = 0; y < img->height; y++) {
-        const uint8_t *s = image_row(img, y);
-        uint8_t *d = image_row(&out, y);
-        for (uint32_t x = 0; x < img->width; x++) {
-            if (img->channels == 2) {
-                uint8_t a = s[1];
-                for (int c = 0; c < out_channels; c++)
-                    d[c] = blend(s[0], bg[c], a);
-                s += 2;
-            } else {
-                uint8_t a = s[3];
-                for (int c = 0; c < 3; c++)
-                    d[c] = blend(s[c], bg[c], a);
-                s += 4;
-            }
-            d += out_channels;
-        }
+    return image_convert(ctx, img, out_channels, flatten_row, bg);
+}
+
+static void expand_grey_row(const image *src, uint32_t y, uint8_t *d,
+                            int out_channels, const void *arg) {
+    (void)arg;
+    const uint8_t *s = image_row(src, y);
+    for (uint32_t x = 0; x < src->width; x++) {
+        d[0] = d[1] = d[2] = s[0];
+        if (out_channels == 4)
+            d[3] = s[1];
+        s += src->channels;
+        d += out_channels;
     }
-    image_release(ctx, img);
-    *img = out;
-    return THUMB_OK;
 }
 
 thumb_status image_expand_grey(thumb_ctx *ctx, image *img) {
     if (img->channels > 2)
         return THUMB_OK;
-    int out_channels = img->channels == 1 ? 3 : 4;
-    image out = {0};
-    thumb_status st =
-        image_alloc(ctx, &out, img->width, img->height, out_channels);
-    if (st != THUMB_OK)
-        return st;
-    for (uint32_t y = 0; y < img->height; y++) {
-        const uint8_t *s = image_row(img, y);
-        uint8_t *d = image_row(&out, y);
-        for (uint32_t x = 0; x < img->width; x++) {
-            d[0] = d[1] = d[2] = s[0];
-            if (out_channels == 4)
-                d[3] = s[1];
-            s += img->channels;
-            d += out_channels;
-        }
-    }
-    image_release(ctx, img);
-    *img = out;
-    return THUMB_OK;
+    return image_convert(ctx, img, img->channels == 1 ? 3 : 4, expand_grey_row,
+                         NULL);
 }

@@ -17,6 +17,8 @@ typedef struct image_info {
     uint32_t frames;        /* 1 for still images */
     int has_alpha;
     int bit_depth; /* bits per sample as stored */
+    int grey;      /* grey samples (with or without alpha), not colour */
+    int cmyk;      /* CMYK or YCCK inks (JPEG) */
 } image_info;
 
 typedef struct image {

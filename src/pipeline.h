@@ -1,12 +1,14 @@
-/* One thumbnail, start to end: decode -> resize -> orient -> flatten ->
- * encode. The only module that sees every other one but the API. */
+/* One thumbnail, start to end: open the decoder, plan the run (plan.h),
+ * decode as planned, and the tail (tail.h): resize -> crop -> orient ->
+ * flatten -> encode. Called by api.c alone. */
 #ifndef THUMB_PIPELINE_H
 #define THUMB_PIPELINE_H
 
 #include "ctx.h"
 
 /* Fills ctx->info and the output fields; the encoded file goes to
- * ctx->output. Options are read from ctx->options. */
+ * ctx->output. The plan reads the options; the caller has checked the
+ * input's size (plan_check_input()) and set the deadline. */
 thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size);
 
 /* Frees what runs keep on the context for the next one. */

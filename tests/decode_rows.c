@@ -23,7 +23,8 @@ decoded_rows decode_rows_finish(thumb_ctx *ctx, decoder *d,
         st = THUMB_ERR_LIMIT;
         goto close;
     }
-    st = decoder_start(d, min_w, min_h);
+    st = decoder_start(
+        d, &(decoder_request){.min_width = min_w, .min_height = min_h});
     if (st != THUMB_OK)
         goto close;
     r.width = d->width;

@@ -46,8 +46,10 @@ static inline decoded decode_image_depth(const uint8_t *data, size_t size,
     ck_assert_ptr_nonnull(ctx);
     decoder d;
     ck_assert_int_eq(decoder_open(ctx, data, size, &d), THUMB_OK);
-    d.want_16 = want_16;
-    ck_assert_int_eq(decoder_start(&d, d.info.width, d.info.height), THUMB_OK);
+    decoder_request req = {.min_width = d.info.width,
+                           .min_height = d.info.height,
+                           .depth16 = want_16};
+    ck_assert_int_eq(decoder_start(&d, &req), THUMB_OK);
     r.depth = d.depth;
     r.format = d.info.format;
     r.orientation = d.info.orientation;

@@ -205,14 +205,19 @@ START_TEST(progressive_jpeg_stops_inside_its_scans) {
     open_past_deadline(&p, "jpeg/spectral_selection.jpg");
     /* jpeg_start_decompress reads every scan; the progress monitor stops
      * it at the first iMCU row. */
-    expect_timeout(&p, decoder_start(&p.dec, 1, 1), "decoding JPEG");
+    expect_timeout(&p,
+                   decoder_start(&p.dec, &(decoder_request){.min_width = 1,
+                                                            .min_height = 1}),
+                   "decoding JPEG");
 }
 END_TEST
 
 START_TEST(baseline_jpeg_stops_reading_rows) {
     past_deadline p;
     open_past_deadline(&p, "jpeg/testorig.jpg");
-    ck_assert_int_eq(decoder_start(&p.dec, 1, 1), THUMB_OK);
+    ck_assert_int_eq(decoder_start(&p.dec, &(decoder_request){.min_width = 1,
+                                                              .min_height = 1}),
+                     THUMB_OK);
     uint8_t *row = malloc((size_t)p.dec.width * p.dec.channels);
     thumb_status st = decoder_read_rows(&p.dec, &row, 1);
     free(row);
@@ -223,21 +228,30 @@ END_TEST
 START_TEST(interlaced_png_stops_between_rows) {
     past_deadline p;
     open_past_deadline(&p, "png/pngsuite/basi3p08.png");
-    expect_timeout(&p, decoder_start(&p.dec, 1, 1), "decoding interlaced PNG");
+    expect_timeout(&p,
+                   decoder_start(&p.dec, &(decoder_request){.min_width = 1,
+                                                            .min_height = 1}),
+                   "decoding interlaced PNG");
 }
 END_TEST
 
 START_TEST(webp_stops_between_decoding_steps) {
     past_deadline p;
     open_past_deadline(&p, BIG_WEBP);
-    expect_timeout(&p, decoder_start(&p.dec, 1, 1), "decoding WebP");
+    expect_timeout(&p,
+                   decoder_start(&p.dec, &(decoder_request){.min_width = 1,
+                                                            .min_height = 1}),
+                   "decoding WebP");
 }
 END_TEST
 
 START_TEST(gif_stops_between_rows) {
     past_deadline p;
     open_past_deadline(&p, "gif/treescap.gif");
-    expect_timeout(&p, decoder_start(&p.dec, 1, 1), "decoding GIF");
+    expect_timeout(&p,
+                   decoder_start(&p.dec, &(decoder_request){.min_width = 1,
+                                                            .min_height = 1}),
+                   "decoding GIF");
 }
 END_TEST
 

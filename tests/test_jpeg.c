@@ -42,7 +42,8 @@ static thumb_status decode(thumb_ctx *ctx, const uint8_t *data, size_t size,
         return st;
     if (info)
         *info = d.info;
-    st = decoder_start(&d, min_w, min_h);
+    st = decoder_start(
+        &d, &(decoder_request){.min_width = min_w, .min_height = min_h});
     if (st == THUMB_OK) {
         img->width = d.width;
         img->height = d.height;
@@ -382,7 +383,9 @@ static void check_start_size(const uint8_t *data, size_t size, uint32_t min_w,
     thumb_ctx *ctx = new_ctx();
     decoder d;
     ck_assert_int_eq(decoder_open(ctx, data, size, &d), THUMB_OK);
-    ck_assert_int_eq(decoder_start(&d, min_w, min_h), THUMB_OK);
+    ck_assert_int_eq(decoder_start(&d, &(decoder_request){.min_width = min_w,
+                                                          .min_height = min_h}),
+                     THUMB_OK);
     ck_assert_msg(d.width == want_w && d.height == want_h,
                   "min %ux%u: got %ux%u, expected %ux%u", min_w, min_h, d.width,
                   d.height, want_w, want_h);
@@ -658,7 +661,9 @@ START_TEST(rows_past_the_end_are_refused) {
     thumb_ctx *ctx = new_ctx();
     decoder d;
     ck_assert_int_eq(decoder_open(ctx, data, size, &d), THUMB_OK);
-    ck_assert_int_eq(decoder_start(&d, 1, 1), THUMB_OK); /* 29x19 */
+    ck_assert_int_eq(
+        decoder_start(&d, &(decoder_request){.min_width = 1, .min_height = 1}),
+        THUMB_OK); /* 29x19 */
     uint8_t *px = malloc((size_t)d.width * 3 * (d.height + 1));
     uint8_t **rows = malloc(sizeof *rows * (d.height + 1));
     for (uint32_t y = 0; y <= d.height; y++)
@@ -679,7 +684,9 @@ START_TEST(decoder_after_a_failure_refuses_to_continue) {
     thumb_ctx *ctx = new_ctx();
     decoder d;
     ck_assert_int_eq(decoder_open(ctx, data, size, &d), THUMB_OK);
-    ck_assert_int_eq(decoder_start(&d, 1, 1), THUMB_OK);
+    ck_assert_int_eq(
+        decoder_start(&d, &(decoder_request){.min_width = 1, .min_height = 1}),
+        THUMB_OK);
     uint8_t *px = malloc((size_t)d.width * 3);
     thumb_status st = THUMB_OK;
     for (uint32_t y = 0; y < d.height && st == THUMB_OK; y++)

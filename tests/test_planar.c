@@ -55,13 +55,14 @@ static outcome run_path(thumb_ctx *ctx, const uint8_t *data, size_t size,
     outcome o = {{0}, 0};
     decoder dec;
     ck_assert_int_eq(decoder_open(ctx, data, size, &dec), THUMB_OK);
-    dec.want_planes = planes;
     uint64_t min_w = (uint64_t)g->scaled_width * SHRINK_ON_LOAD_MARGIN;
     uint64_t min_h = (uint64_t)g->scaled_height * SHRINK_ON_LOAD_MARGIN;
-    ck_assert_int_eq(
-        decoder_start(&dec, min_w < dec.info.width ? (uint32_t)min_w : 1u << 30,
-                      min_h < dec.info.height ? (uint32_t)min_h : 1u << 30),
-        THUMB_OK);
+    decoder_request req = {
+        .min_width = min_w < dec.info.width ? (uint32_t)min_w : 1u << 30,
+        .min_height = min_h < dec.info.height ? (uint32_t)min_h : 1u << 30,
+        .planes = planes,
+    };
+    ck_assert_int_eq(decoder_start(&dec, &req), THUMB_OK);
     o.planar = dec.planar;
     if (planes && !dec.planar) {
         decoder_close(&dec);

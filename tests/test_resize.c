@@ -366,8 +366,11 @@ static pixels decode_corpus(const char *rel) {
     decoder d;
     ck_assert_msg(decoder_open(ctx, data, size, &d) == THUMB_OK, "%s: %s", rel,
                   thumb_ctx_error(ctx));
-    ck_assert_msg(decoder_start(&d, d.info.width, d.info.height) == THUMB_OK,
-                  "%s: %s", rel, thumb_ctx_error(ctx));
+    ck_assert_msg(
+        decoder_start(&d, &(decoder_request){.min_width = d.info.width,
+                                             .min_height = d.info.height}) ==
+            THUMB_OK,
+        "%s: %s", rel, thumb_ctx_error(ctx));
     ck_assert_uint_eq(d.width, d.info.width);
     ck_assert_uint_eq(d.height, d.info.height);
     pixels p = pixels_new(d.width, d.height, d.channels);

@@ -731,7 +731,9 @@ START_TEST(truncated_animation_fails_at_start_not_probe) {
     ck_assert_int_eq(decoder_open(ctx, data, size / 2, &d), THUMB_OK);
     ck_assert_uint_eq(d.info.width, 245);
     ck_assert(d.info.frames >= 1 && d.info.frames < 42);
-    ck_assert_int_eq(decoder_start(&d, 1, 1), THUMB_ERR_CORRUPT);
+    ck_assert_int_eq(
+        decoder_start(&d, &(decoder_request){.min_width = 1, .min_height = 1}),
+        THUMB_ERR_CORRUPT);
     ck_assert_str_eq(thumb_ctx_error(ctx),
                      "WebP: the animation's chunks are incomplete: the file "
                      "is truncated");
@@ -748,7 +750,9 @@ START_TEST(rows_past_the_end_are_refused) {
     thumb_ctx *ctx = thumb_ctx_new();
     decoder d;
     ck_assert_int_eq(decoder_open(ctx, data, size, &d), THUMB_OK);
-    ck_assert_int_eq(decoder_start(&d, 13, 1), THUMB_OK);
+    ck_assert_int_eq(
+        decoder_start(&d, &(decoder_request){.min_width = 13, .min_height = 1}),
+        THUMB_OK);
     uint8_t row0[13 * 3], row1[13 * 3];
     uint8_t *rows[2] = {row0, row1};
     ck_assert_int_eq(decoder_read_rows(&d, rows, 2), THUMB_ERR_INTERNAL);
@@ -766,7 +770,9 @@ START_TEST(rows_after_a_failed_start_are_refused) {
     thumb_ctx *ctx = thumb_ctx_new();
     decoder d;
     ck_assert_int_eq(decoder_open(ctx, data, size / 2, &d), THUMB_OK);
-    ck_assert_int_eq(decoder_start(&d, 1, 1), THUMB_ERR_CORRUPT);
+    ck_assert_int_eq(
+        decoder_start(&d, &(decoder_request){.min_width = 1, .min_height = 1}),
+        THUMB_ERR_CORRUPT);
     ctx_clear_error(ctx);
     uint8_t row[3];
     uint8_t *rows[1] = {row};
@@ -1063,7 +1069,8 @@ START_TEST(encoder_rejects_bad_images) {
     /* Wider than WebP's 16383: refused before any pixel is read, so a tiny
      * buffer is enough. */
     image wide = {16384, 1, 3, 16384 * 3, px, 8};
-    ck_assert_int_eq(webp_encode(ctx, &wide, &o, &out), THUMB_ERR_ENCODE);
+    ck_assert_int_eq(encoder_write(ctx, THUMB_FORMAT_WEBP, &wide, &o, &out),
+                     THUMB_ERR_ENCODE);
     ck_assert_str_eq(thumb_ctx_error(ctx),
                      "WebP: a 16384x1 image is larger than WebP's limit of "
                      "16383 pixels a side");

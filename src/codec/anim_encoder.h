@@ -9,11 +9,23 @@
 #include "../image.h"
 #include "encoder.h"
 
-/* How the output loops: how many times it plays, 0 forever (as anim_info
- * says it, anim.h). */
+/* How the output loops: how many times it plays, 0 forever (as the
+ * decoder's loop_count says it, decoder.h). */
 typedef struct anim_loop {
     int count;
 } anim_loop;
+
+/* A writer of either animated format (GIF or WebP), for callers that
+ * need not know which. */
+typedef struct anim_writer anim_writer;
+
+thumb_status anim_writer_new(thumb_ctx *ctx, thumb_format format,
+                             uint32_t width, uint32_t height,
+                             const anim_loop *loop, const encode_options *opt,
+                             buffer *out, anim_writer **w);
+thumb_status anim_writer_add(anim_writer *w, const image *frame, int delay_ms);
+thumb_status anim_writer_finish(anim_writer *w);
+void anim_writer_free(thumb_ctx *ctx, anim_writer *w);
 
 typedef struct gif_writer gif_writer;
 

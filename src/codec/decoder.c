@@ -63,22 +63,52 @@ thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
     return THUMB_OK;
 }
 
-thumb_status decoder_start(decoder *d, uint32_t min_width,
-                           uint32_t min_height) {
-    if (min_width < 1)
-        min_width = 1;
-    if (min_height < 1)
-        min_height = 1;
+/* The number of samples per pixel of RGBA frames. */
+#define FRAME_CHANNELS 4
+
+void decoder_rows_layout(const image_info *info, const decoder_request *req,
+                         int *channels, int *cmyk, int *depth) {
+    *cmyk = 0;
+    *depth = 8;
+    if (req->frames) {
+        *channels = FRAME_CHANNELS;
+        return;
+    }
+    *depth = info->bit_depth > 8 && req->depth16 ? 16 : 8;
+    if (info->cmyk) {
+        *cmyk = req->cmyk;
+        *channels = req->cmyk ? 4 : 3;
+        return;
+    }
+    *channels = (info->grey ? 1 : 3) + (info->has_alpha ? 1 : 0);
+}
+
+thumb_status decoder_start(decoder *d, const decoder_request *req) {
+    decoder_request r = *req;
+    if (r.min_width < 1)
+        r.min_width = 1;
+    if (r.min_height < 1)
+        r.min_height = 1;
+    if (r.frames && !d->ops->next_frame)
+        return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
+                        "%s decoder cannot give frames",
+                        format_name(d->info.format));
     d->depth = 8;
-    thumb_status st = d->ops->start(d, min_width, min_height);
+    thumb_status st = d->ops->start(d, &r);
     if (st != THUMB_OK)
         return st;
-    if (d->width == 0 || d->height == 0 || d->channels < 1 || d->channels > 4 ||
-        (d->depth != 8 && (d->depth != 16 || !d->want_16)))
+    int channels, cmyk, depth;
+    decoder_rows_layout(&d->info, &r, &channels, &cmyk, &depth);
+    if (d->width == 0 || d->height == 0 || d->channels != channels ||
+        d->cmyk != cmyk || d->depth != depth || d->frames != r.frames ||
+        (d->planar && !r.planes))
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
-                        "%s decoder gave %ux%u with %d channels of %d bits",
+                        "%s decoder gave %ux%u with %d channels of %d bits "
+                        "(cmyk %d, frames %d) where %d of %d (cmyk %d, "
+                        "frames %d) were planned",
                         format_name(d->info.format), d->width, d->height,
-                        d->channels, d->depth);
+                        d->channels, d->depth, d->cmyk, d->frames, channels,
+                        depth, cmyk, r.frames);
     return THUMB_OK;
 }
 
@@ -92,6 +122,16 @@ thumb_status decoder_read_planes(decoder *d, uint8_t *const *const *planes) {
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
                         "decoder: planes read from a decoder that gives rows");
     return d->ops->read_planes(d, planes);
+}
+
+thumb_status decoder_next_frame(decoder *d, int *more, int *delay_ms) {
+    *more = 0;
+    *delay_ms = 0;
+    if (!d->frames)
+        return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
+                        "decoder: frames read from a decoder that gives one "
+                        "image");
+    return d->ops->next_frame(d, more, delay_ms);
 }
 
 void decoder_close(decoder *d) {

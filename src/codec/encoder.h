@@ -23,6 +23,11 @@ typedef struct encode_options {
     size_t exif_size;
 } encode_options;
 
+/* img in `format`, through the encoder of that format. */
+thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,
+                           const image *img, const encode_options *opt,
+                           buffer *out);
+
 /* img has 1 (grey) or 3 (RGB) channels: the caller flattens alpha. */
 thumb_status jpeg_encode(thumb_ctx *ctx, const image *img,
                          const encode_options *opt, buffer *out);

@@ -1,19 +1,52 @@
 #include "format.h"
 
+#include "../ctx.h"
+
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
+/* The largest sizes the formats store: JPEG's and GIF's 16-bit fields,
+ * VP8's 14 bits, and PNG's 31 (its limit is the uint32 fields less the
+ * sign bit, PNG specification 11.2.2). */
+#define JPEG_MAX_DIMENSION 65535
+#define PNG_MAX_DIMENSION 0x7FFFFFFF
+#define WEBP_MAX_DIMENSION 16383
+#define GIF_MAX_DIMENSION 65535
+
 static const format_desc formats[] = {
     {THUMB_FORMAT_JPEG,
      "jpeg",
+     "JPEG",
      {"jpg", "jpeg", "jpe", "jfif"},
      "image/jpeg",
      0,
-     0},
-    {THUMB_FORMAT_PNG, "png", {"png"}, "image/png", 1, 0},
-    {THUMB_FORMAT_WEBP, "webp", {"webp"}, "image/webp", 1, 1},
-    {THUMB_FORMAT_GIF, "gif", {"gif"}, "image/gif", 1, 1},
+     0,
+     JPEG_MAX_DIMENSION},
+    {THUMB_FORMAT_PNG,
+     "png",
+     "PNG",
+     {"png"},
+     "image/png",
+     1,
+     0,
+     PNG_MAX_DIMENSION},
+    {THUMB_FORMAT_WEBP,
+     "webp",
+     "WebP",
+     {"webp"},
+     "image/webp",
+     1,
+     1,
+     WEBP_MAX_DIMENSION},
+    {THUMB_FORMAT_GIF,
+     "gif",
+     "GIF",
+     {"gif"},
+     "image/gif",
+     1,
+     1,
+     GIF_MAX_DIMENSION},
 };
 
 #define FORMAT_COUNT (sizeof formats / sizeof formats[0])
@@ -56,4 +89,18 @@ int format_from_name(const char *name, thumb_format *format) {
         }
     }
     return 0;
+}
+
+thumb_status format_check_size(thumb_ctx *ctx, thumb_format format,
+                               uint32_t width, uint32_t height) {
+    const format_desc *d = format_describe(format);
+    if (!d)
+        return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
+                        "cannot write %s output", format_name(format));
+    if (width > d->max_dimension || height > d->max_dimension)
+        return ctx_fail(ctx, THUMB_ERR_ENCODE,
+                        "%s: a %ux%u image is larger than %s's limit of %u "
+                        "pixels a side",
+                        d->title, width, height, d->title, d->max_dimension);
+    return THUMB_OK;
 }

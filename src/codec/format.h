@@ -7,18 +7,22 @@
 
 #include "thumbnail.h"
 
+#include <stdint.h>
+
 /* The most extensions one format has (JPEG's jpg, jpeg, jpe, jfif). */
 #define FORMAT_MAX_EXTENSIONS 4
 
 typedef struct format_desc {
     thumb_format format;
-    const char *name; /* lower case, as thumb_format_name() gives it */
+    const char *name;  /* lower case, as thumb_format_name() gives it */
+    const char *title; /* as people write it, for messages: "WebP" */
     /* The usual file extension first, then the others a file of this
      * format is commonly given; no dots; NULL after the last. */
     const char *extensions[FORMAT_MAX_EXTENSIONS + 1];
     const char *mime_type;
-    int has_alpha; /* the format can store an alpha channel */
-    int animates;  /* the format can store an animation */
+    int has_alpha;          /* the format can store an alpha channel */
+    int animates;           /* the format can store an animation */
+    uint32_t max_dimension; /* the largest width or height it can store */
 } format_desc;
 
 /* The entry of a format, or NULL for THUMB_FORMAT_AUTO and values that
@@ -32,5 +36,10 @@ const char *format_name(thumb_format format);
  * (with or without a leading dot) or its MIME type, in any case; "auto"
  * stands for THUMB_FORMAT_AUTO. 0 when the name is none of these. */
 int format_from_name(const char *name, thumb_format *format);
+
+/* THUMB_ERR_ENCODE, with a message, when `format` cannot store a
+ * width x height image. */
+thumb_status format_check_size(thumb_ctx *ctx, thumb_format format,
+                               uint32_t width, uint32_t height);
 
 #endif

@@ -85,10 +85,6 @@ thumb_status gif_writer_new(thumb_ctx *ctx, uint32_t width, uint32_t height,
                             const anim_loop *loop, buffer *out,
                             gif_writer **wp) {
     *wp = NULL;
-    if (width > GIF_MAX_LOOP || height > GIF_MAX_LOOP)
-        return ctx_fail(ctx, THUMB_ERR_ENCODE,
-                        "GIF: %ux%u is larger than GIF's 65535x65535", width,
-                        height);
     gif_writer *w = ctx_calloc(ctx, 1, sizeof *w);
     if (!w)
         return THUMB_ERR_NOMEM;

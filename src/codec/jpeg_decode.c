@@ -266,6 +266,9 @@ static thumb_status probe_body(decoder *d, jpeg_decoder_state *s) {
     d->info.bit_depth = cinfo->data_precision;
     d->info.frames = 1;
     d->info.has_alpha = 0;
+    d->info.grey = cinfo->jpeg_color_space == JCS_GRAYSCALE;
+    d->info.cmyk = cinfo->jpeg_color_space == JCS_CMYK ||
+                   cinfo->jpeg_color_space == JCS_YCCK;
     d->info.orientation = saved_orientation(cinfo);
     find_exif(d, cinfo);
     return find_icc(d, s, cinfo);
@@ -351,7 +354,7 @@ static int plan_planes(j_decompress_ptr cinfo, decoder_plane *planes) {
 }
 
 static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
-                               uint32_t min_width, uint32_t min_height) {
+                               const decoder_request *req) {
     j_decompress_ptr cinfo = &s->cinfo;
     switch (cinfo->jpeg_color_space) {
     case JCS_GRAYSCALE:
@@ -386,12 +389,12 @@ static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
         cinfo->scale_num = 1;
         cinfo->scale_denom = SCALE_DENOMS[i];
         jpeg_calc_output_dimensions(cinfo);
-        if (cinfo->output_width >= min_width &&
-            cinfo->output_height >= min_height)
+        if (cinfo->output_width >= req->min_width &&
+            cinfo->output_height >= req->min_height)
             break;
     }
 
-    if (s->cmyk && !d->want_cmyk) {
+    if (s->cmyk && !req->cmyk) {
         int ok = 1;
         size_t row = size_mul(cinfo->output_width, CMYK_CHANNELS, &ok);
         if (!ok)
@@ -403,7 +406,7 @@ static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
             return THUMB_ERR_NOMEM;
     }
 
-    if (d->want_planes && cinfo->jpeg_color_space == JCS_YCbCr)
+    if (req->planes && cinfo->jpeg_color_space == JCS_YCbCr)
         d->planar = plan_planes(cinfo, d->planes);
     cinfo->raw_data_out = d->planar ? TRUE : FALSE;
 
@@ -416,16 +419,16 @@ static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
         (double)cinfo->image_width * cinfo->scale_num / cinfo->scale_denom;
     d->extent_height =
         (double)cinfo->image_height * cinfo->scale_num / cinfo->scale_denom;
-    d->cmyk = s->cmyk && d->want_cmyk;
+    d->cmyk = s->cmyk && req->cmyk;
     d->channels = s->cmyk && !d->cmyk ? 3 : cinfo->output_components;
     return THUMB_OK;
 }
 
 static thumb_status start_guarded(decoder *d, jpeg_decoder_state *s,
-                                  uint32_t min_width, uint32_t min_height) {
+                                  const decoder_request *req) {
     if (setjmp(s->jump))
         return s->status;
-    return start_body(d, s, min_width, min_height);
+    return start_body(d, s, req);
 }
 
 /* A failed call leaves libjpeg mid-way; only destroy may follow. */
@@ -436,8 +439,7 @@ static thumb_status check_usable(decoder *d, jpeg_decoder_state *s) {
     return THUMB_OK;
 }
 
-static thumb_status jpeg_start(decoder *d, uint32_t min_width,
-                               uint32_t min_height) {
+static thumb_status jpeg_start(decoder *d, const decoder_request *req) {
     jpeg_decoder_state *s = d->state;
     thumb_status st = check_usable(d, s);
     if (st != THUMB_OK)
@@ -445,7 +447,7 @@ static thumb_status jpeg_start(decoder *d, uint32_t min_width,
     if (s->started)
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
                         "JPEG: decoder started twice");
-    st = start_guarded(d, s, min_width, min_height);
+    st = start_guarded(d, s, req);
     if (st != THUMB_OK)
         s->failed = 1;
     return st;

@@ -172,6 +172,7 @@ static thumb_status pngdec_probe(decoder *d) {
     d->info.width = png_get_image_width(s->png, s->info);
     d->info.height = png_get_image_height(s->png, s->info);
     d->info.bit_depth = png_get_bit_depth(s->png, s->info);
+    d->info.grey = (color_type & PNG_COLOR_MASK_COLOR) == 0;
     d->info.has_alpha = (color_type & PNG_COLOR_MASK_ALPHA) != 0 ||
                         png_get_valid(s->png, s->info, PNG_INFO_tRNS) != 0;
     d->info.frames = scan.frames;
@@ -199,11 +200,8 @@ static thumb_status pngdec_probe(decoder *d) {
     return THUMB_OK;
 }
 
-static thumb_status pngdec_start(decoder *d, uint32_t min_width,
-                                 uint32_t min_height) {
+static thumb_status pngdec_start(decoder *d, const decoder_request *req) {
     /* libpng cannot shrink on load. */
-    (void)min_width;
-    (void)min_height;
     pngdec_state *s = d->state;
     if (s->glue.error != THUMB_OK)
         return s->glue.error; /* libpng's state is unusable after an error */
@@ -221,7 +219,7 @@ static thumb_status pngdec_start(decoder *d, uint32_t min_width,
     /* 16 bits when the caller takes them; else rounds v * 255 / 65535 to
      * nearest (png_set_strip_16 would truncate and darken every sample by
      * up to one level). */
-    int depth = bit_depth == 16 && d->want_16 ? 16 : 8;
+    int depth = bit_depth == 16 && req->depth16 ? 16 : 8;
     if (depth == 16)
         pngglue_native_16(s->png);
     else if (bit_depth == 16)

@@ -40,10 +40,6 @@ thumb_status webp_anim_writer_new(thumb_ctx *ctx, uint32_t width,
                                   const encode_options *opt,
                                   webp_anim_writer **wp) {
     *wp = NULL;
-    if (width > WEBP_MAX_DIMENSION || height > WEBP_MAX_DIMENSION)
-        return ctx_fail(ctx, THUMB_ERR_ENCODE,
-                        "WebP: %ux%u is larger than WebP's %dx%d", width,
-                        height, WEBP_MAX_DIMENSION, WEBP_MAX_DIMENSION);
     webp_anim_writer *w = ctx_calloc(ctx, 1, sizeof *w);
     if (!w)
         return THUMB_ERR_NOMEM;

@@ -7,10 +7,10 @@
  * the input, so that the deadline is checked between steps instead of
  * after one WebPDecode() call of unbounded length.
  *
- * Animations show their first frame composited on the canvas, through
- * WebPAnimDecoder, which keeps the canvas in libwebp's own memory (the
- * codec libraries keep their own allocators; only our buffers go through
- * the context). There is no shrink-on-load for them.
+ * Animations come frame by frame, or as their first frame, composited on
+ * the canvas through WebPAnimDecoder, which keeps the canvas in libwebp's
+ * own memory (the codec libraries keep their own allocators; only our
+ * buffers go through the context). There is no shrink-on-load for them.
  *
  * libwebp reports errors as return values, so nothing here jumps. */
 #include "decoder.h"
@@ -61,6 +61,7 @@ typedef struct webpdec_state {
     /* Animations. */
     WebPAnimDecoder *anim;
     const uint8_t *canvas; /* RGBA, d->width x d->height, owned by anim */
+    int timestamp;         /* of the frame last given, in milliseconds */
 
     int started;       /* start succeeded: rows may be read */
     uint32_t next_row; /* the next row read_rows gives */
@@ -346,31 +347,59 @@ static thumb_status webpdec_start_animated(decoder *d, webpdec_state *s) {
                         "says %ux%u",
                         anim_info.canvas_width, anim_info.canvas_height,
                         d->info.width, d->info.height);
+    d->width = d->info.width;
+    d->height = d->info.height;
+    d->loop_count = (int)anim_info.loop_count;
+    return THUMB_OK;
+}
+
+/* Decodes the next frame onto the canvas. */
+static thumb_status webpdec_decode_frame(decoder *d, webpdec_state *s,
+                                         const char *which) {
     uint8_t *canvas = NULL;
     int timestamp = 0;
     if (!WebPAnimDecoderGetNext(s->anim, &canvas, &timestamp) || !canvas)
         return ctx_fail(d->ctx, THUMB_ERR_CORRUPT,
-                        "WebP: the first animation frame does not decode "
-                        "(damaged bitstream)");
+                        "WebP: the %s animation frame does not decode "
+                        "(damaged bitstream)",
+                        which);
     s->canvas = canvas;
-    d->width = d->info.width;
-    d->height = d->info.height;
-    d->channels =
-        d->info.has_alpha ? WEBPDEC_RGBA_CHANNELS : WEBPDEC_RGB_CHANNELS;
+    s->next_row = 0;
+    s->timestamp = timestamp;
+    return ctx_check_deadline(d->ctx, "decoding WebP");
+}
+
+static thumb_status webpdec_next_frame(decoder *d, int *more, int *delay_ms) {
+    webpdec_state *s = d->state;
+    if (!s->started || !WebPAnimDecoderHasMoreFrames(s->anim))
+        return THUMB_OK;
+    int before = s->timestamp;
+    thumb_status st = webpdec_decode_frame(d, s, "next");
+    if (st != THUMB_OK)
+        return st;
+    *more = 1;
+    *delay_ms = s->timestamp - before;
     return THUMB_OK;
 }
 
-static thumb_status webpdec_start(decoder *d, uint32_t min_width,
-                                  uint32_t min_height) {
+static thumb_status webpdec_start(decoder *d, const decoder_request *req) {
     webpdec_state *s = d->state;
     if (s->started || s->pixels || s->anim)
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL, "WebP: start called twice");
     thumb_status st;
     if (s->kind == WEBPDEC_ANIMATED) {
         st = webpdec_start_animated(d, s);
+        if (st == THUMB_OK && req->frames) {
+            d->frames = 1;
+            d->channels = WEBPDEC_RGBA_CHANNELS;
+        } else if (st == THUMB_OK) {
+            d->channels = d->info.has_alpha ? WEBPDEC_RGBA_CHANNELS
+                                            : WEBPDEC_RGB_CHANNELS;
+            st = webpdec_decode_frame(d, s, "first");
+        }
     } else {
         uint32_t shrink = webpdec_shrink(d->info.width, d->info.height,
-                                         min_width, min_height);
+                                         req->min_width, req->min_height);
         st = webpdec_prepare_still(d, s, shrink);
         if (st == THUMB_OK)
             st = webpdec_decode_still(d, s);
@@ -434,4 +463,5 @@ const decoder_ops webp_decoder_ops = {
     .start = webpdec_start,
     .read_rows = webpdec_read_rows,
     .destroy = webpdec_destroy,
+    .next_frame = webpdec_next_frame,
 };

@@ -182,14 +182,6 @@ thumb_status webp_encode(thumb_ctx *ctx, const image *img,
         return ctx_fail(ctx, THUMB_ERR_INTERNAL,
                         "WebP: cannot encode a %ux%u image with %d channels",
                         img->width, img->height, img->channels);
-    /* Checked here rather than left to WebPEncode, so that no picture is
-     * allocated for an image WebP cannot hold. */
-    if (img->width > WEBP_MAX_DIMENSION || img->height > WEBP_MAX_DIMENSION)
-        return ctx_fail(ctx, THUMB_ERR_ENCODE,
-                        "WebP: a %ux%u image is larger than WebP's limit of "
-                        "%d pixels a side",
-                        img->width, img->height, WEBP_MAX_DIMENSION);
-
     WebPConfig config;
     WebPPicture picture;
     if (!WebPConfigInit(&config) || !WebPPictureInit(&picture))

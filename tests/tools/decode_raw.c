@@ -31,7 +31,9 @@ int main(int argc, char **argv) {
     decoder d;
     int rc = 1;
     if (decoder_open(ctx, data, (size_t)n, &d) == THUMB_OK) {
-        if (decoder_start(&d, d.info.width, d.info.height) == THUMB_OK) {
+        if (decoder_start(&d, &(decoder_request){
+                                  .min_width = d.info.width,
+                                  .min_height = d.info.height}) == THUMB_OK) {
             size_t row_size = (size_t)d.width * d.channels;
             uint8_t *row = malloc(row_size);
             printf("%u %u %d\n", d.width, d.height, d.channels);

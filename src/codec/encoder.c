@@ -1,0 +1,72 @@
+/* From an output format to its encoder: still images and animations. */
+#include "anim_encoder.h"
+
+#include "../ctx.h"
+#include "format.h"
+
+thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,
+                           const image *img, const encode_options *opt,
+                           buffer *out) {
+    /* Checked before any encoder runs, so that no picture is allocated
+     * for an image the format cannot hold. */
+    thumb_status st = format_check_size(ctx, format, img->width, img->height);
+    if (st != THUMB_OK)
+        return st;
+    switch (format) {
+    case THUMB_FORMAT_JPEG:
+        return jpeg_encode(ctx, img, opt, out);
+    case THUMB_FORMAT_PNG:
+        return png_encode(ctx, img, opt, out);
+    case THUMB_FORMAT_WEBP:
+        return webp_encode(ctx, img, opt, out);
+    case THUMB_FORMAT_GIF:
+        return gif_encode(ctx, img, opt, out);
+    default:
+        return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
+                        "cannot write %s output", format_name(format));
+    }
+}
+
+struct anim_writer {
+    thumb_format format;
+    buffer *out;
+    gif_writer *gif;
+    webp_anim_writer *webp;
+};
+
+thumb_status anim_writer_new(thumb_ctx *ctx, thumb_format format,
+                             uint32_t width, uint32_t height,
+                             const anim_loop *loop, const encode_options *opt,
+                             buffer *out, anim_writer **wp) {
+    *wp = NULL;
+    if (format != THUMB_FORMAT_GIF && format != THUMB_FORMAT_WEBP)
+        return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
+                        "cannot write animated %s output", format_name(format));
+    anim_writer *w = ctx_calloc(ctx, 1, sizeof *w);
+    if (!w)
+        return THUMB_ERR_NOMEM;
+    w->format = format;
+    w->out = out;
+    *wp = w;
+    if (format == THUMB_FORMAT_GIF)
+        return gif_writer_new(ctx, width, height, loop, out, &w->gif);
+    return webp_anim_writer_new(ctx, width, height, loop, opt, &w->webp);
+}
+
+thumb_status anim_writer_add(anim_writer *w, const image *frame, int delay_ms) {
+    return w->gif ? gif_writer_add(w->gif, frame, delay_ms)
+                  : webp_anim_writer_add(w->webp, frame, delay_ms);
+}
+
+thumb_status anim_writer_finish(anim_writer *w) {
+    return w->gif ? gif_writer_finish(w->gif)
+                  : webp_anim_writer_finish(w->webp, w->out);
+}
+
+void anim_writer_free(thumb_ctx *ctx, anim_writer *w) {
+    if (!w)
+        return;
+    gif_writer_free(w->gif);
+    webp_anim_writer_free(w->webp);
+    ctx_free(ctx, w);
+}

@@ -1,0 +1,260 @@
+#include "tail.h"
+
+#include "codec/encoder.h"
+#include "codec/format.h"
+#include "crop.h"
+#include "orient.h"
+
+#include <string.h>
+
+typedef struct row_feed {
+    decoder *dec;
+    color_transform *color; /* NULL: rows pass as decoded */
+    uint8_t *scratch;       /* one decoded row, when color changes the layout */
+    int64_t decode_us;
+} row_feed;
+
+/* Decoded rows through the colour transform: in place, or through the
+ * scratch row when the layout changes (CMYK to RGB). */
+static thumb_status feed_color_rows(row_feed *feed, uint8_t *const *rows,
+                                    uint32_t count) {
+    for (uint32_t i = 0; i < count; i++) {
+        uint8_t *src = feed->scratch ? feed->scratch : rows[i];
+        thumb_status st = decoder_read_rows(feed->dec, &src, 1);
+        if (st != THUMB_OK)
+            return st;
+        color_transform_row(feed->color, src, rows[i], feed->dec->width);
+    }
+    return THUMB_OK;
+}
+
+/* Resize pulls decoded rows through this, so decoding is timed apart
+ * from the resize that interleaves with it (the colour transform counts
+ * as decoding). */
+static thumb_status feed_rows(void *opaque, uint8_t *const *rows,
+                              uint32_t count) {
+    row_feed *feed = opaque;
+    /* A big image spends its time here, a few rows per call. */
+    if (ctx_check_deadline(feed->dec->ctx, "decoding") != THUMB_OK)
+        return THUMB_ERR_TIMEOUT;
+    int64_t t0 = ctx_now_us();
+    thumb_status st = feed->color ? feed_color_rows(feed, rows, count)
+                                  : decoder_read_rows(feed->dec, rows, count);
+    feed->decode_us += ctx_now_us() - t0;
+    return st;
+}
+
+thumb_status tail_open(tail *t, thumb_ctx *ctx, run_plan *plan, decoder *dec) {
+    const run_plan *p = plan;
+    *t = (tail){.ctx = ctx,
+                .plan = plan,
+                .dec = dec,
+                .in_format = dec->info.format,
+                .decoded_width = dec->width,
+                .decoded_height = dec->height};
+    if (p->resize_channels != dec->channels) {
+        t->scratch = ctx_malloc(ctx, (size_t)dec->width * dec->channels *
+                                         (size_t)(dec->depth / 8));
+        if (!t->scratch)
+            return THUMB_ERR_NOMEM;
+    }
+    resize_geometry rg = {
+        .src_width = dec->width,
+        .src_height = dec->height,
+        .extent_width = dec->extent_width,
+        .extent_height = dec->extent_height,
+        .scaled_width = p->g.scaled_width,
+        .scaled_height = p->g.scaled_height,
+        .crop_x = p->g.crop_x,
+        .crop_y = p->g.crop_y,
+        .dst_width = p->g.out_width,
+        .dst_height = p->g.out_height,
+        .channels = p->resize_channels,
+        .src_depth = dec->depth,
+        .dst_depth = p->dst_depth,
+        .linear = p->linear,
+        .simd = p->simd,
+    };
+    if (dec->planar)
+        return planar_reuse(ctx, dec, &rg, &ctx->kept_planar, &t->pl);
+    return resize_reuse(ctx, &rg, &ctx->kept_resize, &t->rs);
+}
+
+/* The output pixels, in the block the last image kept when it is large
+ * enough (images are tightly packed, so any block of the size fits). */
+static thumb_status output_alloc(thumb_ctx *ctx, image *out, uint32_t width,
+                                 uint32_t height, int channels, int depth) {
+    size_t stride = (size_t)width * (size_t)channels * (size_t)(depth / 8);
+    if (ctx->kept_px && ctx->kept_px_size >= stride * height) {
+        *out = (image){width, height, channels, stride, ctx->kept_px, depth};
+        ctx->kept_px = NULL;
+        ctx->kept_px_size = 0;
+        return THUMB_OK;
+    }
+    return image_alloc_depth(ctx, out, width, height, channels, depth);
+}
+
+/* Whatever holds the output at the end of an image (orienting or
+ * flattening may have replaced the first block) is kept for the next. */
+static void output_keep(thumb_ctx *ctx, image *out) {
+    if (!out->px)
+        return;
+    ctx_free(ctx, ctx->kept_px);
+    ctx->kept_px = out->px;
+    ctx->kept_px_size = out->stride * out->height;
+    out->px = NULL;
+}
+
+/* A smart crop of out to width x height: the window is chosen on 8-bit
+ * samples, which is all the analysis looks at. */
+static thumb_status smart_crop(thumb_ctx *ctx, thumb_crop crop, image *out,
+                               uint32_t width, uint32_t height) {
+    image view = *out, reduced = {0};
+    if (out->depth == 16) {
+        thumb_status st = image_to_8bit(ctx, out, &reduced);
+        if (st != THUMB_OK)
+            return st;
+        view = reduced;
+    }
+    uint32_t cx, cy;
+    thumb_status st = crop_find(ctx, crop, &view, width, height, &cx, &cy);
+    image_release(ctx, &reduced);
+    if (st == THUMB_OK)
+        crop_extract(out, cx, cy, width, height);
+    return st;
+}
+
+thumb_status tail_image(tail *t) {
+    const run_plan *p = t->plan;
+    output_keep(t->ctx, &t->out);
+    thumb_status st =
+        output_alloc(t->ctx, &t->out, p->g.out_width, p->g.out_height,
+                     p->resize_channels, p->dst_depth);
+    if (st != THUMB_OK)
+        return st;
+    int64_t t0 = ctx_now_us(), decode_us = 0;
+    if (t->pl) {
+        st = planar_run(t->pl, t->dec, &t->out, &decode_us);
+    } else {
+        row_feed feed = {t->dec, p->color, t->scratch, 0};
+        st = resize_run(t->rs, feed_rows, &feed, &t->out);
+        decode_us = feed.decode_us;
+    }
+    int64_t t1 = ctx_now_us();
+    t->decode_us += decode_us;
+    t->resize_us += t1 - t0 - decode_us;
+    /* Encoding is bounded by the output's size; the stages before it
+     * by the input's. */
+    if (st == THUMB_OK)
+        st = ctx_check_deadline(t->ctx, "resizing");
+    if (st == THUMB_OK &&
+        (t->out.width != p->crop_width || t->out.height != p->crop_height))
+        st =
+            smart_crop(t->ctx, p->crop, &t->out, p->crop_width, p->crop_height);
+    if (st == THUMB_OK)
+        st = orient_apply(t->ctx, &t->out, p->orientation);
+    t->encode_us += ctx_now_us() - t1;
+    return st;
+}
+
+/* The ICC profile and EXIF block the encoder embeds, for img as it will
+ * be written. */
+static thumb_status attach_metadata(thumb_ctx *ctx, run_plan *p,
+                                    const image *img, encode_options *eo) {
+    int grey = img->channels <= 2 && p->format != THUMB_FORMAT_WEBP;
+    eo->exif = p->exif;
+    eo->exif_size = p->exif_size;
+    if (p->icc) {
+        color_space space = color_profile_space(p->icc, p->icc_size);
+        if ((space == COLOR_SPACE_GREY) == grey) {
+            eo->icc = p->icc;
+            eo->icc_size = p->icc_size;
+        }
+        return THUMB_OK;
+    }
+    if (p->color_mode != THUMB_COLOR_SRGB_TAGGED)
+        return THUMB_OK;
+    thumb_status st = color_srgb_profile(ctx, grey, &p->srgb, &p->srgb_size);
+    eo->icc = p->srgb;
+    eo->icc_size = p->srgb_size;
+    return st;
+}
+
+thumb_status tail_write_still(tail *t) {
+    run_plan *p = t->plan;
+    int64_t t0 = ctx_now_us();
+    buffer_clear(&t->ctx->output);
+    thumb_status st = THUMB_OK;
+    if (!format_describe(p->format) || !format_describe(p->format)->has_alpha)
+        st = image_flatten(t->ctx, &t->out, p->background);
+    encode_options eo = p->encode;
+    if (st == THUMB_OK)
+        st = attach_metadata(t->ctx, p, &t->out, &eo);
+    if (st == THUMB_OK)
+        st = encoder_write(t->ctx, p->format, &t->out, &eo, &t->ctx->output);
+    t->encode_us += ctx_now_us() - t0;
+    return st;
+}
+
+thumb_status tail_write_frame(tail *t, int delay_ms, int loop_count) {
+    int64_t t0 = ctx_now_us();
+    thumb_status st = THUMB_OK;
+    if (!t->writer) {
+        anim_loop loop = {loop_count};
+        buffer_clear(&t->ctx->output);
+        st = anim_writer_new(t->ctx, t->plan->format, t->out.width,
+                             t->out.height, &loop, &t->plan->encode,
+                             &t->ctx->output, &t->writer);
+    }
+    if (st == THUMB_OK)
+        st = anim_writer_add(t->writer, &t->out, delay_ms);
+    t->encode_us += ctx_now_us() - t0;
+    if (st == THUMB_OK)
+        st = ctx_check_deadline(t->ctx, "making animation frames");
+    if (st == THUMB_OK)
+        t->frames++;
+    return st;
+}
+
+thumb_status tail_finish_frames(tail *t) {
+    if (!t->frames)
+        return ctx_fail(t->ctx, THUMB_ERR_CORRUPT,
+                        "%s: the animation has no frame",
+                        format_name(t->in_format));
+    int64_t t0 = ctx_now_us();
+    thumb_status st = anim_writer_finish(t->writer);
+    t->encode_us += ctx_now_us() - t0;
+    return st;
+}
+
+void tail_record(tail *t, int64_t start_us, int64_t start_decode_us) {
+    thumb_ctx *ctx = t->ctx;
+    ctx->out_format = t->plan->format;
+    ctx->out_width = t->out.width;
+    ctx->out_height = t->out.height;
+    ctx->decoded_width = t->decoded_width;
+    ctx->decoded_height = t->decoded_height;
+    ctx->decode_us = start_decode_us + t->decode_us;
+    ctx->resize_us = t->resize_us;
+    ctx->encode_us = t->encode_us;
+    ctx->total_us = ctx_now_us() - start_us;
+    ctx->have_output = 1;
+}
+
+void tail_close(tail *t, int keep) {
+    thumb_ctx *ctx = t->ctx;
+    if (!ctx)
+        return;
+    if (keep && t->rs)
+        ctx->kept_resize = t->rs;
+    else
+        resize_free(t->rs);
+    if (keep && t->pl)
+        ctx->kept_planar = t->pl;
+    else
+        planar_free(t->pl);
+    output_keep(ctx, &t->out);
+    anim_writer_free(ctx, t->writer);
+    ctx_free(ctx, t->scratch);
+    *t = (tail){0};
+}

@@ -1,0 +1,48 @@
+/* The tail of a run, the same for every source: resize, smart crop,
+ * orient, then encode a still image or add an animation frame. Rows
+ * (through the plan's colour transform), a JPEG's planes and an
+ * animation's frames all come from the decoder the tail is given; the
+ * tail works from the plan alone and keeps its memory on the context
+ * for the next run. */
+#ifndef THUMB_TAIL_H
+#define THUMB_TAIL_H
+
+#include "codec/anim_encoder.h"
+#include "plan.h"
+#include "planar.h"
+#include "resize/resize.h"
+
+typedef struct tail {
+    thumb_ctx *ctx;
+    run_plan *plan;
+    decoder *dec; /* started as plan->request asks */
+    thumb_format in_format;
+    uint32_t decoded_width, decoded_height;
+    resize *rs;       /* rows and frames */
+    planar *pl;       /* a JPEG's planes (dec->planar) */
+    uint8_t *scratch; /* one decoded row, when colour changes the layout */
+    image out;        /* the image, or the frame, made last */
+    anim_writer *writer;
+    uint32_t frames; /* added so far */
+    int64_t decode_us, resize_us, encode_us;
+} tail;
+
+/* Plans the resize of dec's image to plan->g, reusing the context's. */
+thumb_status tail_open(tail *t, thumb_ctx *ctx, run_plan *plan, decoder *dec);
+/* Makes t->out from the decoder's image, or its current frame: resized,
+ * smart-cropped, oriented. */
+thumb_status tail_image(tail *t);
+/* Encodes t->out as the still output into ctx->output. */
+thumb_status tail_write_still(tail *t);
+/* Adds t->out as the next frame of the animated output; loop_count (the
+ * decoder's) is read with the first frame. */
+thumb_status tail_write_frame(tail *t, int delay_ms, int loop_count);
+/* Ends the animated output: at least one frame must have been added. */
+thumb_status tail_finish_frames(tail *t);
+/* Records a successful run's output fields on the context. */
+void tail_record(tail *t, int64_t start_us, int64_t start_decode_us);
+/* Frees what the run holds; with keep (a run that succeeded), keeps the
+ * resize plan and output block on the context for the next run. */
+void tail_close(tail *t, int keep);
+
+#endif
