@@ -3,11 +3,12 @@
  * the input, read every row. Inputs of other formats return at once, so
  * the fuzzer keeps to the codec under test.
  *
- * The shrink-on-load request comes from the last byte of the input, and
- * the low bit of the byte before asks a JPEG for its planes (planar.h)
- * instead of rows: the decoder gets the whole input (trailing bytes are
- * what a real upload may carry too), and every seed stays a valid
- * image. */
+ * The request comes from the input's last two bytes: the last picks the
+ * shrink-on-load size; in the byte before, bit 0 asks a JPEG for its
+ * planes (planar.h) and an animation for its frames, bit 1 for 16-bit
+ * samples, bit 2 a CMYK JPEG for its inks. The decoder gets the whole
+ * input (trailing bytes are what a real upload may carry too), and every
+ * seed stays a valid image. */
 #include "codec/decoder.h"
 #include "ctx.h"
 #include "fuzz_limits.h"
@@ -25,6 +26,13 @@
 #define ROWS_PER_CALL 7
 /* The size byte's low bits pick the shrink denominator (1..16) per axis. */
 #define SHRINK_BITS 4
+/* The request bits of the byte before it. */
+#define PICK_PLANES_OR_FRAMES 1
+#define PICK_DEPTH16 2
+#define PICK_CMYK 4
+/* Frames read at the most, times the canvas within FUZZ_MAX_PIXELS: the
+ * frame path's work stays that of a few still images. */
+#define FUZZ_MAX_FRAMES 8
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,7 +42,8 @@ static uint32_t shrunk(uint32_t full, unsigned denominator) {
 }
 
 static void read_all_rows(decoder *d) {
-    size_t row_bytes = (size_t)d->width * (size_t)d->channels;
+    size_t row_bytes =
+        (size_t)d->width * (size_t)d->channels * (size_t)(d->depth / 8);
     uint8_t *block = malloc(row_bytes * ROWS_PER_CALL);
     if (!block)
         return;
@@ -81,6 +90,16 @@ out:
     }
 }
 
+/* The frames, each read whole, up to FUZZ_MAX_FRAMES. */
+static void read_all_frames(decoder *d) {
+    for (int i = 0; i < FUZZ_MAX_FRAMES; i++) {
+        int more, delay_ms;
+        if (decoder_next_frame(d, &more, &delay_ms) != THUMB_OK || !more)
+            return;
+        read_all_rows(d);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size == 0)
         return 0;
@@ -100,10 +119,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t pick = data[size - 1];
     unsigned den_x = 1u + (pick & ((1u << SHRINK_BITS) - 1));
     unsigned den_y = 1u + (pick >> SHRINK_BITS);
+    uint8_t bits = size >= 2 ? data[size - 2] : 0;
     decoder_request req = {
         .min_width = shrunk(d.info.width, den_x),
         .min_height = shrunk(d.info.height, den_y),
-        .planes = size >= 2 && (data[size - 2] & 1),
+        .planes = (bits & PICK_PLANES_OR_FRAMES) != 0,
+        .depth16 = (bits & PICK_DEPTH16) != 0,
+        .cmyk = (bits & PICK_CMYK) != 0,
+        .frames = (bits & PICK_PLANES_OR_FRAMES) && d.info.frames > 1 &&
+                  (FUZZ_DECODE_FORMAT == THUMB_FORMAT_GIF ||
+                   FUZZ_DECODE_FORMAT == THUMB_FORMAT_WEBP),
     };
     if (decoder_start(&d, &req) == THUMB_OK) {
         /* The decoder may shrink, never below what was asked for or
@@ -114,6 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             abort();
         if (d.planar)
             read_all_planes(&d);
+        else if (d.frames)
+            read_all_frames(&d);
         else
             read_all_rows(&d);
     }

@@ -46,7 +46,7 @@ struct thumb_ctx {
     /* Kept from the last run for the next (pipeline.c): a run of the same
      * size then allocates nothing large. Freed by pipeline_release(). */
     struct resize *kept_resize; /* the plan: weights, ring, rows */
-    struct planar *kept_planar; /* the same for planar JPEGs (planar.h) */
+    struct fanout *kept_fanout; /* the same for JPEG planes (fanout.h) */
     uint8_t *kept_px;           /* the output pixels */
     size_t kept_px_size;
     /* The last ICC profile found to be sRGB by its numbers (color.c). */

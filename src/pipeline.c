@@ -10,8 +10,8 @@
 void pipeline_release(thumb_ctx *ctx) {
     resize_free(ctx->kept_resize);
     ctx->kept_resize = NULL;
-    planar_free(ctx->kept_planar);
-    ctx->kept_planar = NULL;
+    fanout_free(ctx->kept_fanout);
+    ctx->kept_fanout = NULL;
     ctx_free(ctx, ctx->kept_px);
     ctx->kept_px = NULL;
     ctx->kept_px_size = 0;
@@ -59,6 +59,8 @@ static thumb_status run_planned(thumb_ctx *ctx, decoder *dec, run_plan *plan,
         return st;
     tail t;
     st = tail_open(&t, ctx, plan, dec);
+    if (st == THUMB_OK)
+        st = tail_plan_resize(&t);
     if (st == THUMB_OK && dec->frames)
         st = run_frames(&t, dec);
     else if (st == THUMB_OK) {

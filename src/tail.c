@@ -52,13 +52,7 @@ thumb_status tail_open(tail *t, thumb_ctx *ctx, run_plan *plan, decoder *dec) {
                 .in_format = dec->info.format,
                 .decoded_width = dec->width,
                 .decoded_height = dec->height};
-    if (p->resize_channels != dec->channels) {
-        t->scratch = ctx_malloc(ctx, (size_t)dec->width * dec->channels *
-                                         (size_t)(dec->depth / 8));
-        if (!t->scratch)
-            return THUMB_ERR_NOMEM;
-    }
-    resize_geometry rg = {
+    t->rg = (resize_geometry){
         .src_width = dec->width,
         .src_height = dec->height,
         .extent_width = dec->extent_width,
@@ -75,9 +69,19 @@ thumb_status tail_open(tail *t, thumb_ctx *ctx, run_plan *plan, decoder *dec) {
         .linear = p->linear,
         .simd = p->simd,
     };
-    if (dec->planar)
-        return planar_reuse(ctx, dec, &rg, &ctx->kept_planar, &t->pl);
-    return resize_reuse(ctx, &rg, &ctx->kept_resize, &t->rs);
+    if (p->resize_channels == dec->channels || dec->planar)
+        return THUMB_OK;
+    t->scratch = ctx_malloc(ctx, (size_t)dec->width * dec->channels *
+                                     (size_t)(dec->depth / 8));
+    return t->scratch ? THUMB_OK : THUMB_ERR_NOMEM;
+}
+
+thumb_status tail_plan_resize(tail *t) {
+    thumb_ctx *ctx = t->ctx;
+    if (!t->dec->planar)
+        return resize_reuse(ctx, &t->rg, &ctx->kept_resize, &t->rs);
+    fanout_output one = {t->rg, NULL};
+    return fanout_reuse(ctx, t->dec, &one, 1, &ctx->kept_fanout, &t->fan);
 }
 
 /* The output pixels, in the block the last image kept when it is large
@@ -124,37 +128,49 @@ static thumb_status smart_crop(thumb_ctx *ctx, thumb_crop crop, image *out,
     return st;
 }
 
-thumb_status tail_image(tail *t) {
+thumb_status tail_alloc_out(tail *t) {
     const run_plan *p = t->plan;
     output_keep(t->ctx, &t->out);
-    thumb_status st =
-        output_alloc(t->ctx, &t->out, p->g.out_width, p->g.out_height,
-                     p->resize_channels, p->dst_depth);
-    if (st != THUMB_OK)
-        return st;
-    int64_t t0 = ctx_now_us(), decode_us = 0;
-    if (t->pl) {
-        st = planar_run(t->pl, t->dec, &t->out, &decode_us);
-    } else {
-        row_feed feed = {t->dec, p->color, t->scratch, 0};
-        st = resize_run(t->rs, feed_rows, &feed, &t->out);
-        decode_us = feed.decode_us;
-    }
-    int64_t t1 = ctx_now_us();
+    return output_alloc(t->ctx, &t->out, p->g.out_width, p->g.out_height,
+                        p->resize_channels, p->dst_depth);
+}
+
+void tail_add_times(tail *t, int64_t decode_us, int64_t resize_us) {
     t->decode_us += decode_us;
-    t->resize_us += t1 - t0 - decode_us;
+    t->resize_us += resize_us;
+}
+
+thumb_status tail_finish_image(tail *t) {
+    const run_plan *p = t->plan;
+    int64_t t0 = ctx_now_us();
     /* Encoding is bounded by the output's size; the stages before it
      * by the input's. */
-    if (st == THUMB_OK)
-        st = ctx_check_deadline(t->ctx, "resizing");
+    thumb_status st = ctx_check_deadline(t->ctx, "resizing");
     if (st == THUMB_OK &&
         (t->out.width != p->crop_width || t->out.height != p->crop_height))
         st =
             smart_crop(t->ctx, p->crop, &t->out, p->crop_width, p->crop_height);
     if (st == THUMB_OK)
         st = orient_apply(t->ctx, &t->out, p->orientation);
-    t->encode_us += ctx_now_us() - t1;
+    t->encode_us += ctx_now_us() - t0;
     return st;
+}
+
+thumb_status tail_image(tail *t) {
+    thumb_status st = tail_alloc_out(t);
+    if (st != THUMB_OK)
+        return st;
+    int64_t t0 = ctx_now_us(), decode_us = 0;
+    if (t->fan) {
+        image *out = &t->out;
+        st = fanout_run(t->fan, t->dec, &out, &decode_us);
+    } else {
+        row_feed feed = {t->dec, t->plan->color, t->scratch, 0};
+        st = resize_run(t->rs, feed_rows, &feed, &t->out);
+        decode_us = feed.decode_us;
+    }
+    tail_add_times(t, decode_us, ctx_now_us() - t0 - decode_us);
+    return st == THUMB_OK ? tail_finish_image(t) : st;
 }
 
 /* The ICC profile and EXIF block the encoder embeds, for img as it will
@@ -249,10 +265,10 @@ void tail_close(tail *t, int keep) {
         ctx->kept_resize = t->rs;
     else
         resize_free(t->rs);
-    if (keep && t->pl)
-        ctx->kept_planar = t->pl;
+    if (keep && t->fan)
+        ctx->kept_fanout = t->fan;
     else
-        planar_free(t->pl);
+        fanout_free(t->fan);
     output_keep(ctx, &t->out);
     anim_writer_free(ctx, t->writer);
     ctx_free(ctx, t->scratch);

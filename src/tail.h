@@ -8,8 +8,8 @@
 #define THUMB_TAIL_H
 
 #include "codec/anim_encoder.h"
+#include "fanout.h"
 #include "plan.h"
-#include "planar.h"
 #include "resize/resize.h"
 
 typedef struct tail {
@@ -18,8 +18,11 @@ typedef struct tail {
     decoder *dec; /* started as plan->request asks */
     thumb_format in_format;
     uint32_t decoded_width, decoded_height;
-    resize *rs;       /* rows and frames */
-    planar *pl;       /* a JPEG's planes (dec->planar) */
+    resize_geometry rg; /* of the resize to the plan's geometry */
+    /* The resize of a single output: rows, or a JPEG's planes through a
+     * fan-out of one; NULL when a run of several outputs shares one. */
+    resize *rs;
+    fanout *fan;
     uint8_t *scratch; /* one decoded row, when colour changes the layout */
     image out;        /* the image, or the frame, made last */
     anim_writer *writer;
@@ -27,11 +30,19 @@ typedef struct tail {
     int64_t decode_us, resize_us, encode_us;
 } tail;
 
-/* Plans the resize of dec's image to plan->g, reusing the context's. */
+/* Prepares the tail of dec's image to plan->g. */
 thumb_status tail_open(tail *t, thumb_ctx *ctx, run_plan *plan, decoder *dec);
+/* Plans the resize of a single output, reusing the context's. */
+thumb_status tail_plan_resize(tail *t);
 /* Makes t->out from the decoder's image, or its current frame: resized,
  * smart-cropped, oriented. */
 thumb_status tail_image(tail *t);
+/* The same in steps, for a run of several outputs that resizes them all
+ * at once: t->out allocated, then filled by the caller (who adds the
+ * times it took), then cropped and oriented. */
+thumb_status tail_alloc_out(tail *t);
+void tail_add_times(tail *t, int64_t decode_us, int64_t resize_us);
+thumb_status tail_finish_image(tail *t);
 /* Encodes t->out as the still output into ctx->output. */
 thumb_status tail_write_still(tail *t);
 /* Adds t->out as the next frame of the animated output; loop_count (the

@@ -7,8 +7,8 @@
  * or scaled over the wrong span, does not. */
 #include "codec/encoder.h"
 #include "decoded.h"
+#include "fanout.h"
 #include "geometry.h"
-#include "planar.h"
 #include "resize/resize.h"
 #include "support.h"
 
@@ -86,11 +86,13 @@ static outcome run_path(thumb_ctx *ctx, const uint8_t *data, size_t size,
         THUMB_OK);
     thumb_status st;
     if (dec.planar) {
-        planar *p = NULL, *kept = NULL;
-        ck_assert_int_eq(planar_reuse(ctx, &dec, &rg, &kept, &p), THUMB_OK);
+        fanout *p = NULL, *kept = NULL;
+        fanout_output one = {rg, NULL};
+        ck_assert_int_eq(fanout_reuse(ctx, &dec, &one, 1, &kept, &p), THUMB_OK);
         int64_t decode_us;
-        st = planar_run(p, &dec, &o.img, &decode_us);
-        planar_free(p);
+        image *out = &o.img;
+        st = fanout_run(p, &dec, &out, &decode_us);
+        fanout_free(p);
     } else {
         resize *r = NULL;
         ck_assert_int_eq(resize_new(ctx, &rg, &r), THUMB_OK);

@@ -1,0 +1,497 @@
+/* Several resizes over one ring of decoded row groups (fanout.h).
+ *
+ * The decoder gives one group of rows per read (a JPEG's planes: an iMCU
+ * row of each; rows: one row). The outputs take turns, one output row
+ * each, the one whose next row reaches least far into the source first;
+ * for it, each plane's resize pulls the rows that row needs, decoding
+ * groups as it goes. The others still need the groups from their own
+ * next row on, so the ring holds the span between the slowest and the
+ * fastest consumer: about one output row's window (a whole window at the
+ * first row). plan_ring() replays the pulls to size the ring exactly;
+ * were it ever short, read_group() would fail with THUMB_ERR_INTERNAL
+ * rather than overwrite rows still needed. */
+#include "fanout.h"
+
+#include "ctx.h"
+
+#include <string.h>
+
+/* JFIF's YCbCr -> RGB (libjpeg's jdcolor.c) on the resizes' Q6 output,
+ * rounded once: samples are Q6 (x 64) and the coefficients Q14, so a sum
+ * is the result in Q20. Any int16 Q6 input keeps every sum within int32:
+ * the largest, blue's, is at most 2^15 x 2^14 + 40960 x 29032 < 2^31
+ * (40960: an int16 less the chroma centre). */
+#define Q6_BITS 6
+#define COEF_BITS 14
+#define SUM_BITS (Q6_BITS + COEF_BITS)
+#define SUM_HALF (1 << (SUM_BITS - 1))
+#define COEF_1_40200 22970 /* round(1.40200 x 2^14) */
+#define COEF_0_34414 5638
+#define COEF_0_71414 11700
+#define COEF_1_77200 29032
+#define CHROMA_CENTRE_Q6 (128 << Q6_BITS)
+
+typedef void (*ycc_to_rgb_fn)(const int16_t *, const int16_t *, const int16_t *,
+                              uint8_t *, uint32_t);
+
+/* What is decoded: the three planes, or the rows as one plane. */
+typedef struct fan_source {
+    uint32_t height, group_rows;
+    size_t copy_bytes; /* of a row, to the resize */
+    size_t row_bytes;  /* of a row in the ring (a plane's padding) */
+    uint8_t *ring;     /* ring_groups groups of rows */
+    uint8_t **group;   /* row pointers of the group being read */
+} fan_source;
+
+typedef struct fan_feed {
+    struct fanout *owner;
+    size_t output;
+    int plane;
+} fan_feed;
+
+typedef struct fan_output {
+    resize_geometry g;
+    color_transform *color;
+    resize *rs[DECODER_PLANES];
+    fan_feed feeds[DECODER_PLANES];
+    /* A run: the source row each resize pulls next. */
+    uint32_t next_row[DECODER_PLANES];
+} fan_output;
+
+struct fanout {
+    thumb_ctx *ctx;
+    int planar;
+    int planes;                           /* 3 planes, or 1 for rows */
+    decoder_plane layout[DECODER_PLANES]; /* planar: as the decoder said */
+    fan_source src[DECODER_PLANES];
+    uint8_t **group_ptrs[DECODER_PLANES]; /* src[i].group, for the decoder */
+    uint32_t ring_groups;
+    size_t n;
+    fan_output *outs;
+    int16_t *q6_rows; /* planar: one output row per plane, Q6 */
+    size_t q6_stride;
+    ycc_to_rgb_fn ycc_to_rgb;
+    /* A run: */
+    decoder *dec;
+    uint32_t groups_read, groups_total;
+    int64_t decode_us;
+};
+
+static uint8_t *ring_row(const fanout *f, int plane, uint32_t row) {
+    const fan_source *s = &f->src[plane];
+    uint32_t slot = row / s->group_rows % f->ring_groups;
+    return s->ring +
+           ((size_t)slot * s->group_rows + row % s->group_rows) * s->row_bytes;
+}
+
+/* The oldest group any consumer but (skip_output, skip_plane) still
+ * needs, no older than `oldest`. */
+static uint32_t oldest_needed(const fanout *f, const uint32_t *next,
+                              size_t skip_output, int skip_plane,
+                              uint32_t oldest) {
+    for (size_t o = 0; o < f->n; o++)
+        for (int q = 0; q < f->planes; q++) {
+            uint32_t g =
+                next[o * DECODER_PLANES + (size_t)q] / f->src[q].group_rows;
+            if ((o != skip_output || q != skip_plane) && g < oldest)
+                oldest = g;
+        }
+    return oldest;
+}
+
+/* Decodes the next group into the ring slot of the group ring_groups
+ * before it, which no consumer may still need. */
+static thumb_status read_group(fanout *f) {
+    uint32_t g = f->groups_read;
+    for (size_t o = 0; o < f->n; o++)
+        for (int i = 0; i < f->planes; i++) {
+            uint32_t needed = f->outs[o].next_row[i] / f->src[i].group_rows;
+            if (needed + f->ring_groups <= g)
+                return ctx_fail(f->ctx, THUMB_ERR_INTERNAL,
+                                "fanout: output %zu plane %d still needs "
+                                "group %u when group %u is read",
+                                o, i, needed, g);
+        }
+    thumb_status st = ctx_check_deadline(f->ctx, "decoding");
+    if (st != THUMB_OK)
+        return st;
+    for (int i = 0; i < f->planes; i++)
+        for (uint32_t k = 0; k < f->src[i].group_rows; k++)
+            f->src[i].group[k] = ring_row(f, i, g * f->src[i].group_rows + k);
+    int64_t t0 = ctx_now_us();
+    if (f->planar)
+        st =
+            decoder_read_planes(f->dec, (uint8_t *const *const *)f->group_ptrs);
+    else
+        st = decoder_read_rows(f->dec, f->src[0].group, 1);
+    f->decode_us += ctx_now_us() - t0;
+    if (st == THUMB_OK)
+        f->groups_read++;
+    return st;
+}
+/* A Q20 sum plus half, rounded down to 8 bits and clamped. */
+static uint8_t sum_to_u8(int32_t v) {
+    return (uint8_t)(v < 0 ? 0 : v >> SUM_BITS > 255 ? 255 : v >> SUM_BITS);
+}
+
+/* Plain C that compilers vectorise (restrict: the rows never overlap),
+ * inlined into each build of it below. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+ycc_to_rgb_row(const int16_t *restrict y, const int16_t *restrict cb,
+               const int16_t *restrict cr, uint8_t *restrict rgb,
+               uint32_t width) {
+    for (size_t x = 0; x < width; x++, rgb += 3) {
+        int32_t l = y[x] * (1 << COEF_BITS) + SUM_HALF; /* y may be < 0 */
+        int32_t b = cb[x] - CHROMA_CENTRE_Q6, r = cr[x] - CHROMA_CENTRE_Q6;
+        rgb[0] = sum_to_u8(l + COEF_1_40200 * r);
+        rgb[1] = sum_to_u8(l - COEF_0_34414 * b - COEF_0_71414 * r);
+        rgb[2] = sum_to_u8(l + COEF_1_77200 * b);
+    }
+}
+
+static void ycc_to_rgb_base(const int16_t *y, const int16_t *cb,
+                            const int16_t *cr, uint8_t *rgb, uint32_t width) {
+    ycc_to_rgb_row(y, cb, cr, rgb, width);
+}
+
+/* On x86-64 also built for AVX2, as the baseline SSE2 cannot vectorise
+ * the widening, and chosen when planning (not by an ifunc: a resolver
+ * runs before ThreadSanitizer's runtime is up and crashes it). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define PLANAR_AVX2 1
+__attribute__((target("avx2"))) static void
+ycc_to_rgb_avx2(const int16_t *y, const int16_t *cb, const int16_t *cr,
+                uint8_t *rgb, uint32_t width) {
+    ycc_to_rgb_row(y, cb, cr, rgb, width);
+}
+#endif
+
+/* The build for the instruction sets THUMB_OPT_SIMD allows. */
+static ycc_to_rgb_fn pick_ycc_to_rgb(int simd) {
+#ifdef PLANAR_AVX2
+    if ((simd == THUMB_SIMD_AUTO || simd == THUMB_SIMD_AVX2 ||
+         simd == THUMB_SIMD_AVX512) &&
+        __builtin_cpu_supports("avx2"))
+        return ycc_to_rgb_avx2;
+#else
+    (void)simd;
+#endif
+    return ycc_to_rgb_base;
+}
+
+/* The row source of one plane's resize of one output. */
+static thumb_status feed_rows(void *opaque, uint8_t *const *rows,
+                              uint32_t count) {
+    fan_feed *feed = opaque;
+    fanout *f = feed->owner;
+    fan_output *o = &f->outs[feed->output];
+    const fan_source *s = &f->src[feed->plane];
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t row = o->next_row[feed->plane];
+        while (f->groups_read <= row / s->group_rows) {
+            thumb_status st = read_group(f);
+            if (st != THUMB_OK)
+                return st;
+        }
+        const uint8_t *src = ring_row(f, feed->plane, row);
+        if (o->color)
+            color_transform_row(o->color, src, rows[i], f->dec->width);
+        else
+            memcpy(rows[i], src, s->copy_bytes);
+        o->next_row[feed->plane]++;
+    }
+    return THUMB_OK;
+}
+
+/* The output whose next row reaches least far into the source (plane 0,
+ * which every plane's span follows), or n when all are done. */
+static size_t next_output(const fanout *f, const uint32_t *y) {
+    size_t best = f->n;
+    uint32_t best_end = 0;
+    for (size_t o = 0; o < f->n; o++) {
+        if (y[o] >= f->outs[o].g.dst_height)
+            continue;
+        uint32_t end = resize_row_end(f->outs[o].rs[0], y[o]);
+        if (best == f->n || end < best_end) {
+            best = o;
+            best_end = end;
+        }
+    }
+    return best;
+}
+
+/* The ring a run needs: its pulls replayed in the order fanout_run makes
+ * them. Whenever one consumer decodes up to group g, every other one
+ * still needs the groups from its next row's on, so the ring must span
+ * them through g. */
+static thumb_status plan_ring(fanout *f) {
+    uint32_t *next = ctx_calloc(f->ctx, f->n * DECODER_PLANES, sizeof *next);
+    uint32_t *y = ctx_calloc(f->ctx, f->n, sizeof *y);
+    if (!next || !y) {
+        ctx_free(f->ctx, next);
+        ctx_free(f->ctx, y);
+        return THUMB_ERR_NOMEM;
+    }
+    uint32_t decoded = 0, worst = 1;
+    for (size_t o; (o = next_output(f, y)) < f->n; y[o]++)
+        for (int i = 0; i < f->planes; i++) {
+            uint32_t *at = &next[o * DECODER_PLANES + (size_t)i];
+            uint32_t end = resize_row_end(f->outs[o].rs[i], y[o]);
+            if (end <= *at)
+                continue;
+            uint32_t groups = (end - 1) / f->src[i].group_rows + 1;
+            if (groups > decoded) {
+                uint32_t oldest = oldest_needed(f, next, o, i, groups - 1);
+                if (groups - oldest > worst)
+                    worst = groups - oldest;
+                decoded = groups;
+            }
+            *at = end;
+        }
+    f->ring_groups = worst;
+    ctx_free(f->ctx, next);
+    ctx_free(f->ctx, y);
+    return THUMB_OK;
+}
+
+/* The source planes: the decoder's planes, or its rows as one. */
+static void plan_sources(fanout *f, const decoder *dec) {
+    if (f->planar) {
+        for (int i = 0; i < DECODER_PLANES; i++)
+            f->src[i] = (fan_source){
+                .height = dec->planes[i].height,
+                .group_rows = dec->planes[i].group_rows,
+                .copy_bytes = dec->planes[i].width,
+                .row_bytes = dec->planes[i].row_bytes,
+            };
+        return;
+    }
+    size_t row =
+        (size_t)dec->width * (size_t)dec->channels * (size_t)(dec->depth / 8);
+    f->src[0] = (fan_source){
+        .height = dec->height,
+        .group_rows = 1,
+        .copy_bytes = row,
+        .row_bytes = row,
+    };
+}
+
+/* The resizes of one output: one, or one per plane to Q6. */
+static thumb_status plan_output(fanout *f, fan_output *o) {
+    for (int i = 0; i < f->planes; i++) {
+        resize_geometry g = o->g;
+        if (f->planar) {
+            const decoder_plane *pl = &f->layout[i];
+            g.src_width = pl->width;
+            g.src_height = pl->height;
+            g.extent_width = pl->extent_width;
+            g.extent_height = pl->extent_height;
+            g.channels = 1;
+            g.src_depth = g.dst_depth = 8;
+            g.linear = 0;
+            g.dst_q6 = 1;
+        }
+        thumb_status st = resize_new(f->ctx, &g, &o->rs[i]);
+        if (st != THUMB_OK)
+            return st;
+        o->feeds[i] = (fan_feed){f, (size_t)(o - f->outs), i};
+    }
+    return THUMB_OK;
+}
+
+static thumb_status plan(fanout *f, const decoder *dec) {
+    thumb_ctx *ctx = f->ctx;
+    plan_sources(f, dec);
+    uint32_t widest = 0;
+    for (size_t k = 0; k < f->n; k++) {
+        thumb_status st = plan_output(f, &f->outs[k]);
+        if (st != THUMB_OK)
+            return st;
+        if (f->outs[k].g.dst_width > widest)
+            widest = f->outs[k].g.dst_width;
+    }
+    thumb_status st = plan_ring(f);
+    if (st != THUMB_OK)
+        return st;
+    for (int i = 0; i < f->planes; i++) {
+        fan_source *s = &f->src[i];
+        int ok = 1;
+        size_t ring = size_mul(size_mul(s->row_bytes, s->group_rows, &ok),
+                               f->ring_groups, &ok);
+        if (!ok)
+            return ctx_fail(ctx, THUMB_ERR_LIMIT,
+                            "fanout: ring of %zu-byte rows overflows",
+                            s->row_bytes);
+        s->ring = ctx_malloc(ctx, ring);
+        s->group = ctx_calloc(ctx, s->group_rows, sizeof *s->group);
+        if (!s->ring || !s->group)
+            return THUMB_ERR_NOMEM;
+        f->group_ptrs[i] = s->group;
+    }
+    if (!f->planar)
+        return THUMB_OK;
+    f->q6_stride = (size_t)widest + RESIZE_Q6_ROW_SLACK;
+    f->q6_rows =
+        ctx_malloc(ctx, f->q6_stride * DECODER_PLANES * sizeof *f->q6_rows);
+    return f->q6_rows ? THUMB_OK : THUMB_ERR_NOMEM;
+}
+
+void fanout_free(fanout *f) {
+    if (!f)
+        return;
+    for (size_t k = 0; f->outs && k < f->n; k++)
+        for (int i = 0; i < DECODER_PLANES; i++)
+            resize_free(f->outs[k].rs[i]);
+    for (int i = 0; i < DECODER_PLANES; i++) {
+        ctx_free(f->ctx, f->src[i].ring);
+        ctx_free(f->ctx, f->src[i].group);
+    }
+    ctx_free(f->ctx, f->outs);
+    ctx_free(f->ctx, f->q6_rows);
+    ctx_free(f->ctx, f);
+}
+
+static int same_geometry(const resize_geometry *a, const resize_geometry *b) {
+    return a->src_width == b->src_width && a->src_height == b->src_height &&
+           a->extent_width == b->extent_width &&
+           a->extent_height == b->extent_height &&
+           a->scaled_width == b->scaled_width &&
+           a->scaled_height == b->scaled_height && a->crop_x == b->crop_x &&
+           a->crop_y == b->crop_y && a->dst_width == b->dst_width &&
+           a->dst_height == b->dst_height && a->channels == b->channels &&
+           a->simd == b->simd && a->src_depth == b->src_depth &&
+           a->dst_depth == b->dst_depth && a->linear == b->linear &&
+           a->dst_q6 == b->dst_q6;
+}
+
+/* 1 when f was planned for this source and these outputs. */
+static int same_plan(const fanout *f, const decoder *dec,
+                     const fanout_output *outputs, size_t n) {
+    if (f->n != n || f->planar != dec->planar)
+        return 0;
+    if (f->planar && memcmp(f->layout, dec->planes, sizeof f->layout) != 0)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (!same_geometry(&f->outs[k].g, &outputs[k].g))
+            return 0;
+    return 1;
+}
+
+thumb_status fanout_reuse(thumb_ctx *ctx, const decoder *dec,
+                          const fanout_output *outputs, size_t n, fanout **kept,
+                          fanout **out) {
+    fanout *f = *kept;
+    *kept = NULL;
+    *out = NULL;
+    if (f && f->ctx == ctx && same_plan(f, dec, outputs, n)) {
+        /* The transforms are the run's. */
+        for (size_t k = 0; k < n; k++)
+            f->outs[k].color = outputs[k].color;
+        *out = f;
+        return THUMB_OK;
+    }
+    fanout_free(f);
+    f = ctx_calloc(ctx, 1, sizeof *f);
+    if (!f)
+        return THUMB_ERR_NOMEM;
+    f->ctx = ctx;
+    f->planar = dec->planar;
+    f->planes = dec->planar ? DECODER_PLANES : 1;
+    if (dec->planar)
+        memcpy(f->layout, dec->planes, sizeof f->layout);
+    f->n = n;
+    f->outs = ctx_calloc(ctx, n, sizeof *f->outs);
+    if (!f->outs) {
+        fanout_free(f);
+        return THUMB_ERR_NOMEM;
+    }
+    for (size_t k = 0; k < n; k++) {
+        f->outs[k].g = outputs[k].g;
+        f->outs[k].color = outputs[k].color;
+    }
+    f->ycc_to_rgb = pick_ycc_to_rgb(outputs[0].g.simd);
+    thumb_status st = plan(f, dec);
+    if (st != THUMB_OK) {
+        fanout_free(f);
+        return st;
+    }
+    *out = f;
+    return THUMB_OK;
+}
+
+/* Checks that out is what output k was planned to make. */
+static thumb_status check_output(const fanout *f, const fan_output *o,
+                                 const image *out) {
+    int channels = f->planar ? 3 : o->g.channels;
+    int depth = f->planar || !o->g.dst_depth ? 8 : o->g.dst_depth;
+    if (out->channels != channels || out->depth != depth ||
+        out->width != o->g.dst_width || out->height != o->g.dst_height)
+        return ctx_fail(f->ctx, THUMB_ERR_INTERNAL,
+                        "fanout: output %ux%ux%d does not match the plan "
+                        "%ux%ux%d",
+                        out->width, out->height, out->channels, o->g.dst_width,
+                        o->g.dst_height, channels);
+    return THUMB_OK;
+}
+
+/* Row y of output k into out. */
+static thumb_status make_row(fanout *f, size_t k, image *out, uint32_t y) {
+    fan_output *o = &f->outs[k];
+    if (!f->planar)
+        return resize_next_row(o->rs[0], feed_rows, &o->feeds[0],
+                               image_row(out, y));
+    int16_t *row[DECODER_PLANES];
+    for (int i = 0; i < DECODER_PLANES; i++) {
+        row[i] = f->q6_rows + (size_t)i * f->q6_stride;
+        thumb_status st = resize_next_row(o->rs[i], feed_rows, &o->feeds[i],
+                                          (uint8_t *)(void *)row[i]);
+        if (st != THUMB_OK)
+            return st;
+    }
+    f->ycc_to_rgb(row[0], row[1], row[2], image_row(out, y), o->g.dst_width);
+    return THUMB_OK;
+}
+
+thumb_status fanout_run(fanout *f, decoder *dec, image *const *outs,
+                        int64_t *decode_us) {
+    *decode_us = 0;
+    thumb_status st = THUMB_OK;
+    for (size_t k = 0; k < f->n && st == THUMB_OK; k++)
+        st = check_output(f, &f->outs[k], outs[k]);
+    if (st != THUMB_OK)
+        return st;
+    f->dec = dec;
+    f->decode_us = 0;
+    f->groups_read = 0;
+    const fan_source *first = &f->src[0];
+    f->groups_total =
+        (uint32_t)(((uint64_t)first->height + first->group_rows - 1) /
+                   first->group_rows);
+    uint32_t *y = ctx_calloc(f->ctx, f->n, sizeof *y);
+    if (!y)
+        return THUMB_ERR_NOMEM;
+    for (size_t k = 0; k < f->n; k++) {
+        fan_output *o = &f->outs[k];
+        for (int i = 0; i < f->planes; i++) {
+            o->next_row[i] = 0;
+            resize_begin(o->rs[i]);
+        }
+    }
+    for (size_t k; st == THUMB_OK && (k = next_output(f, y)) < f->n; y[k]++)
+        st = make_row(f, k, outs[k], y[k]);
+    ctx_free(f->ctx, y);
+    /* The rest of the image is decoded too, as a single resize reads its
+     * source to the end: damage below the last row used still fails. No
+     * output needs a row any more. */
+    for (size_t k = 0; k < f->n; k++)
+        for (int i = 0; i < f->planes; i++)
+            f->outs[k].next_row[i] = f->src[i].height;
+    while (st == THUMB_OK && f->groups_read < f->groups_total)
+        st = read_group(f);
+    *decode_us = f->decode_us;
+    f->dec = NULL;
+    return st;
+}

@@ -1,0 +1,47 @@
+/* One decode, several resizes: the decoder's rows, or a YCbCr JPEG's
+ * planes, go through a ring of decoded row groups that every output's
+ * resize pulls from at its own pace. A group leaves the ring once no
+ * resize needs it. Each output is made as a single resize would make it,
+ * from the same rows, so outputs are byte-identical to single runs at the
+ * same decode scale.
+ *
+ * Planes: Y, Cb and Cr are resized apart, each from the resolution it is
+ * stored at, and turned into RGB only at the output's size. Decoding to
+ * RGB first makes libjpeg upsample the chroma and convert every source
+ * pixel, and hands the resizer three full-size samples per pixel; here
+ * both conversions run on the output instead, the resizer gets half the
+ * samples of a 4:2:0 image, and chroma is filtered from its true samples
+ * rather than from interpolated ones. */
+#ifndef THUMB_FANOUT_H
+#define THUMB_FANOUT_H
+
+#include "codec/decoder.h"
+#include "color.h"
+#include "resize/resize.h"
+
+typedef struct fanout fanout;
+
+/* One output: its resize geometry (the source fields are the decoder's
+ * rows; with planes, each plane brings its own and the output is 3
+ * channels of 8 bits), and for rows the colour transform applied as rows
+ * leave the ring (NULL: none), whose output channels g.channels says. */
+typedef struct fanout_output {
+    resize_geometry g;
+    color_transform *color;
+} fanout_output;
+
+/* Plans n outputs (n >= 1) from the started decoder dec, rows or planes
+ * (dec->planar). Reuses *kept when it was planned for the same source and
+ * outputs (a run of the same size then allocates nothing), and takes
+ * *kept either way. */
+thumb_status fanout_reuse(thumb_ctx *ctx, const decoder *dec,
+                          const fanout_output *outputs, size_t n, fanout **kept,
+                          fanout **out);
+/* Decodes dec's image (or its current frame) to the end and writes output
+ * i into outs[i], allocated by the caller to its dst size, channels and
+ * depth. *decode_us gets the time spent in the decoder. */
+thumb_status fanout_run(fanout *f, decoder *dec, image *const *outs,
+                        int64_t *decode_us);
+void fanout_free(fanout *f);
+
+#endif
