@@ -355,6 +355,44 @@ THUMB_API thumb_status thumb_run_io(thumb_ctx *ctx, thumb_read_fn read,
                                     void *read_opaque, thumb_write_fn write,
                                     void *write_opaque);
 
+/** Makes several thumbnails of one image from one decode: ctxs[0..n)
+ * each carry their own options (size, fit, crop, format, quality...) and
+ * get their own output, status, message and information, as if
+ * thumb_run() had been called on each. The image is decoded once, at the
+ * largest size any output needs, and each decoded row goes to every
+ * output's resize in the same pass: memory holds the rows the resizes
+ * still need, never the whole image. An animation kept animated goes
+ * through every output frame by frame.
+ *
+ * The first context decides for all: the deadline
+ * (THUMB_OPT_TIMEOUT_MS), the input size limit
+ * (THUMB_OPT_MAX_INPUT_BYTES), and the allocator of the shared decode.
+ * Each context decides the rest for itself, its own limits included: an
+ * output over them fails alone. Outputs that need another decode than
+ * the first output's (an animation kept animated beside a still image,
+ * a CMYK profile used by one context and not another) are made by a
+ * decode of their own. Where the shared decode is finer than a single
+ * run's would be (an output much smaller than the largest, or one beside
+ * a THUMB_OPT_ACCURATE one), that output is made from more pixels and is
+ * not byte for byte a single run's.
+ *
+ * An output that fails (an encoder error, its own limit) leaves the
+ * others complete; a decoding error fails them all. Returns THUMB_OK when
+ * every output was made, else the status of the first context that
+ * failed; thumb_ctx_status() says each one's. Output i is read with
+ * thumb_ctx_output(ctxs[i], ...). Each context may appear once. Since
+ * 0.2.0. */
+THUMB_API thumb_status thumb_run_many(thumb_ctx *const *ctxs, size_t n,
+                                      const void *in, size_t in_len);
+
+/** The output of the last successful run on ctx (thumb_run(),
+ * thumb_run_io() or thumb_run_many()), valid as thumb_run() says. After
+ * a failure or before any run: THUMB_ERR_INVALID_ARGUMENT, *out NULL and
+ * *out_len 0. Since 0.2.0. */
+THUMB_API thumb_status thumb_ctx_output(const thumb_ctx *ctx,
+                                        const unsigned char **out,
+                                        size_t *out_len);
+
 /** Reads the header only: no pixels are decoded. On success the THUMB_INFO_
  * input keys below describe the image. Limits are not applied, so a caller
  * can see how large an image it refuses would have been. */

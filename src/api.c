@@ -262,6 +262,18 @@ static void begin_call(thumb_ctx *ctx) {
     buffer_clear(&ctx->output);
 }
 
+/* After a run: no deadline for probes and later calls; a failure leaves
+ * no half-written output behind. */
+static void end_run(thumb_ctx *ctx, thumb_status st) {
+    ctx->deadline_us = 0;
+    if (st != THUMB_OK) {
+        ctx->have_output = 0;
+        buffer_clear(&ctx->output);
+        if (ctx->status == THUMB_OK) /* a path that forgot its message */
+            ctx_fail(ctx, st, "%s", thumb_strerror(st));
+    }
+}
+
 static thumb_status run(thumb_ctx *ctx, const void *in, size_t in_len) {
     ctx->input_bytes = in_len;
     ctx->timeout_ms = ctx->options[THUMB_OPT_TIMEOUT_MS];
@@ -270,14 +282,7 @@ static thumb_status run(thumb_ctx *ctx, const void *in, size_t in_len) {
     thumb_status st = plan_check_input(ctx, in_len);
     if (st == THUMB_OK)
         st = pipeline_run(ctx, in, in_len);
-    ctx->deadline_us = 0; /* probes and later calls have none */
-    if (st != THUMB_OK) {
-        /* A failure leaves no half-written output behind. */
-        ctx->have_output = 0;
-        buffer_clear(&ctx->output);
-        if (ctx->status == THUMB_OK) /* a path that forgot its message */
-            ctx_fail(ctx, st, "%s", thumb_strerror(st));
-    }
+    end_run(ctx, st);
     return st;
 }
 
@@ -302,6 +307,58 @@ thumb_status thumb_run(thumb_ctx *ctx, const void *in, size_t in_len,
         *out_len = ctx->output.size;
     }
     return st;
+}
+
+thumb_status thumb_run_many(thumb_ctx *const *ctxs, size_t n, const void *in,
+                            size_t in_len) {
+    if (!ctxs || n == 0)
+        return THUMB_ERR_INVALID_ARGUMENT;
+    for (size_t i = 0; i < n; i++) {
+        if (!ctxs[i])
+            return THUMB_ERR_INVALID_ARGUMENT;
+        for (size_t j = 0; j < i; j++)
+            if (ctxs[j] == ctxs[i])
+                return THUMB_ERR_INVALID_ARGUMENT;
+    }
+    thumb_ctx *first = ctxs[0];
+    for (size_t i = 0; i < n; i++) {
+        begin_call(ctxs[i]);
+        ctxs[i]->input_bytes = in_len;
+        /* The first context's deadline is everyone's. */
+        ctxs[i]->timeout_ms = first->options[THUMB_OPT_TIMEOUT_MS];
+        ctxs[i]->deadline_us =
+            ctxs[i]->timeout_ms
+                ? (i ? first->deadline_us
+                     : ctx_now_us() + ctxs[i]->timeout_ms * US_PER_MS)
+                : 0;
+    }
+    thumb_status st = THUMB_OK;
+    if (!in && in_len)
+        st = ctx_fail(first, THUMB_ERR_INVALID_ARGUMENT,
+                      "thumb_run_many: in is NULL");
+    if (st == THUMB_OK)
+        st = plan_check_input(first, in_len);
+    if (st == THUMB_OK)
+        st = pipeline_run_many(ctxs, n, in, in_len);
+    else
+        for (size_t i = 1; i < n; i++)
+            ctx_fail(ctxs[i], st, "%s", first->message);
+    for (size_t i = 0; i < n; i++)
+        end_run(ctxs[i], ctxs[i]->status);
+    return st;
+}
+
+thumb_status thumb_ctx_output(const thumb_ctx *ctx, const unsigned char **out,
+                              size_t *out_len) {
+    if (out)
+        *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (!ctx || !out || !out_len || !ctx->have_output)
+        return THUMB_ERR_INVALID_ARGUMENT;
+    *out = ctx->output.data;
+    *out_len = ctx->output.size;
+    return THUMB_OK;
 }
 
 /* Reads the whole input through the callback, up to the input limit. */

@@ -11,6 +11,13 @@
  * input's size (plan_check_input()) and set the deadline. */
 thumb_status pipeline_run(thumb_ctx *ctx, const uint8_t *in, size_t size);
 
+/* Several outputs of one input, one per context, from one decode where
+ * they can share it (run_many.c): each context gets its own output
+ * fields and status as pipeline_run() gives them; the first context's
+ * decodes. Returns the first failing context's status, or THUMB_OK. */
+thumb_status pipeline_run_many(thumb_ctx *const *ctxs, size_t n,
+                               const uint8_t *in, size_t size);
+
 /* Frees what runs keep on the context for the next one. */
 void pipeline_release(thumb_ctx *ctx);
 

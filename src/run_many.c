@@ -1,0 +1,257 @@
+/* Several outputs from one decode (thumb_run_many): one plan per
+ * context, one decoder started for the largest, one fan-out (fanout.h)
+ * feeding every output's tail in the same pass. Outputs whose plan asks
+ * for another decode run on their own afterwards. */
+#include "pipeline.h"
+
+#include "codec/decoder.h"
+#include "plan.h"
+#include "tail.h"
+
+#include <string.h>
+
+/* One output of the run. */
+typedef struct output {
+    thumb_ctx *ctx;
+    run_plan plan;
+    tail tail;
+    int planned, opened;
+    int shared; /* made from the shared decode */
+    /* Its own failure, kept apart while its context, the first, still
+     * serves the shared decode (whose errors it records). */
+    thumb_status status;
+    char message[CTX_MESSAGE_SIZE];
+} output;
+
+/* Records output o's failure st (its message is on o->ctx). */
+static void output_fail(output *o, thumb_status st) {
+    if (o->status != THUMB_OK)
+        return;
+    o->status = st;
+    memcpy(o->message, o->ctx->message, sizeof o->message);
+    ctx_clear_error(o->ctx);
+}
+
+/* Every shared output still standing fails with the shared work's
+ * error: recorded on the decoding context, or on the context of the
+ * output whose memory ran out (an output's own failures were taken off
+ * its context by output_fail()). */
+static void fail_shared(output *outs, size_t n, thumb_ctx *decode,
+                        thumb_status st) {
+    char message[CTX_MESSAGE_SIZE] = "";
+    const thumb_ctx *where = decode;
+    for (size_t i = 0; i < n && where->status == THUMB_OK; i++)
+        where = outs[i].ctx;
+    if (where->status != THUMB_OK)
+        memcpy(message, where->message, sizeof message);
+    for (size_t i = 0; i < n; i++) {
+        if (outs[i].shared && outs[i].status == THUMB_OK) {
+            outs[i].status = st;
+            memcpy(outs[i].message, message, sizeof message);
+        }
+        ctx_clear_error(outs[i].ctx);
+    }
+}
+
+/* 1 when output b can take its rows from the decode planned for a. */
+static int same_decode(const decoder_request *a, const decoder_request *b) {
+    return a->cmyk == b->cmyk && a->depth16 == b->depth16 &&
+           a->frames == b->frames;
+}
+
+/* The shared request: the first planned output's, as large as the
+ * largest output needs; planes only when every output may take them. */
+static int plan_shared(output *outs, size_t n, decoder_request *req) {
+    int count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const decoder_request *r = &outs[i].plan.request;
+        if (!outs[i].planned || (count && !same_decode(req, r)))
+            continue;
+        if (!count)
+            *req = *r;
+        if (r->min_width > req->min_width)
+            req->min_width = r->min_width;
+        if (r->min_height > req->min_height)
+            req->min_height = r->min_height;
+        req->planes &= r->planes;
+        outs[i].shared = 1;
+        count++;
+    }
+    return count;
+}
+
+/* One image (or frame) through every shared output's tail. */
+static thumb_status make_images(output *outs, size_t n, fanout *fan,
+                                decoder *dec, image **images) {
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!outs[i].shared)
+            continue;
+        thumb_status st = tail_alloc_out(&outs[i].tail);
+        if (st != THUMB_OK)
+            return st; /* the fan-out needs every image */
+        images[m++] = &outs[i].tail.out;
+    }
+    int64_t t0 = ctx_now_us(), decode_us;
+    thumb_status st = fanout_run(fan, dec, images, &decode_us);
+    int64_t resize_us = ctx_now_us() - t0 - decode_us;
+    if (st != THUMB_OK)
+        return st;
+    for (size_t i = 0; i < n; i++)
+        if (outs[i].shared && outs[i].status == THUMB_OK) {
+            tail_add_times(&outs[i].tail, decode_us, resize_us);
+            thumb_status own = tail_finish_image(&outs[i].tail);
+            if (own != THUMB_OK)
+                output_fail(&outs[i], own);
+        }
+    return THUMB_OK;
+}
+
+/* Writes each shared output still standing: its still image, or its
+ * next frame of the decoder `frames`. */
+static void write_images(output *outs, size_t n, const decoder *frames,
+                         int delay_ms) {
+    for (size_t i = 0; i < n; i++) {
+        if (!outs[i].shared || outs[i].status != THUMB_OK)
+            continue;
+        thumb_status st = frames ? tail_write_frame(&outs[i].tail, delay_ms,
+                                                    frames->loop_count)
+                                 : tail_write_still(&outs[i].tail);
+        if (st != THUMB_OK)
+            output_fail(&outs[i], st);
+    }
+}
+
+/* The shared decode, image or frame by frame, through every output. */
+static thumb_status run_shared(output *outs, size_t n, fanout *fan,
+                               decoder *dec, image **images) {
+    if (!dec->frames) {
+        thumb_status st = make_images(outs, n, fan, dec, images);
+        /* The decoder's memory goes before the encoders' comes. */
+        decoder_close(dec);
+        if (st == THUMB_OK)
+            write_images(outs, n, 0, 0);
+        return st;
+    }
+    for (;;) {
+        int more, delay_ms;
+        thumb_status st = decoder_next_frame(dec, &more, &delay_ms);
+        if (st != THUMB_OK)
+            return st;
+        if (!more)
+            break;
+        st = make_images(outs, n, fan, dec, images);
+        if (st != THUMB_OK)
+            return st;
+        write_images(outs, n, dec, delay_ms);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (outs[i].shared && outs[i].status == THUMB_OK) {
+            thumb_status st = tail_finish_frames(&outs[i].tail);
+            if (st != THUMB_OK)
+                output_fail(&outs[i], st);
+        }
+    return THUMB_OK;
+}
+
+/* Starts the decoder as shared, opens every shared tail and the fan-out,
+ * and runs them. */
+static thumb_status decode_shared(output *outs, size_t n, decoder *dec,
+                                  const decoder_request *req,
+                                  int64_t start_us) {
+    thumb_ctx *ctx = dec->ctx;
+    int64_t t0 = ctx_now_us();
+    thumb_status st = decoder_start(dec, req);
+    int64_t start_decode_us = ctx_now_us() - t0;
+    if (st == THUMB_OK)
+        st = ctx_check_deadline(ctx, "decoding");
+    fanout_output *fo = ctx_calloc(ctx, n, sizeof *fo);
+    image **images = ctx_calloc(ctx, n, sizeof *images);
+    size_t m = 0;
+    for (size_t i = 0; i < n && st == THUMB_OK; i++) {
+        if (!outs[i].shared)
+            continue;
+        if (!fo || !images) {
+            st = THUMB_ERR_NOMEM;
+            break;
+        }
+        st = tail_open(&outs[i].tail, outs[i].ctx, &outs[i].plan, dec);
+        outs[i].opened = 1;
+        fo[m++] = (fanout_output){outs[i].tail.rg, outs[i].plan.color};
+    }
+    fanout *fan = NULL;
+    if (st == THUMB_OK)
+        st = fanout_reuse(ctx, dec, fo, m, &ctx->kept_fanout, &fan);
+    if (st == THUMB_OK)
+        st = run_shared(outs, n, fan, dec, images);
+    for (size_t i = 0; i < n; i++)
+        if (outs[i].opened && outs[i].status == THUMB_OK && st == THUMB_OK)
+            tail_record(&outs[i].tail, start_us, start_decode_us);
+    if (st == THUMB_OK)
+        ctx->kept_fanout = fan;
+    else
+        fanout_free(fan);
+    ctx_free(ctx, fo);
+    ctx_free(ctx, images);
+    return st;
+}
+
+/* An output that needs a decode of its own. */
+static void run_alone(output *o, const uint8_t *in, size_t size) {
+    plan_release(o->ctx, &o->plan);
+    o->planned = 0;
+    thumb_status st = pipeline_run(o->ctx, in, size);
+    if (st != THUMB_OK)
+        output_fail(o, st);
+}
+
+thumb_status pipeline_run_many(thumb_ctx *const *ctxs, size_t n,
+                               const uint8_t *in, size_t size) {
+    int64_t start_us = ctx_now_us();
+    thumb_ctx *first = ctxs[0];
+    output *outs = ctx_calloc(first, n, sizeof *outs);
+    if (!outs)
+        return THUMB_ERR_NOMEM;
+    decoder dec;
+    thumb_status st = decoder_open(first, in, size, &dec);
+    for (size_t i = 0; i < n; i++) {
+        outs[i].ctx = ctxs[i];
+        outs[i].shared = 1; /* until planned: every output needs the header */
+    }
+    if (st != THUMB_OK) {
+        fail_shared(outs, n, first, st);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            outs[i].shared = 0;
+            ctxs[i]->info = dec.info;
+            thumb_status own = plan_make(ctxs[i], &dec, &outs[i].plan);
+            outs[i].planned = own == THUMB_OK;
+            if (own != THUMB_OK)
+                output_fail(&outs[i], own);
+        }
+        decoder_request req;
+        if (plan_shared(outs, n, &req)) {
+            st = decode_shared(outs, n, &dec, &req, start_us);
+            if (st != THUMB_OK)
+                fail_shared(outs, n, first, st);
+        }
+        for (size_t i = 0; i < n; i++)
+            tail_close(&outs[i].tail, outs[i].status == THUMB_OK);
+        decoder_close(&dec);
+        for (size_t i = 0; i < n; i++)
+            if (outs[i].planned && !outs[i].shared &&
+                outs[i].status == THUMB_OK)
+                run_alone(&outs[i], in, size);
+    }
+    thumb_status result = THUMB_OK;
+    for (size_t i = 0; i < n; i++) {
+        plan_release(ctxs[i], &outs[i].plan);
+        if (outs[i].status != THUMB_OK) {
+            ctx_fail(ctxs[i], outs[i].status, "%s", outs[i].message);
+            if (result == THUMB_OK)
+                result = outs[i].status;
+        }
+    }
+    ctx_free(first, outs);
+    return result;
+}
