@@ -8,14 +8,10 @@
 #include "ctx.h"
 #include "resize/resize.h"
 #include "resize/resize_kernels.h"
+#include "resize/resize_test.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* Internal to src/resize/ (kept out of its headers): every table this CPU
- * runs, scalar first, and a way to run a plan on one of them. */
-size_t resize_test_kernel_tables(const resize_kernels **out, size_t cap);
-void resize_test_set_kernels(resize *r, const resize_kernels *kernels);
 
 /* More than any build has: scalar, SSE4.1, AVX2, AVX-512, AVX-512 VNNI. */
 #define SIMD_MAX_TABLES 8

@@ -6,6 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+int thumb_test_run(Suite *suite) {
+    SRunner *runner = srunner_create(suite);
+    /* CK_ENV: the output CK_VERBOSITY asks for, CK_NORMAL when unset. */
+    srunner_run_all(runner, CK_ENV);
+    int failed = srunner_ntests_failed(runner);
+    int ran = srunner_ntests_run(runner);
+    srunner_free(runner);
+    /* A CK_RUN_CASE with a misspelt name runs nothing: not a pass. */
+    if (ran == 0)
+        fprintf(stderr, "no test ran: do CK_RUN_SUITE and CK_RUN_CASE name "
+                        "a suite and a case of this program?\n");
+    return failed == 0 && ran > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 const char *corpus_dir(void) {
     const char *env = getenv("THUMB_CORPUS_DIR");
     return env && *env ? env : THUMB_DEFAULT_CORPUS_DIR;

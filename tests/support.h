@@ -1,9 +1,30 @@
-/* Helpers shared by the tests: corpus paths and whole-file reads. */
+/* Helpers shared by the tests: the main() of every suite, corpus paths and
+ * whole-file reads. */
 #ifndef THUMB_TEST_SUPPORT_H
 #define THUMB_TEST_SUPPORT_H
 
+#include <check.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The main() of every Check suite: THUMB_TEST_MAIN(make_suite) ends a test
+ * file, where make_suite() returns its Suite.
+ *
+ * Each test runs in a child process (Check's fork mode), so a crash or a
+ * timeout fails that test alone and the others still run. The environment
+ * chooses what runs and how, without a rebuild:
+ *   CK_RUN_SUITE=name, CK_RUN_CASE=name   one suite, one test case
+ *   CK_VERBOSITY=verbose                  every test's result, not a summary
+ *   CK_FORK=no                            one process, for a debugger
+ *   CK_TIMEOUT_MULTIPLIER=n               every time limit n times longer */
+#define THUMB_TEST_MAIN(make_suite)                                            \
+    int main(void) {                                                           \
+        return thumb_test_run(make_suite());                                   \
+    }
+
+/* Runs every test of suite and frees it: EXIT_SUCCESS when some ran and
+ * none failed. */
+int thumb_test_run(Suite *suite);
 
 /* The corpus directory: $THUMB_CORPUS_DIR, else ../shared/corpus beside
  * the source tree (fixed at build time). */

@@ -189,7 +189,7 @@ START_TEST(failing_the_context_itself_gives_null) {
 }
 END_TEST
 
-int main(void) {
+static Suite *alloc_failures_suite(void) {
     Suite *s = suite_create("alloc_failures");
     TCase *tc = tcase_create("every_allocation");
     tcase_set_timeout(tc, TEST_TIMEOUT);
@@ -197,9 +197,7 @@ int main(void) {
                         SAMPLE_COUNT);
     tcase_add_test(tc, failing_the_context_itself_gives_null);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(alloc_failures_suite)

@@ -772,7 +772,7 @@ START_TEST(animation_frames_are_colour_managed) {
 }
 END_TEST
 
-int main(void) {
+static Suite *animation_suite(void) {
     Suite *s = suite_create("animation");
     TCase *tc = tcase_create("animation");
     tcase_set_timeout(tc, TEST_TIMEOUT);
@@ -785,9 +785,7 @@ int main(void) {
     tcase_add_test(tc, allocation_failures_are_nomem_without_leak);
     tcase_add_test(tc, animation_frames_are_colour_managed);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(animation_suite)

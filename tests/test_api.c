@@ -512,7 +512,7 @@ START_TEST(custom_allocator_sees_every_allocation_and_gets_all_back) {
 }
 END_TEST
 
-int main(void) {
+static Suite *api_suite(void) {
     Suite *s = suite_create("api");
     TCase *tc = tcase_create("api");
     tcase_set_timeout(tc, 120);
@@ -532,9 +532,7 @@ int main(void) {
     tcase_add_test(tc,
                    custom_allocator_sees_every_allocation_and_gets_all_back);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(api_suite)

@@ -169,7 +169,7 @@ START_TEST(truncated_files_are_corrupt) {
 }
 END_TEST
 
-int main(void) {
+static Suite *bad_suite(void) {
     Suite *s = suite_create("bad");
     TCase *tc = tcase_create("bad");
     tcase_set_timeout(tc, 600);
@@ -178,9 +178,7 @@ int main(void) {
     tcase_add_test(tc, unsupported_files_say_so);
     tcase_add_test(tc, truncated_files_are_corrupt);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(bad_suite)

@@ -205,16 +205,14 @@ START_TEST(raising_the_limits_does_not_remove_the_bounds) {
 }
 END_TEST
 
-int main(void) {
+static Suite *bombs_suite(void) {
     Suite *s = suite_create("bombs");
     TCase *tc = tcase_create("bombs");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, every_bomb_is_refused_before_any_large_allocation);
     tcase_add_test(tc, raising_the_limits_does_not_remove_the_bounds);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(bombs_suite)

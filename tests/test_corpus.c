@@ -128,16 +128,14 @@ START_TEST(every_good_file_covers_box_in_every_format) {
 }
 END_TEST
 
-int main(void) {
+static Suite *corpus_suite(void) {
     Suite *s = suite_create("corpus");
     TCase *tc = tcase_create("pipeline");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, every_good_file_fits_inside_box_in_every_format);
     tcase_add_test(tc, every_good_file_covers_box_in_every_format);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(corpus_suite)

@@ -283,7 +283,7 @@ START_TEST(every_orientation_keeps_the_same_window) {
 }
 END_TEST
 
-int main(void) {
+static Suite *crop_suite(void) {
     Suite *s = suite_create("crop");
     TCase *tc = tcase_create("crop");
     tcase_set_timeout(tc, 120);
@@ -298,9 +298,7 @@ int main(void) {
     tcase_add_test(tc, pipeline_crops_a_window_of_the_scaled_image);
     tcase_add_test(tc, every_orientation_keeps_the_same_window);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(crop_suite)

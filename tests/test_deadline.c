@@ -255,7 +255,7 @@ START_TEST(gif_stops_between_rows) {
 }
 END_TEST
 
-int main(void) {
+static Suite *deadline_suite(void) {
     Suite *s = suite_create("deadline");
     TCase *api = tcase_create("api");
     /* The full-size runs of a 12 MP JPEG and a 24 MP WebP, under
@@ -274,9 +274,7 @@ int main(void) {
     tcase_add_test(codecs, gif_stops_between_rows);
     tcase_add_test(codecs, webp_stops_between_decoding_steps);
     suite_add_tcase(s, codecs);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(deadline_suite)

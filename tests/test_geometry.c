@@ -154,7 +154,7 @@ START_TEST(stored_geometry_mirrors_the_crop_for_each_orientation) {
 }
 END_TEST
 
-int main(void) {
+static Suite *geometry_suite(void) {
     Suite *s = suite_create("geometry");
     TCase *tc = tcase_create("geometry");
     tcase_add_test(tc, sizes_match_vipsthumbnail_table);
@@ -164,9 +164,7 @@ int main(void) {
     tcase_add_test(tc, cover_crops_the_centre);
     tcase_add_test(tc, stored_geometry_mirrors_the_crop_for_each_orientation);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(geometry_suite)

@@ -1127,10 +1127,4 @@ static Suite *jpeg_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(jpeg_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+THUMB_TEST_MAIN(jpeg_suite)

@@ -231,10 +231,4 @@ static Suite *orientation_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *runner = srunner_create(orientation_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+THUMB_TEST_MAIN(orientation_suite)

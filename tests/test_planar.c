@@ -342,7 +342,7 @@ START_TEST(test_pipeline_takes_the_planar_path) {
 }
 END_TEST
 
-int main(void) {
+static Suite *planar_suite(void) {
     Suite *s = suite_create("planar");
     TCase *tc = tcase_create("planar");
     tcase_set_timeout(tc, 600);
@@ -350,9 +350,7 @@ int main(void) {
     tcase_add_test(tc, test_chroma_is_placed_on_its_samples);
     tcase_add_test(tc, test_pipeline_takes_the_planar_path);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(planar_suite)

@@ -8,6 +8,7 @@
 #include "color.h"
 #include "counting_alloc.h"
 #include "ctx.h"
+#include "support.h"
 
 #include <check.h>
 #include <png.h>
@@ -575,10 +576,4 @@ static Suite *png_encode_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(png_encode_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+THUMB_TEST_MAIN(png_encode_suite)

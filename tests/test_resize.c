@@ -9,18 +9,13 @@
 #include "codec/decoder.h"
 #include "ctx.h"
 #include "resize/resize.h"
+#include "resize/resize_test.h"
 
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Internal accessor of resize.c, kept out of resize.h: the tap set of
- * output i on one axis, the fixed-point 1.0 and the ring's row count. */
-const int16_t *resize_test_taps(const resize *r, int vertical_axis, uint32_t i,
-                                uint32_t *first, uint32_t *count, int32_t *one,
-                                uint32_t *ring_rows);
 
 /* The accuracy target of the issue: fixed point versus exact float64. */
 #define MIN_PSNR_DB 50.0
@@ -900,10 +895,4 @@ static Suite *resize_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(resize_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+THUMB_TEST_MAIN(resize_suite)

@@ -10,14 +10,12 @@
 #include "resize/resize.h"
 #include "resize/resize_convert.h"
 #include "resize/resize_kernels.h"
+#include "resize/resize_test.h"
 
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-size_t resize_test_kernel_tables(const resize_kernels **out, size_t cap);
-void resize_test_set_kernels(resize *r, const resize_kernels *kernels);
 
 #define MAX_TABLES 8
 #define MAX16 65535.0
@@ -306,10 +304,4 @@ static Suite *suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+THUMB_TEST_MAIN(suite)

@@ -431,7 +431,7 @@ START_TEST(allocation_failures_leak_nothing) {
 }
 END_TEST
 
-int main(void) {
+static Suite *run_many_suite(void) {
     Suite *s = suite_create("run_many");
     TCase *corpus = tcase_create("corpus");
     tcase_set_timeout(corpus, 600);
@@ -446,9 +446,7 @@ int main(void) {
     tcase_add_test(tc, bad_arguments_are_refused);
     tcase_add_loop_test(tc, allocation_failures_leak_nothing, 0, 3);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(run_many_suite)

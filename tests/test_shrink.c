@@ -118,10 +118,4 @@ static Suite *shrink_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(shrink_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+THUMB_TEST_MAIN(shrink_suite)

@@ -168,7 +168,7 @@ START_TEST(random_bit_flips_give_an_image_or_an_error) {
 }
 END_TEST
 
-int main(void) {
+static Suite *sweeps_suite(void) {
     Suite *s = suite_create("sweeps");
     TCase *prefixes = tcase_create("prefixes");
     tcase_set_timeout(prefixes, TEST_TIMEOUT);
@@ -180,9 +180,7 @@ int main(void) {
     tcase_add_loop_test(flips, random_bit_flips_give_an_image_or_an_error, 0,
                         FILE_COUNT);
     suite_add_tcase(s, flips);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(sweeps_suite)

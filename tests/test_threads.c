@@ -199,15 +199,13 @@ START_TEST(threads_with_a_context_each_match_a_single_thread) {
 }
 END_TEST
 
-int main(void) {
+static Suite *threads_suite(void) {
     Suite *s = suite_create("threads");
     TCase *tc = tcase_create("threads");
     tcase_set_timeout(tc, TEST_TIMEOUT);
     tcase_add_test(tc, threads_with_a_context_each_match_a_single_thread);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }
+
+THUMB_TEST_MAIN(threads_suite)

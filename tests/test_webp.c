@@ -1170,10 +1170,4 @@ static Suite *webp_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *runner = srunner_create(webp_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+THUMB_TEST_MAIN(webp_suite)

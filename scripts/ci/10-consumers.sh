@@ -2,7 +2,9 @@
 # Installs the library into a temporary prefix and builds an outside
 # program (tests/consumer) against it the ways users do: pkg-config,
 # CMake find_package(thumbnail), and libthumbnail.a through
-# `pkg-config --static`. Each program must run and make a thumbnail.
+# `pkg-config --static`; then builds it with the source tree added by
+# add_subdirectory(), which must bring the library alone. Each program
+# must run and make a thumbnail.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scripts/install-deps.sh
@@ -61,4 +63,32 @@ nm "$work/consumer-static" >"$work/consumer-static.nm"
 grep -q ' T thumb_run$' "$work/consumer-static.nm" \
   || { echo "static build does not contain thumb_run"; exit 1; }
 check static "$work/consumer-static"
+
+# 4. add_subdirectory() of the source tree, as FetchContent does: only the
+#    library is built, with nothing but the codec libraries, zlib and
+#    lcms2. pkg-config sees only their modules, so a lookup of any other
+#    (Check, libcurl, cJSON) fails the configure; and no target or test of
+#    the tests, fuzz harnesses, bindings, CLI or service may exist.
+pcdir=$work/pkgconfig
+mkdir -p "$pcdir"
+modules=(libjpeg libpng libwebp libwebpdemux libwebpmux libgif lcms2 zlib)
+for m in "${modules[@]}"; do
+  cp -L "$(pkg-config --variable=pcfiledir "$m")/$m.pc" "$pcdir/"
+done
+PKG_CONFIG_LIBDIR=$pcdir PKG_CONFIG_PATH= cmake -S tests/consumer \
+  -B "$work/subdir" -DTHUMB_SOURCE_DIR="$root" \
+  -DCMAKE_C_FLAGS="-Wall -Wextra -Werror" >/dev/null
+cmake --build "$work/subdir" -j "$(nproc)" >/dev/null
+check subdirectory "$work/subdir/consumer"
+check subdirectory-static "$work/subdir/consumer_static"
+cmake --build "$work/subdir" --target help >"$work/subdir-targets"
+extra=$(grep -E '^\.\.\. ' "$work/subdir-targets" | awk '{print $2}' |
+  grep -vxE 'all|clean|depend|edit_cache|rebuild_cache|install(/.*)?|list_install_components|consumer|consumer_static|thumbnail|thumbnail_static|thumbnail_objects|.*\.(o|i|s)' ||
+  true)
+if [ -n "$extra" ]; then
+  echo "add_subdirectory() builds more than the library:" $extra; exit 1
+fi
+tests=$(cd "$work/subdir" && ctest -N | sed -n 's/^Total Tests: //p')
+[ "${tests:-0}" = 0 ] || { echo "add_subdirectory() defines $tests tests"; exit 1; }
+echo "subdirectory: the library alone"
 echo "consumers passed"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ABI check: the exported symbols are exactly the thumb_ functions of the
+# ABI check: the exported symbols (of libthumbnail.so, and the globals
+# libthumbnail.a defines) are exactly the thumb_ functions of the
 # header, and nothing in the ABI changed incompatibly since the baseline
 # in tests/abi/ (additions are fine). Then proves the check works: two
 # deliberate breaks, an enum value renumbered and a parameter type
@@ -24,6 +25,16 @@ if ! diff -u "$work/declared" "$work/exported"; then
   exit 1
 fi
 echo "exported symbols: $(wc -l < "$work/exported"), all declared thumb_*"
+
+# The static archive defines the same symbols and nothing else: no
+# internal name (buffer_init, png_encode, ...) may reach a user's link.
+nm -g --defined-only build-abi/libthumbnail.a | awk 'NF == 3 {print $3}' |
+  sort > "$work/archived"
+if ! diff -u "$work/declared" "$work/archived"; then
+  echo "libthumbnail.a defines other global symbols than the THUMB_API functions"
+  exit 1
+fi
+echo "libthumbnail.a: the same $(wc -l < "$work/archived") symbols, no other"
 
 soname() { grep -o "soname='[^']*'" "$1" | head -1; }
 if [ "$(soname "$baseline")" != "$(soname "$work/current.abi")" ]; then

@@ -43,6 +43,7 @@
 #include "../ctx.h"
 #include "resize_convert.h"
 #include "resize_kernels.h"
+#include "resize_test.h"
 
 #include <math.h>
 #include <string.h>
@@ -703,12 +704,8 @@ thumb_status resize_next_row(resize *r, resize_row_source source, void *opaque,
     return THUMB_OK;
 }
 
-/* Not in resize.h: lets the tests check the planned weights. Returns the
- * tap set of output i along the vertical (or horizontal) axis, and the
- * fixed-point value of 1.0; NULL when there is no such set. */
-const int16_t *resize_test_taps(const resize *r, int vertical_axis, uint32_t i,
-                                uint32_t *first, uint32_t *count, int32_t *one,
-                                uint32_t *ring_rows);
+/* Test hooks (resize_test.h): the planned weights, and a plan run on a
+ * kernel table of the test's choice. */
 const int16_t *resize_test_taps(const resize *r, int vertical_axis, uint32_t i,
                                 uint32_t *first, uint32_t *count, int32_t *one,
                                 uint32_t *ring_rows) {
@@ -722,10 +719,6 @@ const int16_t *resize_test_taps(const resize *r, int vertical_axis, uint32_t i,
     return ax->weights + (size_t)i * ax->tap_stride;
 }
 
-/* Not in resize.h: runs a plan on a kernel table of the test's choice
- * (one of resize_test_kernel_tables()), so that the tests compare every
- * path, including those AUTO never picks here. */
-void resize_test_set_kernels(resize *r, const resize_kernels *kernels);
 void resize_test_set_kernels(resize *r, const resize_kernels *kernels) {
     r->kernels = kernels;
 }

@@ -5,6 +5,7 @@
 
 #include "../ctx.h"
 #include "resize_kernels.h"
+#include "resize_test.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -101,10 +102,7 @@ thumb_status resize_select_kernels(thumb_ctx *ctx, int simd,
     }
 }
 
-/* Not in resize.h: every kernel table this CPU runs, for the tests, which
- * compare them all (AVX-512 with and without VNNI included). Returns how
- * many were written to out (at most cap). */
-size_t resize_test_kernel_tables(const resize_kernels **out, size_t cap);
+/* A test hook (resize_test.h): the tests compare every table. */
 size_t resize_test_kernel_tables(const resize_kernels **out, size_t cap) {
     size_t n = 0;
 #define RESIZE_OFFER(cond, table)                                              \
