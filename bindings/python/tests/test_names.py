@@ -176,7 +176,7 @@ class TestFormatNames(unittest.TestCase):
             if f is not Format.AUTO:
                 self.assertIs(Format.from_name(f.extension), f)
                 self.assertIs(Format.from_name(f.mime_type), f)
-        for bad in ("tiff", "image/tiff", "", "jpeg "):
+        for bad in ("tiff", "image/tiff", "", "jpeg ", "jpeg\0png"):
             with self.assertRaises(ValueError, msg=bad):
                 Format.from_name(bad)
 

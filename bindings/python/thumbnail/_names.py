@@ -94,7 +94,8 @@ class Format(_Value):
         (``"jpg"``, ``".JPE"``) or a MIME type (``"image/webp"``), in any
         case. ValueError for anything else."""
         code = ctypes.c_int()
-        if _lib.lib().format_from_name(name.encode(), ctypes.byref(code)):
+        # A NUL would end the C string early: "jpeg\0x" is no name.
+        if "\0" in name or _lib.lib().format_from_name(name.encode(), ctypes.byref(code)):
             raise ValueError(
                 "%r is not an image format libthumbnail knows by name, "
                 "extension or MIME type (%s...)" % (name, ", ".join(m.value for m in cls))
