@@ -50,8 +50,10 @@ v=$(installed_version "$tmp/venv")
 [ "$v" = "$header_version" ] || { echo "installed $v, header $header_version" >&2; exit 1; }
 
 echo "-- Python: an sdist carries its version without the header"
+# (setuptools' chatter is shown only if the build fails)
 (cd "$tmp/src/bindings/python" && "$tmp/venv/bin/python" -c \
-  'from setuptools import build_meta; build_meta.build_sdist("'"$tmp"'/dist")' >/dev/null)
+  'from setuptools import build_meta; build_meta.build_sdist("'"$tmp"'/dist")' \
+  >"$tmp/sdist.log" 2>&1) || { cat "$tmp/sdist.log" >&2; exit 1; }
 /usr/bin/python3 -m venv "$tmp/venv-sdist"
 (cd "$tmp" && "$tmp/venv-sdist/bin/python" -m pip install -q --no-index \
   --find-links /usr/share/python-wheels "$tmp"/dist/libthumbnail-*.tar.gz)
@@ -83,9 +85,12 @@ for libdir in "$tmp"/prefix/lib*/pkgconfig; do break; done
 mkdir "$tmp/bin"
 printf '#!/bin/sh\nexec pkg-config --define-prefix "$@"\n' >"$tmp/bin/pkg-config"
 chmod +x "$tmp/bin/pkg-config"
+# A build cache of its own: Go's cache key of a cgo package leaves out
+# what pkg-config said, so a shared cache would link with the -L of the
+# build tree or of an earlier run's (deleted) prefix.
 (cd bindings/go && PKG_CONFIG="$tmp/bin/pkg-config" PKG_CONFIG_PATH="$libdir" \
   LD_LIBRARY_PATH="$(dirname "$libdir")" CGO_ENABLED=1 \
-  GOCACHE="$build/bindings/go/go-cache" GOPATH="$tmp/gopath" GOPROXY=off \
+  GOCACHE="$tmp/go-cache" GOPATH="$tmp/gopath" GOPROXY=off \
   GOENV=off GOTOOLCHAIN=local THUMB_CORPUS_DIR="$corpus" \
   go test -count=1 -run '^Example' ./...)
 
