@@ -17,18 +17,6 @@ from typing import Any, Optional
 
 from . import _lib
 
-__all__ = [
-    "Status",
-    "Format",
-    "Fit",
-    "Subsampling",
-    "Color",
-    "Crop",
-    "Simd",
-    "Option",
-    "Info",
-]
-
 
 class Status(enum.IntEnum):
     """``thumb_status``: stable numbers, one per kind of failure."""

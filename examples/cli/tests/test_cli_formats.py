@@ -41,27 +41,27 @@ def corpus(rel):
     return os.path.join(CORPUS, rel)
 
 
+# Each format's signature: (offset, bytes).
+SIGNATURES = {
+    "jpeg": (0, b"\xff\xd8\xff"),
+    "png": (0, b"\x89PNG\r\n\x1a\n"),
+    "webp": (8, b"WEBP"),
+    "gif": (0, b"GIF8"),
+}
+
+
 def magic(path):
+    """The format a file's first bytes say, or "?"."""
     with open(path, "rb") as f:
-        head = f.read(12)
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    return "?"
+        head = f.read(16)
+    return next((fmt for fmt, (at, sig) in SIGNATURES.items() if head[at : at + len(sig)] == sig), "?")
 
 
 class CliFormats(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.dir = self.tmp.name
-
-    def tearDown(self):
-        self.tmp.cleanup()
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.dir = tmp.name
 
     def out(self, name):
         return os.path.join(self.dir, name)
