@@ -1,5 +1,8 @@
 package thumbnail
 
+// #include <thumbnail.h>
+import "C"
+
 import "errors"
 
 // Status is a libthumbnail status code (thumb_status). The numbers are
@@ -8,17 +11,17 @@ type Status int
 
 // The library's status codes.
 const (
-	StatusOK                 Status = 0
-	StatusInvalidArgument    Status = 1  // unknown option key, value out of range
-	StatusUnsupportedFormat  Status = 2  // not an image format the library reads
-	StatusUnsupportedFeature Status = 3  // a known format using an unhandled feature
-	StatusCorrupt            Status = 4  // damaged or truncated data
-	StatusLimit              Status = 5  // over a limit set in Options
-	StatusNoMem              Status = 6  // an allocation failed
-	StatusIO                 Status = 7  // a read or write callback failed
-	StatusEncode             Status = 8  // an encoder failed
-	StatusInternal           Status = 9  // a bug in the library
-	StatusTimeout            Status = 10 // OptTimeoutMS passed before the image was done
+	StatusOK                 Status = C.THUMB_OK
+	StatusInvalidArgument    Status = C.THUMB_ERR_INVALID_ARGUMENT    // unknown option key, value out of range
+	StatusUnsupportedFormat  Status = C.THUMB_ERR_UNSUPPORTED_FORMAT  // not an image format the library reads
+	StatusUnsupportedFeature Status = C.THUMB_ERR_UNSUPPORTED_FEATURE // a known format using an unhandled feature
+	StatusCorrupt            Status = C.THUMB_ERR_CORRUPT             // damaged or truncated data
+	StatusLimit              Status = C.THUMB_ERR_LIMIT               // over a limit set in Options
+	StatusNoMem              Status = C.THUMB_ERR_NOMEM               // an allocation failed
+	StatusIO                 Status = C.THUMB_ERR_IO                  // a read or write callback failed
+	StatusEncode             Status = C.THUMB_ERR_ENCODE              // an encoder failed
+	StatusInternal           Status = C.THUMB_ERR_INTERNAL            // a bug in the library
+	StatusTimeout            Status = C.THUMB_ERR_TIMEOUT             // Options.Timeout passed before the image was done
 )
 
 // Sentinel errors, one per status code, for errors.Is. Every error the

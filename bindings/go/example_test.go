@@ -78,3 +78,19 @@ func ExampleWriteThumbnail() {
 	// true <nil>
 	// true
 }
+
+// Formats go by the library's names: a format name, a file extension or
+// a MIME type, in any case.
+func ExampleParseFormat() {
+	for _, name := range []string{"jpg", "image/webp", ".GIF"} {
+		f, err := thumbnail.ParseFormat(name)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(f, f.Extension(), f.MIMEType())
+	}
+	// Output:
+	// jpeg jpg image/jpeg
+	// webp webp image/webp
+	// gif gif image/gif
+}

@@ -16,9 +16,9 @@ import (
 )
 
 // abiMajor is the library major version (its SONAME number) this binding
-// speaks; thumb_version() is MAJOR*10000 + MINOR*100 + PATCH.
+// was built for; thumb_version() is MAJOR*10000 + MINOR*100 + PATCH.
 const (
-	abiMajor           = 0
+	abiMajor           = C.THUMB_VERSION_MAJOR
 	versionMajorFactor = 10000
 )
 

@@ -11,9 +11,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 const (
@@ -97,13 +99,20 @@ func TestOptionsReachTheLibrary(t *testing.T) {
 		PNGCompression: PNGNoCompression, WebPLossless: true,
 		Background: color.RGBA{0x10, 0x20, 0x30, 0xff}, NoAutoRotate: true,
 		MaxInputBytes: 1 << 20, MaxPixels: 12345678, MaxDimension: 4000,
+		Timeout: 1500*time.Millisecond + 1, SIMD: SIMDScalar, Accurate: true,
+		Color: ColorKeep, KeepEXIF: true, Crop: CropAttention, NoAnimation: true,
+		MaxFrames: 7, MaxAnimationPixels: 1e6, Linear: true, PNG16Bit: true,
+		JPEGOptimizeCoding: true,
 	}
 	want := map[Option]int64{
 		OptWidth: 320, OptHeight: 240, OptFit: 1, OptEnlarge: 1, OptFormat: 3,
 		OptQuality: 90, OptJPEGProgressive: 1, OptJPEGSubsampling: 1,
 		OptPNGCompression: 0, OptWebPLossless: 1, OptBackground: 0x102030,
 		OptAutorotate: 0, OptMaxInputBytes: 1 << 20, OptMaxPixels: 12345678,
-		OptMaxDimension: 4000,
+		OptMaxDimension: 4000, OptTimeoutMS: 1501, OptSIMD: 1, OptAccurate: 1,
+		OptColor: 2, OptKeepEXIF: 1, OptCrop: 2, OptAnimation: 0, OptMaxFrames: 7,
+		OptMaxAnimationPixels: 1e6, OptLinear: 1, OptPNG16Bit: 1,
+		OptJPEGOptimizeCoding: 1,
 	}
 	check := func(want map[Option]int64) {
 		t.Helper()
@@ -125,7 +134,65 @@ func TestOptionsReachTheLibrary(t *testing.T) {
 	check(map[Option]int64{
 		OptWidth: 0, OptQuality: 80, OptPNGCompression: 9, OptBackground: 0xFFFFFF,
 		OptAutorotate: 1, OptMaxPixels: 100000000, OptMaxDimension: 65535,
+		OptTimeoutMS: 0, OptCrop: 0, OptAnimation: 1, OptMaxFrames: 1000,
 	})
+}
+
+func TestCoverCropsWhereAsked(t *testing.T) {
+	in := readCorpus(t, landscape)
+	outs := map[Crop][]byte{}
+	for _, crop := range []Crop{CropCentre, CropEntropy, CropAttention} {
+		out, err := Thumbnail(in, Options{Width: 96, Height: 96, Fit: FitCover, Crop: crop, Format: FormatPNG})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, w, h := decodedSize(t, out); w != 96 || h != 96 {
+			t.Errorf("crop %d: %dx%d", crop, w, h)
+		}
+		outs[crop] = out
+	}
+	if bytes.Equal(outs[CropCentre], outs[CropAttention]) {
+		t.Error("the attention crop kept the centre")
+	}
+}
+
+func TestFormatNamesAreTheLibrarys(t *testing.T) {
+	want := map[Format][3]string{
+		FormatAuto: {"auto", "", ""},
+		FormatJPEG: {"jpeg", "jpg", "image/jpeg"},
+		FormatPNG:  {"png", "png", "image/png"},
+		FormatWebP: {"webp", "webp", "image/webp"},
+		FormatGIF:  {"gif", "gif", "image/gif"},
+	}
+	for f, w := range want {
+		if got := [3]string{f.String(), f.Extension(), f.MIMEType()}; got != w {
+			t.Errorf("format %d: %q, want %q", int(f), got, w)
+		}
+		if f == FormatAuto {
+			continue
+		}
+		for _, name := range []string{f.String(), f.Extension(), "." + strings.ToUpper(f.Extension()), f.MIMEType()} {
+			if got, err := ParseFormat(name); err != nil || got != f {
+				t.Errorf("ParseFormat(%q) = %v, %v; want %v", name, got, err, f)
+			}
+		}
+	}
+	if f := Format(99); f.String() != "Format(99)" || f.Extension() != "" || f.MIMEType() != "" {
+		t.Errorf("an unknown format: %q %q %q", f.String(), f.Extension(), f.MIMEType())
+	}
+	for _, name := range []string{"jpe", "JFIF", "Image/JPEG"} {
+		if f, err := ParseFormat(name); err != nil || f != FormatJPEG {
+			t.Errorf("ParseFormat(%q) = %v, %v", name, f, err)
+		}
+	}
+	if f, err := ParseFormat("auto"); err != nil || f != FormatAuto {
+		t.Errorf("ParseFormat(auto) = %v, %v", f, err)
+	}
+	for _, bad := range []string{"tiff", "image/tiff", "", "jpeg\x00png"} {
+		if _, err := ParseFormat(bad); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("ParseFormat(%q): %v", bad, err)
+		}
+	}
 }
 
 func TestGenericKeys(t *testing.T) {
@@ -532,7 +599,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	if v := Version(); !strings.HasPrefix(v, "0.") {
-		t.Errorf("Version() = %q, want 0.x", v)
+	if v := Version(); !strings.HasPrefix(v, strconv.Itoa(abiMajor)+".") {
+		t.Errorf("Version() = %q, want %d.x", v, abiMajor)
 	}
 }

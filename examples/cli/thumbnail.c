@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef __GLIBC__
@@ -38,11 +37,12 @@ static const char usage_text[] =
     "Make thumbnails of JPEG, PNG, WebP and GIF images.\n"
     "\n"
     "With one INPUT, OUT is the output file; its extension (.jpg, .jpeg,\n"
-    ".png, .webp, .gif) picks the format unless -f is given. With several\n"
-    "INPUTs, OUT is a directory (created if missing); each output is named\n"
-    "after its input with the output format's extension; when two INPUTs\n"
-    "map to the same output (a/x.jpg, b/x.jpg), the later one on the\n"
-    "command line wins, as it would one after another.\n"
+    ".jpe, .png, .webp, .gif...) picks the format unless -f is given.\n"
+    "With several INPUTs, OUT is a directory (created if missing); each\n"
+    "output is named after its input with the output format's usual\n"
+    "extension (.jpg, .png, .webp, .gif); when two INPUTs map to the same\n"
+    "output (a/x.jpg, b/x.jpg), the later one on the command line wins, as\n"
+    "it would one after another.\n"
     "\n"
     "  -s, --size SIZE        N (an NxN box), WxH, Wx (width only) or xH\n"
     "                         (height only); default: keep the size\n"
@@ -53,8 +53,9 @@ static const char usage_text[] =
     "                         (the busiest part) or attention (edges, skin\n"
     "                         and saturated colour, like vips)\n"
     "      --enlarge          allow output larger than the input\n"
-    "  -f, --format FMT       jpeg, png, webp or gif (default: from OUT, or\n"
-    "                         the input's format)\n"
+    "  -f, --format FMT       jpeg, png, webp or gif, by name, extension\n"
+    "                         or MIME type (jpg, image/webp...); default:\n"
+    "                         from OUT's extension, or the input's format\n"
     "      --first-frame      animated GIF/WebP: the first frame only (by\n"
     "                         default GIF and WebP output stay animated;\n"
     "                         JPEG and PNG always get the first frame)\n"
@@ -233,35 +234,6 @@ static int parse_size(const char *s, long long *w, long long *h) {
     return *w || *h;
 }
 
-static int format_from_name(const char *s, thumb_format *f) {
-    if (!strcasecmp(s, "jpeg") || !strcasecmp(s, "jpg"))
-        *f = THUMB_FORMAT_JPEG;
-    else if (!strcasecmp(s, "png"))
-        *f = THUMB_FORMAT_PNG;
-    else if (!strcasecmp(s, "webp"))
-        *f = THUMB_FORMAT_WEBP;
-    else if (!strcasecmp(s, "gif"))
-        *f = THUMB_FORMAT_GIF;
-    else
-        return 0;
-    return 1;
-}
-
-static const char *extension_of(thumb_format f) {
-    switch (f) {
-    case THUMB_FORMAT_JPEG:
-        return "jpg";
-    case THUMB_FORMAT_PNG:
-        return "png";
-    case THUMB_FORMAT_WEBP:
-        return "webp";
-    case THUMB_FORMAT_GIF:
-        return "gif";
-    default:
-        return "bin";
-    }
-}
-
 /* Grows w->in to hold at least `need` bytes. */
 static int reserve_input(worker *w, size_t need) {
     if (need <= w->in_capacity)
@@ -409,10 +381,10 @@ static name_stem stem_of(const char *input, int index) {
 
 /* OUT/<input name without extension>.<ext> */
 static int output_path_in_dir(char *dst, size_t cap, const char *dir,
-                              const char *input, thumb_format f) {
+                              const char *input, const char *ext) {
     name_stem stem = stem_of(input, 0);
-    return snprintf(dst, cap, "%s/%.*s.%s", dir, stem.len, stem.text,
-                    extension_of(f)) < (int)cap;
+    return snprintf(dst, cap, "%s/%.*s.%s", dir, stem.len, stem.text, ext) <
+           (int)cap;
 }
 
 /* Reports a failure of input on one line, clearing the progress line
@@ -485,7 +457,14 @@ static int convert(worker *w, int i) {
     char path[PATH_MAX];
     const char *output = b->output_file;
     if (!output) {
-        if (!output_path_in_dir(path, sizeof path, b->c->output, input, f)) {
+        /* The library's usual extension of the format it wrote. */
+        const char *ext = thumb_format_extension(f);
+        if (!ext) {
+            report_failure(b, input, "no file extension for format %s",
+                           thumb_format_name(f));
+            return 0;
+        }
+        if (!output_path_in_dir(path, sizeof path, b->c->output, input, ext)) {
             report_failure(b, input, "output path too long");
             return 0;
         }
@@ -626,8 +605,10 @@ static int apply_option(cli *c, int opt, const char *arg) {
     case OPT_ENLARGE:
         return set(c, THUMB_OPT_ENLARGE, 1);
     case 'f':
-        if (!format_from_name(arg, &f))
-            return !usage_error("invalid format '%s'", arg);
+        if (thumb_format_from_name(arg, &f) != THUMB_OK)
+            return !usage_error("invalid format '%s' (a name, extension or "
+                                "MIME type: jpeg, jpg, png, image/webp...)",
+                                arg);
         c->format_given = 1;
         return set(c, THUMB_OPT_FORMAT, f);
     case 'q':
@@ -836,8 +817,10 @@ int main(int argc, char **argv) {
     if (inputs == 1 && !is_directory(c.output)) {
         if (!c.format_given) {
             const char *dot = strrchr(base_name(c.output), '.');
-            thumb_format f;
-            if (!dot || !format_from_name(dot + 1, &f)) {
+            thumb_format f = THUMB_FORMAT_AUTO;
+            /* "auto" is a name but no extension: x.auto tells nothing. */
+            if (!dot || thumb_format_from_name(dot + 1, &f) != THUMB_OK ||
+                f == THUMB_FORMAT_AUTO) {
                 status = usage_error("cannot tell the format from '%s': use "
                                      "-f jpeg|png|webp|gif",
                                      c.output);

@@ -19,7 +19,9 @@ from unittest import mock
 import corpus
 import thumbnail
 from thumbnail import (
+    Color,
     CorruptImageError,
+    Crop,
     DeadlineExceededError,
     Fit,
     Format,
@@ -29,6 +31,7 @@ from thumbnail import (
     LimitExceededError,
     Option,
     OutOfMemoryError,
+    Simd,
     Status,
     Thumbnailer,
     ThumbnailError,
@@ -272,9 +275,9 @@ class TestErrors(unittest.TestCase):
     def test_deadline(self):
         carrie = corpus.read("jpeg/Carrie.jpg")
         e = self.assertError(DeadlineExceededError, Status.TIMEOUT, thumbnail.thumbnail,
-                             carrie, 1000, extra={16: 1})
+                             carrie, 1000, timeout_ms=1)
         self.assertIsInstance(e, TimeoutError)
-        thumbnail.thumbnail(carrie, 64, extra={16: 60000})
+        thumbnail.thumbnail(carrie, 64, timeout_ms=60000)
 
     def test_out_of_memory(self):
         # A real allocation failure: a child process caps its address space
@@ -358,6 +361,18 @@ class TestThumbnailer(unittest.TestCase):
             background="#102030",
             autorotate=False,
             max_pixels=12345678,
+            crop="attention",
+            color="srgb-tagged",
+            simd="scalar",
+            keep_exif=True,
+            accurate=True,
+            linear=True,
+            png_16bit=True,
+            jpeg_optimize_coding=True,
+            animation=False,
+            max_frames=7,
+            max_animation_pixels=10**6,
+            timeout_ms=5000,
         ) as t:
             want = {
                 Option.WIDTH: 320,
@@ -372,6 +387,18 @@ class TestThumbnailer(unittest.TestCase):
                 Option.BACKGROUND: 0x102030,
                 Option.AUTOROTATE: 0,
                 Option.MAX_PIXELS: 12345678,
+                Option.CROP: 2,
+                Option.COLOR: 1,
+                Option.SIMD: 1,
+                Option.KEEP_EXIF: 1,
+                Option.ACCURATE: 1,
+                Option.LINEAR: 1,
+                Option.PNG_16BIT: 1,
+                Option.JPEG_OPTIMIZE_CODING: 1,
+                Option.ANIMATION: 0,
+                Option.MAX_FRAMES: 7,
+                Option.MAX_ANIMATION_PIXELS: 10**6,
+                Option.TIMEOUT_MS: 5000,
             }
             for key, value in want.items():
                 self.assertEqual(t.get(key), value, key.name)
@@ -379,6 +406,28 @@ class TestThumbnailer(unittest.TestCase):
             self.assertEqual((t.get(Option.QUALITY), t.get(Option.WIDTH)), (50, 320))
             t.reset()
             self.assertEqual((t.get(Option.QUALITY), t.get(Option.WIDTH)), (80, 0))
+
+    def test_enum_values_by_member_string_or_number(self):
+        with Thumbnailer() as t:
+            for value in (Crop.ENTROPY, "entropy", "ENTROPY", 1):
+                t.configure(crop=value)
+                self.assertEqual(t.get(Option.CROP), 1, value)
+                t.reset()
+            t.configure(crop="center")  # either spelling
+            self.assertEqual(t.get(Option.CROP), Crop.CENTRE.code)
+            t.configure(color=Color.KEEP, simd=Simd.SCALAR, jpeg_subsampling=444)
+            self.assertEqual((t.get(Option.COLOR), t.get(Option.SIMD), t.get(Option.JPEG_SUBSAMPLING)), (2, 1, 1))
+            for bad in ({"crop": "middle"}, {"color": "cmyk"}, {"simd": "mmx"}):
+                with self.assertRaises(ValueError, msg=bad):
+                    t.configure(**bad)
+
+    def test_cover_crops_where_asked(self):
+        data = corpus.read(LANDSCAPE)
+        crops = {c: thumbnail.thumbnail(data, 96, fit="cover", crop=c, format="png") for c in Crop}
+        for c, out in crops.items():
+            self.assertEqual(thumbnail.probe(out).oriented_size, (96, 96), c)
+        self.assertNotEqual(crops[Crop.CENTRE], crops[Crop.ATTENTION])
+        self.assertEqual(crops[Crop.CENTRE], thumbnail.thumbnail(data, 96, fit="cover", format="png"))
 
     def test_generic_keys_need_no_binding_change(self):
         with Thumbnailer(extra={int(Option.QUALITY): 33}) as t:

@@ -13,16 +13,13 @@
 Errors raise ThumbnailError subclasses (UnsupportedFormatError,
 CorruptImageError, LimitExceededError, OutOfMemoryError, ...). The library
 is found through $THUMBNAIL_LIBRARY, next to this package, or the system
-loader; see thumbnail._lib.
+loader; see thumbnail._lib. ``__version__`` is the loaded library's
+version; an installed package's own version was read from the library's
+header (include/thumbnail.h) when it was built.
 """
 
 from ._core import (
-    Fit,
-    Format,
     ImageInfo,
-    Info,
-    Option,
-    Subsampling,
     Thumbnailer,
     library_path,
     option_bounds,
@@ -31,6 +28,7 @@ from ._core import (
     version,
 )
 from ._lib import LibraryNotFoundError
+from ._names import Color, Crop, Fit, Format, Info, Option, Simd, Subsampling
 from .errors import (
     CallbackError,
     CorruptImageError,
@@ -46,7 +44,15 @@ from .errors import (
     UnsupportedFormatError,
 )
 
-__version__ = "0.2.0"
+
+def __getattr__(name: str) -> str:
+    # The version is the library's own (read from the header it was built
+    # from), never a copy here that could drift: reading it loads the
+    # library.
+    if name == "__version__":
+        return version()
+    raise AttributeError("module 'thumbnail' has no attribute %r" % name)
+
 
 __all__ = [
     "thumbnail",
@@ -56,6 +62,9 @@ __all__ = [
     "Format",
     "Fit",
     "Subsampling",
+    "Color",
+    "Crop",
+    "Simd",
     "Option",
     "Info",
     "option_bounds",

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import enum
 import threading
 import weakref
-from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 from . import _lib
 from ._buffer import with_input
+from ._names import VALUE_ENUMS, Crop, Fit, Format, Info, Option, Subsampling
 from .errors import error_for
 
 __all__ = [
-    "Format",
-    "Fit",
-    "Subsampling",
-    "Option",
-    "Info",
     "ImageInfo",
     "Thumbnailer",
     "thumbnail",
@@ -29,92 +25,11 @@ __all__ = [
 ]
 
 
-class Format(str, enum.Enum):
-    """``thumb_format``. Members are strings, so ``"webp"`` and
-    ``Format.WEBP`` are interchangeable."""
-
-    AUTO = "auto"  # as output: the input's format, GIF included
-    JPEG = "jpeg"
-    PNG = "png"
-    WEBP = "webp"
-    GIF = "gif"
-
-
-_FORMAT_CODES = {Format.AUTO: 0, Format.JPEG: 1, Format.PNG: 2, Format.WEBP: 3, Format.GIF: 4}
-_FORMAT_ALIASES = {"jpg": Format.JPEG}
-
-
-class Fit(str, enum.Enum):
-    """``thumb_fit``: how the image fills the requested box."""
-
-    INSIDE = "inside"  # largest size within the box, aspect kept (default)
-    COVER = "cover"  # fills the box, aspect kept, overflow cropped centrally
-    FILL = "fill"  # exactly the box, aspect ignored
-
-
-_FIT_CODES = {Fit.INSIDE: 0, Fit.COVER: 1, Fit.FILL: 2}
-
-
-class Subsampling(str, enum.Enum):
-    """``thumb_subsampling``: JPEG chroma subsampling."""
-
-    S420 = "420"  # default: smallest files, as cameras do
-    S444 = "444"  # full chroma: sharper coloured edges
-
-
-_SUBSAMPLING_CODES = {Subsampling.S420: 0, Subsampling.S444: 1}
-
-
-class Option(enum.IntEnum):
-    """``thumb_option`` keys this binding names. :meth:`Thumbnailer.set`
-    and :meth:`Thumbnailer.get` take any integer key, so options added to
-    the library later work without a new binding."""
-
-    WIDTH = 1
-    HEIGHT = 2
-    FIT = 3
-    ENLARGE = 4
-    FORMAT = 5
-    QUALITY = 6
-    JPEG_PROGRESSIVE = 7
-    JPEG_SUBSAMPLING = 8
-    PNG_COMPRESSION = 9
-    WEBP_LOSSLESS = 10
-    BACKGROUND = 11
-    AUTOROTATE = 12
-    MAX_INPUT_BYTES = 13
-    MAX_PIXELS = 14
-    MAX_DIMENSION = 15
-
-
-class Info(enum.IntEnum):
-    """``thumb_info`` keys for :meth:`Thumbnailer.info`."""
-
-    FORMAT = 1
-    WIDTH = 2
-    HEIGHT = 3
-    ORIENTATION = 4
-    FRAMES = 5
-    HAS_ALPHA = 6
-    BIT_DEPTH = 7
-    INPUT_BYTES = 8
-    OUTPUT_FORMAT = 9
-    OUTPUT_WIDTH = 10
-    OUTPUT_HEIGHT = 11
-    OUTPUT_BYTES = 12
-    DECODE_US = 13
-    RESIZE_US = 14
-    ENCODE_US = 15
-    TOTAL_US = 16
-    DECODED_WIDTH = 17
-    DECODED_HEIGHT = 18
-
-
 # EXIF orientations 5..8 swap width and height.
 _FIRST_TRANSPOSING_ORIENTATION = 5
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class ImageInfo:
     """What :func:`probe` reads from an image's header."""
 
@@ -133,39 +48,48 @@ class ImageInfo:
             return self.height, self.width
         return self.width, self.height
 
+    def __repr__(self) -> str:
+        # The format as the string it is equal to: format='jpeg'.
+        fields = (
+            "%s=%r" % (f.name, str(v) if isinstance(v, enum.Enum) else v)
+            for f in dataclasses.fields(self)
+            for v in (getattr(self, f.name),)
+        )
+        return "ImageInfo(%s)" % ", ".join(fields)
+
 
 Size = Union[int, str, Tuple[Optional[int], Optional[int]], None]
 Data = Union[bytes, bytearray, memoryview]
 
-_BOOL_OPTIONS = {"enlarge", "jpeg_progressive", "webp_lossless", "autorotate"}
-_INT_OPTIONS = {
-    "width",
-    "height",
-    "quality",
-    "png_compression",
-    "max_input_bytes",
-    "max_pixels",
-    "max_dimension",
-}
-_KEYWORDS = sorted(
-    _BOOL_OPTIONS | _INT_OPTIONS | {"fit", "format", "jpeg_subsampling", "background"}
-)
+# Every option is a keyword: its THUMB_OPT_ name in lower case.
+_KEYWORDS = sorted(o.name.lower() for o in Option)
+
+# Other spellings people use for a value.
+_ALIASES: Dict[type, Dict[str, Any]] = {Crop: {"center": Crop.CENTRE}}
 
 
-def _enum_code(kind: type, codes: Dict[Any, int], value: Any, aliases: Optional[Dict[str, Any]] = None) -> int:
+def _enum_code(kind: Any, value: Any) -> int:
+    """The library's number for an option value given as a member of
+    ``kind``, its string, or a raw number (whose range the library
+    checks)."""
     if isinstance(value, kind):
-        return codes[value]
+        return value.code
     if isinstance(value, int) and not isinstance(value, bool):
-        return value  # a raw code: the library checks its range
+        return value
     if isinstance(value, str):
-        key = value.lower()
-        if aliases and key in aliases:
-            return codes[aliases[key]]
+        if kind is Format:
+            return Format.from_name(value).code
+        key = value.lower().replace("-", "_")
+        if kind is Subsampling:
+            key = key.replace(":", "")
+        member = _ALIASES.get(kind, {}).get(key)
+        if member is not None:
+            return member.code
         try:
-            return codes[kind(key)]
+            return kind(key).code
         except ValueError:
             pass
-    names = ", ".join(repr(m.value) for m in codes)
+    names = ", ".join(repr(m.value) for m in kind)
     raise ValueError("%r is not a %s: use one of %s" % (value, kind.__name__, names))
 
 
@@ -173,9 +97,7 @@ def _subsampling_code(value: Any) -> int:
     # 420 and 444 as numbers too, the way people write them.
     if isinstance(value, int) and not isinstance(value, bool) and str(value) in ("420", "444"):
         value = str(value)
-    if isinstance(value, str) and not isinstance(value, Subsampling):
-        value = value.replace(":", "")
-    return _enum_code(Subsampling, _SUBSAMPLING_CODES, value)
+    return _enum_code(Subsampling, value)
 
 
 def _parse_size(size: Size) -> Tuple[int, int]:
@@ -204,35 +126,32 @@ def _parse_background(value: Any) -> int:
     return int(value)
 
 
-def _option_values(size: Size, fit: Any, format: Any, quality: Optional[int], options: Mapping[str, Any]) -> Dict[int, int]:
+def _option_value(key: Option, value: Any) -> Any:
+    kind = VALUE_ENUMS.get(key)
+    if kind is Subsampling:
+        return _subsampling_code(value)
+    if kind is not None:
+        return _enum_code(kind, value)
+    if key == Option.BACKGROUND:
+        return _parse_background(value)
+    return value  # a number or a bool: Thumbnailer.set checks the type
+
+
+def _option_values(size: Size, fit: Any, format: Any, quality: Optional[int], options: Mapping[str, Any]) -> Dict[int, Any]:
     """Maps keyword arguments to {option key: value}; None means "leave"."""
-    values: Dict[int, int] = {}
+    values: Dict[int, Any] = {}
     if size is not None:
         values[Option.WIDTH], values[Option.HEIGHT] = _parse_size(size)
-    if fit is not None:
-        values[Option.FIT] = _enum_code(Fit, _FIT_CODES, fit)
-    if format is not None:
-        values[Option.FORMAT] = _enum_code(Format, _FORMAT_CODES, format, _FORMAT_ALIASES)
-    if quality is not None:
-        values[Option.QUALITY] = quality
-    for name, value in options.items():
+    named = dict(options, fit=fit, format=format, quality=quality)
+    for name, value in named.items():
         if name not in _KEYWORDS:
             raise TypeError(
-                "unknown thumbnail option %r; the options are: size, fit, format, "
-                "quality, %s (and Thumbnailer.set(key, value) for any key)"
-                % (name, ", ".join(_KEYWORDS))
+                "unknown thumbnail option %r; the options are: size, %s "
+                "(and Thumbnailer.set(key, value) for any key)" % (name, ", ".join(_KEYWORDS))
             )
-        if value is None:
-            continue
-        key = Option[name.upper()]
-        if name in _BOOL_OPTIONS:
-            values[key] = 1 if value else 0
-        elif name == "jpeg_subsampling":
-            values[key] = _subsampling_code(value)
-        elif name == "background":
-            values[key] = _parse_background(value)
-        else:
-            values[key] = value
+        if value is not None:
+            key = Option[name.upper()]
+            values[key] = _option_value(key, value)
     return values
 
 
@@ -258,15 +177,22 @@ class Thumbnailer:
         size: the box: ``256`` (256x256), ``(320, 240)``, ``(200, None)``
             (width only), or ``"320x240"`` / ``"200x"`` / ``"x100"``. None
             keeps the image's size (the library's default).
-        fit: ``"inside"`` (default), ``"cover"`` or ``"fill"``.
-        format: ``"jpeg"``, ``"png"``, ``"webp"``, or ``"auto"`` (default:
-            the input's format).
+        fit: ``"inside"`` (default), ``"cover"`` or ``"fill"`` (a
+            :class:`Fit`).
+        format: ``"auto"`` (default: the input's format, GIF included), or
+            any name, extension or MIME type the library knows: ``"jpeg"``,
+            ``"jpg"``, ``"png"``, ``"webp"``, ``"image/gif"``... (a
+            :class:`Format`).
         quality: JPEG and lossy WebP quality, 1..100 (default 80).
-        **options: width, height, enlarge, jpeg_progressive,
-            jpeg_subsampling (``"420"`` / ``"444"``), png_compression (0..9),
-            webp_lossless, background (``0xRRGGBB``, ``"#rrggbb"`` or an
-            ``(r, g, b)`` tuple), autorotate, max_input_bytes, max_pixels,
-            max_dimension.
+        **options: every other option (see :class:`Option`): width,
+            height, enlarge, jpeg_progressive, jpeg_subsampling (``"420"`` /
+            ``"444"``), png_compression (0..9), webp_lossless, background
+            (``0xRRGGBB``, ``"#rrggbb"`` or an ``(r, g, b)`` tuple),
+            autorotate, max_input_bytes, max_pixels, max_dimension,
+            timeout_ms, simd (a :class:`Simd`), accurate, color (a
+            :class:`Color`), keep_exif, crop (a :class:`Crop`), animation,
+            max_frames, max_animation_pixels, linear, png_16bit,
+            jpeg_optimize_coding. Switches take bools.
         extra: ``{option key: value}`` for options this binding has no name
             for (keys added to the library after it).
     """
@@ -448,10 +374,10 @@ def _key_name(key: int) -> str:
 
 
 def _format_name(lib: Any, code: int) -> str:
-    for member, value in _FORMAT_CODES.items():
-        if value == code:
-            return member
-    return lib.format_name(code).decode()  # a format newer than the binding
+    try:
+        return Format.from_code(code)
+    except ValueError:
+        return lib.format_name(code).decode()  # a format newer than the binding
 
 
 def thumbnail(

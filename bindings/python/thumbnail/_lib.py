@@ -73,9 +73,17 @@ class _Lib:
             ("thumb_ctx_info", ctypes.c_int64, [ctx_p, ctypes.c_int]),
             ("thumb_ctx_error", ctypes.c_char_p, [ctx_p]),
             ("thumb_format_name", ctypes.c_char_p, [ctypes.c_int]),
+            ("thumb_format_from_name", ctypes.c_int, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]),
+            ("thumb_format_extension", ctypes.c_char_p, [ctypes.c_int]),
+            ("thumb_format_mime_type", ctypes.c_char_p, [ctypes.c_int]),
         ]
         for name, restype, argtypes in prototypes:
-            fn = getattr(dll, name)
+            try:
+                fn = getattr(dll, name)
+            except AttributeError:
+                raise LibraryNotFoundError(
+                    "%s has no %s(): this binding needs a newer libthumbnail" % (path, name)
+                ) from None
             fn.restype = restype
             fn.argtypes = argtypes
             setattr(self, name[len("thumb_") :], fn)

@@ -9,8 +9,9 @@ from it too, so ``except ValueError`` and ``except MemoryError`` still work.
 
 from __future__ import annotations
 
-import enum
 from typing import Dict, Type
+
+from ._names import Status
 
 __all__ = [
     "Status",
@@ -26,22 +27,6 @@ __all__ = [
     "InternalError",
     "DeadlineExceededError",
 ]
-
-
-class Status(enum.IntEnum):
-    """``thumb_status``: stable numbers, one per kind of failure."""
-
-    OK = 0
-    INVALID_ARGUMENT = 1
-    UNSUPPORTED_FORMAT = 2
-    UNSUPPORTED_FEATURE = 3
-    CORRUPT = 4
-    LIMIT = 5
-    NOMEM = 6
-    IO = 7
-    ENCODE = 8
-    INTERNAL = 9
-    TIMEOUT = 10
 
 
 class ThumbnailError(Exception):
