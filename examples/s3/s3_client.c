@@ -24,14 +24,15 @@ struct s3_client {
     aws_core core;
 };
 
-s3_client *s3_client_new_with_transport(const s3_config *cfg,
-                                        s3_transport transport, s3_error *err) {
+s3_client *s3_client_new_with_transport(const aws_config *cfg,
+                                        aws_transport transport,
+                                        aws_error *err) {
     return aws_client_new(sizeof(s3_client), cfg, transport, err);
 }
 
-s3_client *s3_client_new(const s3_config *cfg, s3_error *err) {
-    s3_transport t;
-    if (s3_transport_curl_new(&t, cfg->ca_bundle, err) != S3_OK)
+s3_client *s3_client_new(const aws_config *cfg, aws_error *err) {
+    aws_transport t;
+    if (aws_transport_curl_new(&t, cfg->ca_bundle, err) != AWS_OK)
         return NULL;
     return s3_client_new_with_transport(cfg, t, err);
 }
@@ -84,13 +85,13 @@ out:
     return url;
 }
 
-static s3_status check_names(const char *op, const char *bucket,
-                             const char *key, s3_error *err) {
+static aws_status check_names(const char *op, const char *bucket,
+                              const char *key, aws_error *err) {
     if (bucket == NULL || !*bucket)
-        return aws_fail(err, S3_ERR_ARG, "%s: empty bucket name", op);
+        return aws_fail(err, AWS_ERR_ARG, "%s: empty bucket name", op);
     if (key != NULL && !*key)
-        return aws_fail(err, S3_ERR_ARG, "%s %s: empty key", op, bucket);
-    return S3_OK;
+        return aws_fail(err, AWS_ERR_ARG, "%s %s: empty key", op, bucket);
+    return AWS_OK;
 }
 
 static void s3_parse_error(const char *body, size_t len,
@@ -129,7 +130,7 @@ static void body_reset(void *user) {
 }
 
 static int too_large(body_buffer *b, uint64_t size) {
-    b->call->abort_status = S3_ERR_TOO_LARGE;
+    b->call->abort_status = AWS_ERR_TOO_LARGE;
     snprintf(b->call->abort_message, sizeof b->call->abort_message,
              "object is %s%" PRIu64 " bytes, more than the limit of %zu",
              size > b->max ? "" : "over ", size, b->max);
@@ -204,7 +205,7 @@ static int body_data(void *user, long status, const void *data, size_t len) {
             cap = b->max;
         unsigned char *p = realloc(b->data, cap);
         if (p == NULL) {
-            b->call->abort_status = S3_ERR_NOMEM;
+            b->call->abort_status = AWS_ERR_NOMEM;
             snprintf(b->call->abort_message, sizeof b->call->abort_message,
                      "out of memory at %zu bytes", b->len + len);
             return 1;
@@ -237,38 +238,38 @@ static void describe(char *out, size_t size, const char *bucket,
 
 /* ---- GetObject / HeadObject / PutObject --------------------------------- */
 
-s3_status s3_get_object(s3_client *client, const char *bucket, const char *key,
-                        size_t max_size, unsigned char **data, size_t *len,
-                        s3_object_info *info, s3_error *err) {
+aws_status s3_get_object(s3_client *client, const char *bucket, const char *key,
+                         size_t max_size, unsigned char **data, size_t *len,
+                         s3_object_info *info, aws_error *err) {
     *data = NULL;
     *len = 0;
-    if (check_names("GetObject", bucket, key, err) != S3_OK)
-        return S3_ERR_ARG;
+    if (check_names("GetObject", bucket, key, err) != AWS_OK)
+        return AWS_ERR_ARG;
     char target[TARGET_SIZE];
     describe(target, sizeof target, bucket, key);
     char *url = object_url(&client->core, bucket, key, NULL);
     if (url == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "GetObject %s: out of memory",
+        return aws_fail(err, AWS_ERR_NOMEM, "GetObject %s: out of memory",
                         target);
     aws_call call;
     init_call(&call, "GetObject", target, "GET", url);
     body_buffer b = {NULL, 0, 0, max_size, info, &call};
-    call.sink = (s3_http_sink){&b, body_header, body_data};
+    call.sink = (aws_http_sink){&b, body_header, body_data};
     call.reset = body_reset;
-    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    aws_status st = aws_core_send(&client->core, &call, NULL, err);
     free(url);
-    if (st != S3_OK) {
+    if (st != AWS_OK) {
         body_reset(&b);
         return st;
     }
     if (info != NULL && info->size != b.len)
         info->size = b.len;
     if (b.data == NULL && (b.data = malloc(1)) == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "GetObject %s: out of memory",
+        return aws_fail(err, AWS_ERR_NOMEM, "GetObject %s: out of memory",
                         target);
     *data = b.data;
     *len = b.len;
-    return S3_OK;
+    return AWS_OK;
 }
 
 static int head_header(void *user, long status, const char *name,
@@ -281,43 +282,44 @@ static void head_reset(void *user) {
     memset(user, 0, sizeof(s3_object_info));
 }
 
-s3_status s3_head_object(s3_client *client, const char *bucket, const char *key,
-                         s3_object_info *info, s3_error *err) {
-    if (check_names("HeadObject", bucket, key, err) != S3_OK)
-        return S3_ERR_ARG;
+aws_status s3_head_object(s3_client *client, const char *bucket,
+                          const char *key, s3_object_info *info,
+                          aws_error *err) {
+    if (check_names("HeadObject", bucket, key, err) != AWS_OK)
+        return AWS_ERR_ARG;
     char target[TARGET_SIZE];
     describe(target, sizeof target, bucket, key);
     char *url = object_url(&client->core, bucket, key, NULL);
     if (url == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "HeadObject %s: out of memory",
+        return aws_fail(err, AWS_ERR_NOMEM, "HeadObject %s: out of memory",
                         target);
     s3_object_info scratch;
     aws_call call;
     init_call(&call, "HeadObject", target, "HEAD", url);
     call.sink =
-        (s3_http_sink){info != NULL ? info : &scratch, head_header, NULL};
+        (aws_http_sink){info != NULL ? info : &scratch, head_header, NULL};
     call.reset = head_reset;
-    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    aws_status st = aws_core_send(&client->core, &call, NULL, err);
     free(url);
     /* HEAD has no error body to name the cause; 404 can only be this. */
-    if (st == S3_ERR_NOT_FOUND && err != NULL && !*err->code)
+    if (st == AWS_ERR_NOT_FOUND && err != NULL && !*err->code)
         snprintf(err->code, sizeof err->code, "NoSuchKey");
     return st;
 }
 
-s3_status s3_put_object(s3_client *client, const char *bucket, const char *key,
-                        const void *body, size_t len,
-                        const s3_put_options *opts, s3_error *err) {
-    if (check_names("PutObject", bucket, key, err) != S3_OK)
-        return S3_ERR_ARG;
+aws_status s3_put_object(s3_client *client, const char *bucket, const char *key,
+                         const void *body, size_t len,
+                         const s3_put_options *opts, aws_error *err) {
+    if (check_names("PutObject", bucket, key, err) != AWS_OK)
+        return AWS_ERR_ARG;
     if (body == NULL && len > 0)
-        return aws_fail(err, S3_ERR_ARG, "PutObject %s/%s: no body", bucket,
+        return aws_fail(err, AWS_ERR_ARG, "PutObject %s/%s: no body", bucket,
                         key);
     char target[TARGET_SIZE];
     describe(target, sizeof target, bucket, key);
     char *url = object_url(&client->core, bucket, key, NULL);
     if (url == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "PutObject %s: out of memory",
+        return aws_fail(err, AWS_ERR_NOMEM, "PutObject %s: out of memory",
                         target);
     aws_call call;
     init_call(&call, "PutObject", target, "PUT", url);
@@ -326,14 +328,14 @@ s3_status s3_put_object(s3_client *client, const char *bucket, const char *key,
     /* Always sent: without it curl 7.88 would send, and sign, a form
      * Content-Type for the body. */
     call.req.headers[call.req.header_count++] =
-        (s3_header){"Content-Type", opts != NULL && opts->content_type != NULL
-                                        ? opts->content_type
-                                        : S3_DEFAULT_CONTENT_TYPE};
+        (aws_header){"Content-Type", opts != NULL && opts->content_type != NULL
+                                         ? opts->content_type
+                                         : S3_DEFAULT_CONTENT_TYPE};
     if (opts != NULL && opts->cache_control != NULL) {
         call.req.headers[call.req.header_count++] =
-            (s3_header){"Cache-Control", opts->cache_control};
+            (aws_header){"Cache-Control", opts->cache_control};
     }
-    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    aws_status st = aws_core_send(&client->core, &call, NULL, err);
     free(url);
     return st;
 }
@@ -350,22 +352,22 @@ static void query_add(char *q, size_t size, const char *name,
     free(ev);
 }
 
-static s3_status parse_entry(const char *xml, size_t len, bool url_encoded,
-                             s3_list_entry *e) {
+static aws_status parse_entry(const char *xml, size_t len, bool url_encoded,
+                              s3_list_entry *e) {
     const char *s;
     size_t n;
     size_t pos = 0;
     memset(e, 0, sizeof *e);
     if (!aws_xml_next(xml, len, &pos, "Key", &s, &n))
-        return S3_ERR_PROTOCOL;
+        return AWS_ERR_PROTOCOL;
     char *text = aws_xml_text(s, n);
     if (text == NULL)
-        return S3_ERR_NOMEM;
+        return AWS_ERR_NOMEM;
     if (url_encoded) {
-        e->key = aws_uri_decode(text, strlen(text), true);
+        e->key = aws_uri_decode(text, strlen(text), AWS_URI_PLUS_IS_SPACE);
         free(text);
         if (e->key == NULL)
-            return S3_ERR_PROTOCOL;
+            return AWS_ERR_PROTOCOL;
     } else {
         e->key = text;
     }
@@ -383,11 +385,11 @@ static s3_status parse_entry(const char *xml, size_t len, bool url_encoded,
     pos = 0;
     if (aws_xml_next(xml, len, &pos, "ETag", &s, &n))
         aws_xml_text_to(s, n, e->etag, sizeof e->etag);
-    return S3_OK;
+    return AWS_OK;
 }
 
-static s3_status parse_listing(const char *xml, size_t len,
-                               s3_list_page *page) {
+static aws_status parse_listing(const char *xml, size_t len,
+                                s3_list_page *page) {
     const char *s;
     size_t n;
     size_t pos = 0;
@@ -400,14 +402,14 @@ static s3_status parse_listing(const char *xml, size_t len,
     if (count > 0) {
         page->entries = calloc(count, sizeof *page->entries);
         if (page->entries == NULL)
-            return S3_ERR_NOMEM;
+            return AWS_ERR_NOMEM;
     }
     pos = 0;
     for (size_t i = 0; i < count; i++) {
         if (!aws_xml_next(xml, len, &pos, "Contents", &s, &n))
-            return S3_ERR_PROTOCOL;
-        s3_status st = parse_entry(s, n, url_encoded, &page->entries[i]);
-        if (st != S3_OK)
+            return AWS_ERR_PROTOCOL;
+        aws_status st = parse_entry(s, n, url_encoded, &page->entries[i]);
+        if (st != AWS_OK)
             return st;
         page->count++;
     }
@@ -419,28 +421,28 @@ static s3_status parse_listing(const char *xml, size_t len,
     if (truncated) {
         if (!aws_xml_next(xml, len, &pos, "NextContinuationToken", &s, &n) ||
             n == 0)
-            return S3_ERR_PROTOCOL;
+            return AWS_ERR_PROTOCOL;
         page->next_continuation_token = aws_xml_text(s, n);
         if (page->next_continuation_token == NULL)
-            return S3_ERR_NOMEM;
+            return AWS_ERR_NOMEM;
     }
-    return S3_OK;
+    return AWS_OK;
 }
 
 #define LIST_QUERY_SIZE 4096
 
-s3_status s3_list_objects_page(s3_client *client, const char *bucket,
-                               const char *prefix,
-                               const char *continuation_token, int max_keys,
-                               s3_list_page *page, s3_error *err) {
+aws_status s3_list_objects_page(s3_client *client, const char *bucket,
+                                const char *prefix,
+                                const char *continuation_token, int max_keys,
+                                s3_list_page *page, aws_error *err) {
     memset(page, 0, sizeof *page);
-    if (check_names("ListObjectsV2", bucket, NULL, err) != S3_OK)
-        return S3_ERR_ARG;
+    if (check_names("ListObjectsV2", bucket, NULL, err) != AWS_OK)
+        return AWS_ERR_ARG;
     if ((prefix != NULL && strlen(prefix) > LIST_QUERY_SIZE / 4) ||
         (continuation_token != NULL &&
          strlen(continuation_token) > LIST_QUERY_SIZE / 4) ||
         max_keys < 0)
-        return aws_fail(err, S3_ERR_ARG,
+        return aws_fail(err, AWS_ERR_ARG,
                         "ListObjectsV2 %s: prefix, token or max-keys out of "
                         "range",
                         bucket);
@@ -461,21 +463,21 @@ s3_status s3_list_objects_page(s3_client *client, const char *bucket,
         query_add(query, sizeof query, "prefix", prefix);
     char *url = object_url(&client->core, bucket, NULL, query);
     if (url == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "ListObjectsV2 %s: out of memory",
+        return aws_fail(err, AWS_ERR_NOMEM, "ListObjectsV2 %s: out of memory",
                         bucket);
     aws_call call;
     init_call(&call, "ListObjectsV2", bucket, "GET", url);
     aws_body b = {NULL, 0, 0, LIST_BODY_MAX, &call};
-    call.sink = (s3_http_sink){&b, NULL, aws_body_data};
+    call.sink = (aws_http_sink){&b, NULL, aws_body_data};
     call.reset = aws_body_reset;
-    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    aws_status st = aws_core_send(&client->core, &call, NULL, err);
     free(url);
-    if (st == S3_OK) {
+    if (st == AWS_OK) {
         st = parse_listing(b.data != NULL ? b.data : "", b.len, page);
-        if (st != S3_OK)
+        if (st != AWS_OK)
             aws_fail(err, st, "ListObjectsV2 %s: %s", bucket,
-                     st == S3_ERR_NOMEM ? "out of memory"
-                                        : "malformed ListBucketResult");
+                     st == AWS_ERR_NOMEM ? "out of memory"
+                                         : "malformed ListBucketResult");
     }
     aws_body_reset(&b);
     return st;
@@ -491,18 +493,18 @@ void s3_list_page_free(s3_list_page *page) {
     memset(page, 0, sizeof *page);
 }
 
-s3_status s3_list_objects(s3_client *client, const char *bucket,
-                          const char *prefix, int max_keys, s3_list_fn fn,
-                          void *user, s3_error *err) {
+aws_status s3_list_objects(s3_client *client, const char *bucket,
+                           const char *prefix, int max_keys, s3_list_fn fn,
+                           void *user, aws_error *err) {
     char *token = NULL;
-    s3_status st = S3_OK;
+    aws_status st = AWS_OK;
     for (;;) {
         s3_list_page page;
         st = s3_list_objects_page(client, bucket, prefix, token, max_keys,
                                   &page, err);
         free(token);
         token = NULL;
-        if (st != S3_OK) {
+        if (st != AWS_OK) {
             s3_list_page_free(&page);
             break;
         }

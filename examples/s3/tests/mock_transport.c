@@ -8,7 +8,7 @@
 #define DEFAULT_CHUNK 7
 #define MOCK_START_MS 1700000000000
 
-static void record(mock_request *r, const s3_http_request *req) {
+static void record(mock_request *r, const aws_http_request *req) {
     memset(r, 0, sizeof *r);
     snprintf(r->method, sizeof r->method, "%s", req->method);
     snprintf(r->url, sizeof r->url, "%s", req->url);
@@ -29,9 +29,9 @@ static void record(mock_request *r, const s3_http_request *req) {
     r->timeout_ms = req->timeout_ms;
 }
 
-static s3_transport_result perform(void *self, const s3_http_request *req,
-                                   const s3_http_sink *sink, long *status,
-                                   char *errbuf, size_t errbuf_size) {
+static aws_transport_result perform(void *self, const aws_http_request *req,
+                                    const aws_http_sink *sink, long *status,
+                                    char *errbuf, size_t errbuf_size) {
     mock_transport *m = self;
     if (m->calls == 0)
         record(&m->first, req);
@@ -41,10 +41,10 @@ static s3_transport_result perform(void *self, const s3_http_request *req,
     if (m->calls >= m->response_count) {
         m->calls++;
         snprintf(errbuf, errbuf_size, "mock: no response scripted");
-        return S3_TRANSPORT_FAILED;
+        return AWS_TRANSPORT_FAILED;
     }
     const mock_response *r = &m->responses[m->calls++];
-    if (r->result != S3_TRANSPORT_OK) {
+    if (r->result != AWS_TRANSPORT_OK) {
         snprintf(errbuf, errbuf_size, "mock: scripted failure %d", r->result);
         return r->result;
     }
@@ -58,7 +58,7 @@ static s3_transport_result perform(void *self, const s3_http_request *req,
             sink->header(sink->user, r->status, h, (size_t)(colon - h), v,
                          strlen(v)) != 0) {
             m->aborted = true;
-            return S3_TRANSPORT_ABORTED;
+            return AWS_TRANSPORT_ABORTED;
         }
     }
     size_t len = r->body == NULL ? 0
@@ -70,12 +70,12 @@ static s3_transport_result perform(void *self, const s3_http_request *req,
         if (sink->body != NULL &&
             sink->body(sink->user, r->status, r->body + off, n) != 0) {
             m->aborted = true;
-            return S3_TRANSPORT_ABORTED;
+            return AWS_TRANSPORT_ABORTED;
         }
         m->body_delivered += n;
     }
     *status = r->status;
-    return S3_TRANSPORT_OK;
+    return AWS_TRANSPORT_OK;
 }
 
 static void sleep_ms(void *self, unsigned ms) {
@@ -93,8 +93,8 @@ static int64_t now_ms(void *self) {
     return m->now_ms;
 }
 
-s3_transport mock_transport_make(mock_transport *m) {
-    return (s3_transport){m, perform, sleep_ms, now_ms, NULL};
+aws_transport mock_transport_make(mock_transport *m) {
+    return (aws_transport){m, perform, sleep_ms, now_ms, NULL};
 }
 
 void mock_push(mock_transport *m, mock_response r) {
@@ -110,8 +110,8 @@ const char *mock_header(const mock_request *r, const char *name) {
     return NULL;
 }
 
-s3_config mock_config(s3_service service) {
-    s3_config cfg;
+aws_config mock_config(aws_service service) {
+    aws_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.service = service;
     cfg.access_key_id = "AKIDEXAMPLE";

@@ -1,12 +1,12 @@
 /*
- * mock_transport.h -- a scripted s3_transport for unit tests: it records
+ * mock_transport.h -- a scripted aws_transport for unit tests: it records
  * every request and the backoff sleeps, and answers from a list of canned
  * responses, delivering bodies in small pieces so streaming checks run.
  */
 #ifndef THUMB_S3_MOCK_TRANSPORT_H
 #define THUMB_S3_MOCK_TRANSPORT_H
 
-#include "s3_transport.h"
+#include "aws_transport.h"
 
 #include <stdbool.h>
 
@@ -16,7 +16,7 @@
 #define MOCK_TEXT_SIZE 2048
 
 typedef struct mock_response {
-    s3_transport_result result;
+    aws_transport_result result;
     long status;
     const char *headers[MOCK_MAX_HEADERS]; /* "Name: value", NULL-ended */
     const char *body;                      /* NULL for none */
@@ -26,7 +26,7 @@ typedef struct mock_response {
 typedef struct mock_request {
     char method[16];
     char url[MOCK_TEXT_SIZE];
-    char headers[S3_MAX_REQUEST_HEADERS][MOCK_TEXT_SIZE]; /* "Name: value" */
+    char headers[AWS_MAX_REQUEST_HEADERS][MOCK_TEXT_SIZE]; /* "Name: value" */
     size_t header_count;
     char body[MOCK_TEXT_SIZE];
     size_t body_len;
@@ -51,7 +51,7 @@ typedef struct mock_transport {
 } mock_transport;
 
 /* A transport over m (which the test owns: destroy is NULL). */
-s3_transport mock_transport_make(mock_transport *m);
+aws_transport mock_transport_make(mock_transport *m);
 
 /* Appends a response to the script. */
 void mock_push(mock_transport *m, mock_response r);
@@ -60,6 +60,6 @@ void mock_push(mock_transport *m, mock_response r);
 const char *mock_header(const mock_request *r, const char *name);
 
 /* A configuration with fixed credentials and endpoint for the tests. */
-s3_config mock_config(s3_service service);
+aws_config mock_config(aws_service service);
 
 #endif /* THUMB_S3_MOCK_TRANSPORT_H */

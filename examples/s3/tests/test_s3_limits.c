@@ -17,8 +17,8 @@
 static const char body20[] = "0123456789abcdefghij";
 
 static s3_client *client_over(mock_transport *m) {
-    s3_config cfg = mock_config(S3_SERVICE_S3);
-    s3_error err;
+    aws_config cfg = mock_config(AWS_SERVICE_S3);
+    aws_error err;
     s3_client *c =
         s3_client_new_with_transport(&cfg, mock_transport_make(m), &err);
     assert_non_null(c);
@@ -29,14 +29,15 @@ static void test_content_length_over_limit(void **state) {
     (void)state;
     mock_transport m = {0};
     mock_push(
-        &m, (mock_response){
-                S3_TRANSPORT_OK, 200, {"Content-Length: 20", NULL}, body20, 0});
+        &m,
+        (mock_response){
+            AWS_TRANSPORT_OK, 200, {"Content-Length: 20", NULL}, body20, 0});
     s3_client *c = client_over(&m);
     unsigned char *data;
     size_t len;
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_get_object(c, "b", "big", 19, &data, &len, NULL, &err),
-                     S3_ERR_TOO_LARGE);
+                     AWS_ERR_TOO_LARGE);
     assert_null(data);
     assert_int_equal(len, 0);
     /* Refused at the header: no body byte was taken, no retry made. */
@@ -52,16 +53,16 @@ static void test_streaming_over_limit(void **state) {
     (void)state;
     mock_transport m = {0};
     /* No Content-Length (chunked): the limit is enforced as data arrives. */
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, body20, 0});
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, body20, 0});
     s3_client *c = client_over(&m);
     unsigned char *data;
     size_t len;
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_get_object(c, "b", "big", 10, &data, &len, NULL, &err),
-                     S3_ERR_TOO_LARGE);
+                     AWS_ERR_TOO_LARGE);
     assert_true(m.aborted);
     assert_int_equal(m.calls, 1);
-    assert_int_equal(err.status, S3_ERR_TOO_LARGE);
+    assert_int_equal(err.status, AWS_ERR_TOO_LARGE);
     s3_client_free(c);
 }
 
@@ -71,13 +72,13 @@ static void test_body_longer_than_announced(void **state) {
     mock_transport m = {0};
     mock_push(
         &m, (mock_response){
-                S3_TRANSPORT_OK, 200, {"Content-Length: 5", NULL}, body20, 0});
+                AWS_TRANSPORT_OK, 200, {"Content-Length: 5", NULL}, body20, 0});
     s3_client *c = client_over(&m);
     unsigned char *data;
     size_t len;
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_get_object(c, "b", "k", 12, &data, &len, NULL, &err),
-                     S3_ERR_TOO_LARGE);
+                     AWS_ERR_TOO_LARGE);
     s3_client_free(c);
 }
 
@@ -85,17 +86,18 @@ static void test_exactly_at_limit(void **state) {
     (void)state;
     mock_transport m = {0};
     mock_push(
-        &m, (mock_response){
-                S3_TRANSPORT_OK, 200, {"Content-Length: 20", NULL}, body20, 0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, body20, 0});
+        &m,
+        (mock_response){
+            AWS_TRANSPORT_OK, 200, {"Content-Length: 20", NULL}, body20, 0});
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, body20, 0});
     s3_client *c = client_over(&m);
     unsigned char *data;
     size_t len;
     s3_object_info info;
-    s3_error err;
+    aws_error err;
     for (int i = 0; i < 2; i++) {
         assert_int_equal(
-            s3_get_object(c, "b", "k", 20, &data, &len, &info, &err), S3_OK);
+            s3_get_object(c, "b", "k", 20, &data, &len, &info, &err), AWS_OK);
         assert_int_equal(len, 20);
         assert_int_equal(info.size, 20);
         assert_memory_equal(data, body20, 20);
@@ -109,13 +111,13 @@ static void test_empty_object(void **state) {
     mock_transport m = {0};
     mock_push(&m,
               (mock_response){
-                  S3_TRANSPORT_OK, 200, {"Content-Length: 0", NULL}, NULL, 0});
+                  AWS_TRANSPORT_OK, 200, {"Content-Length: 0", NULL}, NULL, 0});
     s3_client *c = client_over(&m);
     unsigned char *data;
     size_t len;
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_get_object(c, "b", "k", 0, &data, &len, NULL, &err),
-                     S3_OK);
+                     AWS_OK);
     assert_non_null(data);
     assert_int_equal(len, 0);
     free(data);
@@ -132,11 +134,11 @@ static void test_huge_error_body_is_cut(void **state) {
     big[n] = '\0';
     mock_transport m = {0};
     m.chunk = 65536;
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 400, {NULL}, big, n});
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 400, {NULL}, big, n});
     s3_client *c = client_over(&m);
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_put_object(c, "b", "k", "x", 1, NULL, &err),
-                     S3_ERR_HTTP);
+                     AWS_ERR_HTTP);
     assert_string_equal(err.code, "InvalidArgument");
     free(big);
     s3_client_free(c);

@@ -19,8 +19,8 @@
 #define EMPTY_SHA256                                                           \
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-static s3_client *client_over(mock_transport *m, s3_config cfg) {
-    s3_error err;
+static s3_client *client_over(mock_transport *m, aws_config cfg) {
+    aws_error err;
     s3_client *c =
         s3_client_new_with_transport(&cfg, mock_transport_make(m), &err);
     assert_non_null(c);
@@ -31,20 +31,21 @@ static void test_get_request(void **state) {
     (void)state;
     mock_transport m = {0};
     mock_push(&m, (mock_response){
-                      S3_TRANSPORT_OK,
+                      AWS_TRANSPORT_OK,
                       200,
                       {"Content-Length: 5", "Content-Type: image/jpeg",
                        "Cache-Control: max-age=60", "ETag: \"abc\"",
                        "Last-Modified: Wed, 21 Oct 2015 07:28:00 GMT", NULL},
                       "hello",
                       0});
-    s3_client *c = client_over(&m, mock_config(S3_SERVICE_S3));
+    s3_client *c = client_over(&m, mock_config(AWS_SERVICE_S3));
     unsigned char *data;
     size_t len;
     s3_object_info info;
-    s3_error err;
+    aws_error err;
     assert_int_equal(
-        s3_get_object(c, "src", "a.jpg", 100, &data, &len, &info, &err), S3_OK);
+        s3_get_object(c, "src", "a.jpg", 100, &data, &len, &info, &err),
+        AWS_OK);
     assert_int_equal(len, 5);
     assert_memory_equal(data, "hello", 5);
     free(data);
@@ -68,14 +69,14 @@ static void test_get_request(void **state) {
 static void test_session_token_and_put_headers(void **state) {
     (void)state;
     mock_transport m = {0};
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, NULL, 0});
-    s3_config cfg = mock_config(S3_SERVICE_S3);
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, NULL, 0});
+    aws_config cfg = mock_config(AWS_SERVICE_S3);
     cfg.session_token = "FwoGZXIvYXdzEXAMPLE";
     s3_client *c = client_over(&m, cfg);
     s3_put_options opts = {"image/webp", "public, max-age=31536000"};
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_put_object(c, "dst", "t/a.webp", "abc", 3, &opts, &err),
-                     S3_OK);
+                     AWS_OK);
     assert_string_equal(m.last.method, "PUT");
     assert_int_equal(m.last.body_len, 3);
     assert_memory_equal(m.last.body, "abc", 3);
@@ -94,10 +95,10 @@ static void test_session_token_and_put_headers(void **state) {
 static void test_put_default_content_type(void **state) {
     (void)state;
     mock_transport m = {0};
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, NULL, 0});
-    s3_client *c = client_over(&m, mock_config(S3_SERVICE_S3));
-    s3_error err;
-    assert_int_equal(s3_put_object(c, "dst", "k", "", 0, NULL, &err), S3_OK);
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, NULL, 0});
+    s3_client *c = client_over(&m, mock_config(AWS_SERVICE_S3));
+    aws_error err;
+    assert_int_equal(s3_put_object(c, "dst", "k", "", 0, NULL, &err), AWS_OK);
     assert_string_equal(mock_header(&m.last, "Content-Type"),
                         "binary/octet-stream");
     assert_null(mock_header(&m.last, "Cache-Control"));
@@ -109,18 +110,18 @@ static void test_put_default_content_type(void **state) {
 static void test_aws_addressing(void **state) {
     (void)state;
     mock_transport m = {0};
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, NULL, 0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, NULL, 0});
-    s3_config cfg = mock_config(S3_SERVICE_S3);
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, NULL, 0});
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, NULL, 0});
+    aws_config cfg = mock_config(AWS_SERVICE_S3);
     cfg.endpoint = NULL;
     s3_client *c = client_over(&m, cfg);
-    s3_error err;
+    aws_error err;
     s3_object_info info;
-    assert_int_equal(s3_head_object(c, "plain", "k 1", &info, &err), S3_OK);
+    assert_int_equal(s3_head_object(c, "plain", "k 1", &info, &err), AWS_OK);
     assert_string_equal(m.last.url,
                         "https://plain.s3.eu-west-1.amazonaws.com/k%201");
     /* A dotted name would not match *.s3...amazonaws.com's certificate. */
-    assert_int_equal(s3_head_object(c, "my.bucket", "k", &info, &err), S3_OK);
+    assert_int_equal(s3_head_object(c, "my.bucket", "k", &info, &err), AWS_OK);
     assert_string_equal(m.last.url,
                         "https://s3.eu-west-1.amazonaws.com/my.bucket/k");
     s3_client_free(c);
@@ -129,17 +130,17 @@ static void test_aws_addressing(void **state) {
 static void test_list_query_is_canonical(void **state) {
     (void)state;
     mock_transport m = {0};
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK,
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK,
                                   200,
                                   {NULL},
                                   "<ListBucketResult></ListBucketResult>",
                                   0});
-    s3_client *c = client_over(&m, mock_config(S3_SERVICE_S3));
+    s3_client *c = client_over(&m, mock_config(AWS_SERVICE_S3));
     s3_list_page page;
-    s3_error err;
+    aws_error err;
     assert_int_equal(
         s3_list_objects_page(c, "src", "a b/+", "tok/en=", 7, &page, &err),
-        S3_OK);
+        AWS_OK);
     /* Sorted by name, values encoded with '/' as %2F. */
     assert_string_equal(
         m.last.url, "http://127.0.0.1:9000/src?continuation-token=tok%2Fen%3D"
@@ -193,14 +194,14 @@ static void test_list_pagination_and_decoding(void **state) {
     (void)state;
     mock_transport m = {0};
     mock_push(&m,
-              (mock_response){S3_TRANSPORT_OK, 200, {NULL}, listing_page1, 0});
+              (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, listing_page1, 0});
     mock_push(&m,
-              (mock_response){S3_TRANSPORT_OK, 200, {NULL}, listing_page2, 0});
-    s3_client *c = client_over(&m, mock_config(S3_SERVICE_S3));
+              (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, listing_page2, 0});
+    s3_client *c = client_over(&m, mock_config(AWS_SERVICE_S3));
     collected got = {0};
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_list_objects(c, "src", NULL, 2, collect, &got, &err),
-                     S3_OK);
+                     AWS_OK);
     assert_int_equal(m.calls, 2);
     assert_int_equal(got.n, 3);
     /* EncodingType url: '+' is a space, %2B a plus. */
@@ -221,12 +222,12 @@ static void test_list_page_etag_entities(void **state) {
     (void)state;
     mock_transport m = {0};
     mock_push(&m,
-              (mock_response){S3_TRANSPORT_OK, 200, {NULL}, listing_page1, 0});
-    s3_client *c = client_over(&m, mock_config(S3_SERVICE_S3));
+              (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, listing_page1, 0});
+    s3_client *c = client_over(&m, mock_config(AWS_SERVICE_S3));
     s3_list_page page;
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_list_objects_page(c, "src", NULL, NULL, 0, &page, &err),
-                     S3_OK);
+                     AWS_OK);
     assert_int_equal(page.count, 2);
     assert_string_equal(page.entries[0].etag, "\"e1\"");
     assert_string_equal(page.entries[1].etag, "\"e2\"");
@@ -240,17 +241,17 @@ static void test_truncated_without_token_is_protocol_error(void **state) {
     (void)state;
     mock_transport m = {0};
     mock_push(
-        &m, (mock_response){S3_TRANSPORT_OK,
+        &m, (mock_response){AWS_TRANSPORT_OK,
                             200,
                             {NULL},
                             "<ListBucketResult><IsTruncated>true</IsTruncated>"
                             "</ListBucketResult>",
                             0});
-    s3_client *c = client_over(&m, mock_config(S3_SERVICE_S3));
+    s3_client *c = client_over(&m, mock_config(AWS_SERVICE_S3));
     s3_list_page page;
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_list_objects_page(c, "src", NULL, NULL, 0, &page, &err),
-                     S3_ERR_PROTOCOL);
+                     AWS_ERR_PROTOCOL);
     s3_list_page_free(&page);
     s3_client_free(c);
 }
@@ -259,64 +260,64 @@ static void test_error_mapping(void **state) {
     (void)state;
     mock_transport m = {0};
     mock_push(&m, (mock_response){
-                      S3_TRANSPORT_OK,
+                      AWS_TRANSPORT_OK,
                       404,
                       {NULL},
                       "<Error><Code>NoSuchKey</Code><Message>The specified key "
                       "does not exist.</Message></Error>",
                       0});
     mock_push(
-        &m, (mock_response){S3_TRANSPORT_OK,
+        &m, (mock_response){AWS_TRANSPORT_OK,
                             403,
                             {NULL},
                             "<Error><Code>SignatureDoesNotMatch</Code></Error>",
                             0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 404, {NULL}, NULL, 0});
-    s3_client *c = client_over(&m, mock_config(S3_SERVICE_S3));
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 404, {NULL}, NULL, 0});
+    s3_client *c = client_over(&m, mock_config(AWS_SERVICE_S3));
     unsigned char *data;
     size_t len;
-    s3_error err;
+    aws_error err;
     assert_int_equal(
         s3_get_object(c, "src", "nope", 10, &data, &len, NULL, &err),
-        S3_ERR_NOT_FOUND);
+        AWS_ERR_NOT_FOUND);
     assert_null(data);
-    assert_int_equal(err.status, S3_ERR_NOT_FOUND);
+    assert_int_equal(err.status, AWS_ERR_NOT_FOUND);
     assert_int_equal(err.http_status, 404);
     assert_int_equal(err.attempts, 1);
     assert_string_equal(err.code, "NoSuchKey");
     assert_non_null(strstr(err.message, "src/nope"));
     assert_non_null(strstr(err.message, "does not exist"));
     assert_int_equal(s3_put_object(c, "dst", "k", "x", 1, NULL, &err),
-                     S3_ERR_ACCESS);
+                     AWS_ERR_ACCESS);
     assert_string_equal(err.code, "SignatureDoesNotMatch");
     s3_object_info info;
     assert_int_equal(s3_head_object(c, "src", "nope", &info, &err),
-                     S3_ERR_NOT_FOUND);
+                     AWS_ERR_NOT_FOUND);
     assert_string_equal(err.code, "NoSuchKey");
     s3_client_free(c);
 }
 
 static void test_config_checks(void **state) {
     (void)state;
-    s3_config cfg = mock_config(S3_SERVICE_S3);
+    aws_config cfg = mock_config(AWS_SERVICE_S3);
     cfg.region = NULL;
-    s3_error err;
+    aws_error err;
     mock_transport m = {0};
     assert_null(
         s3_client_new_with_transport(&cfg, mock_transport_make(&m), &err));
-    assert_int_equal(err.status, S3_ERR_ARG);
+    assert_int_equal(err.status, AWS_ERR_ARG);
     assert_non_null(strstr(err.message, "region"));
-    cfg = mock_config(S3_SERVICE_S3);
+    cfg = mock_config(AWS_SERVICE_S3);
     cfg.endpoint = "ftp://example.com";
     assert_null(
         s3_client_new_with_transport(&cfg, mock_transport_make(&m), &err));
-    assert_int_equal(err.status, S3_ERR_ARG);
+    assert_int_equal(err.status, AWS_ERR_ARG);
 }
 
 static void test_config_from_env(void **state) {
     (void)state;
-    s3_config cfg;
-    s3_error err;
+    aws_config cfg;
+    aws_error err;
     setenv("AWS_ACCESS_KEY_ID", "AK", 1);
     setenv("AWS_SECRET_ACCESS_KEY", "SK", 1);
     setenv("AWS_SESSION_TOKEN", "TOK", 1);
@@ -326,21 +327,22 @@ static void test_config_from_env(void **state) {
     setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:2", 1);
     unsetenv("AWS_ENDPOINT_URL_SQS");
     unsetenv("AWS_CA_BUNDLE");
-    assert_int_equal(s3_config_from_env(&cfg, S3_SERVICE_S3, &err), S3_OK);
+    assert_int_equal(aws_config_from_env(&cfg, AWS_SERVICE_S3, &err), AWS_OK);
     assert_string_equal(cfg.region, "ap-south-1");
     assert_string_equal(cfg.session_token, "TOK");
     assert_string_equal(cfg.endpoint, "http://127.0.0.1:2");
     assert_null(cfg.ca_bundle);
     setenv("AWS_CA_BUNDLE", "/var/task/certs/ca-certificates.crt", 1);
-    assert_int_equal(s3_config_from_env(&cfg, S3_SERVICE_SQS, &err), S3_OK);
+    assert_int_equal(aws_config_from_env(&cfg, AWS_SERVICE_SQS, &err), AWS_OK);
     assert_string_equal(cfg.ca_bundle, "/var/task/certs/ca-certificates.crt");
     unsetenv("AWS_CA_BUNDLE");
     assert_string_equal(cfg.endpoint, "http://127.0.0.1:1");
     setenv("AWS_REGION", "us-west-2", 1);
-    assert_int_equal(s3_config_from_env(&cfg, S3_SERVICE_S3, &err), S3_OK);
+    assert_int_equal(aws_config_from_env(&cfg, AWS_SERVICE_S3, &err), AWS_OK);
     assert_string_equal(cfg.region, "us-west-2");
     unsetenv("AWS_SECRET_ACCESS_KEY");
-    assert_int_equal(s3_config_from_env(&cfg, S3_SERVICE_S3, &err), S3_ERR_ARG);
+    assert_int_equal(aws_config_from_env(&cfg, AWS_SERVICE_S3, &err),
+                     AWS_ERR_ARG);
     assert_non_null(strstr(err.message, "AWS_SECRET_ACCESS_KEY"));
 }
 

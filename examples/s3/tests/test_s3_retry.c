@@ -18,20 +18,21 @@
 
 static void test_retryable_table(void **state) {
     (void)state;
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 500, ""));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 502, ""));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 503, "SlowDown"));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 429, ""));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 400, "SlowDown"));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 400, "RequestTimeout"));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_TIMEOUT, 0, ""));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_CONNECT, 0, ""));
-    assert_false(aws_retry_is_retryable(S3_TRANSPORT_OK, 400, "BadDigest"));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_OK, 500, ""));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_OK, 502, ""));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_OK, 503, "SlowDown"));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_OK, 429, ""));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_OK, 400, "SlowDown"));
+    assert_true(
+        aws_retry_is_retryable(AWS_TRANSPORT_OK, 400, "RequestTimeout"));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_TIMEOUT, 0, ""));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_CONNECT, 0, ""));
+    assert_false(aws_retry_is_retryable(AWS_TRANSPORT_OK, 400, "BadDigest"));
     assert_false(
-        aws_retry_is_retryable(S3_TRANSPORT_OK, 403, "SignatureDoesNotMatch"));
-    assert_false(aws_retry_is_retryable(S3_TRANSPORT_OK, 404, "NoSuchKey"));
-    assert_false(aws_retry_is_retryable(S3_TRANSPORT_ABORTED, 0, ""));
-    assert_false(aws_retry_is_retryable(S3_TRANSPORT_FAILED, 0, ""));
+        aws_retry_is_retryable(AWS_TRANSPORT_OK, 403, "SignatureDoesNotMatch"));
+    assert_false(aws_retry_is_retryable(AWS_TRANSPORT_OK, 404, "NoSuchKey"));
+    assert_false(aws_retry_is_retryable(AWS_TRANSPORT_ABORTED, 0, ""));
+    assert_false(aws_retry_is_retryable(AWS_TRANSPORT_FAILED, 0, ""));
 }
 
 static void test_backoff_ceiling(void **state) {
@@ -67,11 +68,11 @@ static void test_backoff_full_jitter(void **state) {
 }
 
 static s3_client *client_over(mock_transport *m, int attempts) {
-    s3_config cfg = mock_config(S3_SERVICE_S3);
+    aws_config cfg = mock_config(AWS_SERVICE_S3);
     cfg.max_attempts = attempts;
     cfg.base_delay_ms = 100;
     cfg.max_delay_ms = 1000;
-    s3_error err;
+    aws_error err;
     s3_client *c =
         s3_client_new_with_transport(&cfg, mock_transport_make(m), &err);
     assert_non_null(c);
@@ -85,19 +86,19 @@ static const char slow_down[] =
 static void test_retries_then_succeeds(void **state) {
     (void)state;
     mock_transport m = {0};
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 503, {NULL}, slow_down, 0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_TIMEOUT, 0, {NULL}, NULL, 0});
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 503, {NULL}, slow_down, 0});
+    mock_push(&m, (mock_response){AWS_TRANSPORT_TIMEOUT, 0, {NULL}, NULL, 0});
     mock_push(&m, (mock_response){
-                      S3_TRANSPORT_OK, 500, {NULL}, "partial error body", 0});
+                      AWS_TRANSPORT_OK, 500, {NULL}, "partial error body", 0});
     mock_push(&m,
               (mock_response){
-                  S3_TRANSPORT_OK, 200, {"Content-Length: 2", NULL}, "ok", 0});
+                  AWS_TRANSPORT_OK, 200, {"Content-Length: 2", NULL}, "ok", 0});
     s3_client *c = client_over(&m, 4);
     unsigned char *data;
     size_t len;
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_get_object(c, "b", "k", 100, &data, &len, NULL, &err),
-                     S3_OK);
+                     AWS_OK);
     assert_int_equal(m.calls, 4);
     /* Only the successful attempt's body is returned. */
     assert_int_equal(len, 2);
@@ -115,11 +116,11 @@ static void test_attempt_limit(void **state) {
     mock_transport m = {0};
     for (int i = 0; i < 5; i++)
         mock_push(&m,
-                  (mock_response){S3_TRANSPORT_OK, 503, {NULL}, slow_down, 0});
+                  (mock_response){AWS_TRANSPORT_OK, 503, {NULL}, slow_down, 0});
     s3_client *c = client_over(&m, 3);
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_put_object(c, "b", "k", "x", 1, NULL, &err),
-                     S3_ERR_HTTP);
+                     AWS_ERR_HTTP);
     assert_int_equal(m.calls, 3);
     assert_int_equal(m.sleep_count, 2);
     assert_int_equal(err.attempts, 3);
@@ -131,16 +132,16 @@ static void test_attempt_limit(void **state) {
 static void test_client_errors_not_retried(void **state) {
     (void)state;
     mock_transport m = {0};
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK,
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK,
                                   403,
                                   {NULL},
                                   "<Error><Code>AccessDenied</Code></Error>",
                                   0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, NULL, 0});
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, NULL, 0});
     s3_client *c = client_over(&m, 4);
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_put_object(c, "b", "k", "x", 1, NULL, &err),
-                     S3_ERR_ACCESS);
+                     AWS_ERR_ACCESS);
     assert_int_equal(m.calls, 1);
     assert_int_equal(m.sleep_count, 0);
     s3_client_free(c);
@@ -151,12 +152,12 @@ static void test_connection_errors_exhaust_to_transport(void **state) {
     mock_transport m = {0};
     for (int i = 0; i < 4; i++)
         mock_push(&m,
-                  (mock_response){S3_TRANSPORT_CONNECT, 0, {NULL}, NULL, 0});
+                  (mock_response){AWS_TRANSPORT_CONNECT, 0, {NULL}, NULL, 0});
     s3_client *c = client_over(&m, 4);
     s3_object_info info;
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_head_object(c, "b", "k", &info, &err),
-                     S3_ERR_TRANSPORT);
+                     AWS_ERR_TRANSPORT);
     assert_int_equal(m.calls, 4);
     assert_int_equal(err.http_status, 0);
     s3_client_free(c);
@@ -168,13 +169,13 @@ static void test_deadline(void **state) {
     (void)state;
     mock_transport m = {0};
     for (int i = 0; i < 4; i++)
-        mock_push(&m, (mock_response){S3_TRANSPORT_OK, 500, {NULL}, NULL, 0});
+        mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 500, {NULL}, NULL, 0});
     s3_client *c = client_over(&m, 4);
     m.now_ms = 1000000;
     s3_client_set_deadline(c, m.now_ms + 150);
-    s3_error err;
-    s3_status st = s3_put_object(c, "b", "k", "x", 1, NULL, &err);
-    assert_int_equal(st, S3_ERR_HTTP);
+    aws_error err;
+    aws_status st = s3_put_object(c, "b", "k", "x", 1, NULL, &err);
+    assert_int_equal(st, AWS_ERR_HTTP);
     assert_true(m.first.timeout_ms <= 150);
     assert_true(m.now_ms < 1000000 + 150);
     assert_true(m.calls >= 1 && m.calls <= 4);
@@ -182,7 +183,7 @@ static void test_deadline(void **state) {
     size_t calls = m.calls;
     s3_client_set_deadline(c, m.now_ms - 1);
     assert_int_equal(s3_put_object(c, "b", "k", "x", 1, NULL, &err),
-                     S3_ERR_TRANSPORT);
+                     AWS_ERR_TRANSPORT);
     assert_int_equal(m.calls, calls);
     s3_client_free(c);
 }

@@ -17,8 +17,8 @@
 #define QUEUE "http://127.0.0.1:9000/123456789012/thumbs"
 
 static sqs_client *client_over(mock_transport *m) {
-    s3_config cfg = mock_config(S3_SERVICE_SQS);
-    s3_error err;
+    aws_config cfg = mock_config(AWS_SERVICE_SQS);
+    aws_error err;
     sqs_client *c =
         sqs_client_new_with_transport(&cfg, mock_transport_make(m), &err);
     assert_non_null(c);
@@ -34,7 +34,7 @@ static cJSON *sent_json(const mock_transport *m) {
 static void test_send_message(void **state) {
     (void)state;
     mock_transport m = {0};
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK,
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK,
                                   200,
                                   {NULL},
                                   "{\"MessageId\":\"m-1\",\"MD5OfMessageBody\""
@@ -42,9 +42,9 @@ static void test_send_message(void **state) {
                                   0});
     sqs_client *c = client_over(&m);
     char id[SQS_MESSAGE_ID_SIZE];
-    s3_error err;
+    aws_error err;
     assert_int_equal(
-        sqs_send_message(c, QUEUE, "{\"a\":\"\\u00e9\"}", id, &err), S3_OK);
+        sqs_send_message(c, QUEUE, "{\"a\":\"\\u00e9\"}", id, &err), AWS_OK);
     assert_string_equal(id, "m-1");
     assert_string_equal(m.last.method, "POST");
     assert_string_equal(m.last.url, "http://127.0.0.1:9000/");
@@ -68,7 +68,7 @@ static void test_receive_and_delete(void **state) {
     (void)state;
     mock_transport m = {0};
     mock_push(&m, (mock_response){
-                      S3_TRANSPORT_OK,
+                      AWS_TRANSPORT_OK,
                       200,
                       {NULL},
                       "{\"Messages\":[{\"MessageId\":\"a\",\"ReceiptHandle\":"
@@ -76,14 +76,14 @@ static void test_receive_and_delete(void **state) {
                       "\"ApproximateReceiveCount\":\"3\"}},{\"MessageId\":"
                       "\"b\",\"ReceiptHandle\":\"rh-b\",\"Body\":\"two\"}]}",
                       0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, "{}", 0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, "{}", 0});
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, "{}", 0});
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK, 200, {NULL}, "{}", 0});
     sqs_client *c = client_over(&m);
     sqs_message *msgs;
     size_t n;
-    s3_error err;
+    aws_error err;
     assert_int_equal(sqs_receive_messages(c, QUEUE, 10, 1, 30, &msgs, &n, &err),
-                     S3_OK);
+                     AWS_OK);
     cJSON *doc = sent_json(&m);
     assert_int_equal(
         cJSON_GetObjectItemCaseSensitive(doc, "MaxNumberOfMessages")->valueint,
@@ -98,7 +98,7 @@ static void test_receive_and_delete(void **state) {
     assert_int_equal(msgs[0].receive_count, 3);
     assert_int_equal(msgs[1].receive_count, 0);
     assert_int_equal(sqs_delete_message(c, QUEUE, msgs[1].receipt_handle, &err),
-                     S3_OK);
+                     AWS_OK);
     assert_string_equal(mock_header(&m.last, "X-Amz-Target"),
                         "AmazonSQS.DeleteMessage");
     doc = sent_json(&m);
@@ -109,7 +109,7 @@ static void test_receive_and_delete(void **state) {
     sqs_messages_free(msgs, n);
     /* An empty queue is zero messages, not an error. */
     assert_int_equal(sqs_receive_messages(c, QUEUE, 1, 0, -1, &msgs, &n, &err),
-                     S3_OK);
+                     AWS_OK);
     assert_int_equal(n, 0);
     doc = sent_json(&m);
     assert_null(cJSON_GetObjectItemCaseSensitive(doc, "VisibilityTimeout"));
@@ -122,13 +122,13 @@ static void test_errors(void **state) {
     (void)state;
     mock_transport m = {0};
     mock_push(&m, (mock_response){
-                      S3_TRANSPORT_OK,
+                      AWS_TRANSPORT_OK,
                       400,
                       {NULL},
                       "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\","
                       "\"message\":\"The specified queue does not exist.\"}",
                       0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK,
+    mock_push(&m, (mock_response){AWS_TRANSPORT_OK,
                                   400,
                                   {"x-amzn-query-error: AWS.SimpleQueueService."
                                    "NonExistentQueue;Sender",
@@ -136,29 +136,29 @@ static void test_errors(void **state) {
                                   NULL,
                                   0});
     mock_push(&m, (mock_response){
-                      S3_TRANSPORT_OK,
+                      AWS_TRANSPORT_OK,
                       400,
                       {NULL},
                       "{\"__type\":\"com.amazonaws.sqs#ThrottlingException\"}",
                       0});
     mock_push(&m,
               (mock_response){
-                  S3_TRANSPORT_OK, 200, {NULL}, "{\"MessageId\":\"m\"}", 0});
+                  AWS_TRANSPORT_OK, 200, {NULL}, "{\"MessageId\":\"m\"}", 0});
     sqs_client *c = client_over(&m);
-    s3_error err;
-    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), S3_ERR_HTTP);
+    aws_error err;
+    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), AWS_ERR_HTTP);
     assert_string_equal(err.code, "QueueDoesNotExist");
     assert_non_null(strstr(err.message, "does not exist"));
-    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), S3_ERR_HTTP);
+    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), AWS_ERR_HTTP);
     assert_string_equal(err.code, "AWS.SimpleQueueService.NonExistentQueue");
     /* Throttling is retried even as a 400. */
-    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), S3_OK);
+    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), AWS_OK);
     assert_int_equal(m.calls, 4);
-    assert_int_equal(sqs_send_message(c, QUEUE, "", NULL, &err), S3_ERR_ARG);
+    assert_int_equal(sqs_send_message(c, QUEUE, "", NULL, &err), AWS_ERR_ARG);
     sqs_message *msgs;
     size_t n;
     assert_int_equal(sqs_receive_messages(c, QUEUE, 11, 0, 0, &msgs, &n, &err),
-                     S3_ERR_ARG);
+                     AWS_ERR_ARG);
     sqs_client_free(c);
 }
 
