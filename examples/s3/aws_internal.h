@@ -1,7 +1,7 @@
 /*
  * aws_internal.h -- what the S3 and SQS clients share: the client core
  * (configuration, transport, retry loop), SHA-256,
- * retry policy, dates and a small XML reader. Not installed.
+ * retry policy, dates and the XML reader (expat). Not installed.
  */
 #ifndef THUMB_AWS_INTERNAL_H
 #define THUMB_AWS_INTERNAL_H
@@ -126,20 +126,33 @@ int64_t aws_parse_date(const char *s, size_t len);
 
 /* ---- XML --------------------------------------------------------------- */
 
-/* Finds the next <name>...</name> element at or after *pos in xml[0..len)
- * and returns its raw content span; *pos moves past the closing tag.
- * Good enough for S3's flat, namespace-free response documents, which is
- * all this reads (a full XML library would add megabytes to the Lambda
- * package for three element names). */
-bool aws_xml_next(const char *xml, size_t len, size_t *pos, const char *name,
-                  const char **content, size_t *content_len);
+/* Deepest element and longest path read: AWS's documents nest three or
+ * four levels (ListBucketResult/Contents/Owner/ID). */
+#define AWS_XML_MAX_DEPTH 16
+#define AWS_XML_PATH_SIZE 256
 
-/* Copies content with XML entities (&amp; &lt; &gt; &quot; &apos; &#N;
- * &#xN;) decoded into a malloc'd string. */
-char *aws_xml_text(const char *content, size_t len);
+/* What aws_xml_parse() tells its caller. A path names an element by its
+ * ancestors below the root and itself, joined by '/': "Contents/Key" in
+ * a ListBucketResult, "Error/Code" in an SQS ErrorResponse. */
+typedef struct aws_xml_handler {
+    void *user;
+    /* At every element below the root; may be NULL. */
+    void (*start)(void *user, const char *path);
+    /* At the end of every element below the root that has no child
+     * elements, with its text, entities decoded, NUL-terminated. */
+    void (*text)(void *user, const char *path, const char *text, size_t len);
+} aws_xml_handler;
 
-/* As aws_xml_text, into a fixed buffer (truncated, always terminated). */
-void aws_xml_text_to(const char *content, size_t len, char *out,
-                     size_t out_size);
+/* Parses xml[0..len) with expat, calling h as it goes. False if the
+ * document is not well-formed, has a DTD, nests deeper than
+ * AWS_XML_MAX_DEPTH, or memory runs out; what was reported before the
+ * fault stays reported. */
+bool aws_xml_parse(const char *xml, size_t len, const aws_xml_handler *h);
+
+/* The text of the first element called name, at any depth, into out
+ * (truncated, always terminated). False if there is none. The document
+ * may be cut short: what comes before the cut is read. */
+bool aws_xml_find(const char *xml, size_t len, const char *name, char *out,
+                  size_t out_size);
 
 #endif /* THUMB_AWS_INTERNAL_H */

@@ -16,6 +16,8 @@
 /* A listing page of 1000 keys of 1 KiB each is about 1.5 MB of XML. */
 #define LIST_BODY_MAX (16u << 20)
 #define INITIAL_BODY_CAPACITY 16384
+/* Entries allocated for a listing page at first; doubled as needed. */
+#define LIST_INITIAL_ENTRIES 64
 #define HTTP_NOT_FOUND 404
 /* What S3 stores when an upload names no type. */
 #define S3_DEFAULT_CONTENT_TYPE "binary/octet-stream"
@@ -99,14 +101,8 @@ static void s3_parse_error(const char *body, size_t len,
                            size_t code_size, char *message,
                            size_t message_size) {
     (void)query_error;
-    size_t pos = 0;
-    const char *s;
-    size_t n;
-    if (aws_xml_next(body, len, &pos, "Code", &s, &n))
-        aws_xml_text_to(s, n, code, code_size);
-    pos = 0;
-    if (aws_xml_next(body, len, &pos, "Message", &s, &n))
-        aws_xml_text_to(s, n, message, message_size);
+    aws_xml_find(body, len, "Code", code, code_size);
+    aws_xml_find(body, len, "Message", message, message_size);
 }
 
 /* ---- Response bodies and headers --------------------------------------- */
@@ -352,79 +348,101 @@ static void query_add(char *q, size_t size, const char *name,
     free(ev);
 }
 
-static aws_status parse_entry(const char *xml, size_t len, bool url_encoded,
-                              s3_list_entry *e) {
-    const char *s;
-    size_t n;
-    size_t pos = 0;
-    memset(e, 0, sizeof *e);
-    if (!aws_xml_next(xml, len, &pos, "Key", &s, &n))
-        return AWS_ERR_PROTOCOL;
-    char *text = aws_xml_text(s, n);
-    if (text == NULL)
-        return AWS_ERR_NOMEM;
-    if (url_encoded) {
-        e->key = aws_uri_decode(text, strlen(text), AWS_URI_PLUS_IS_SPACE);
-        free(text);
-        if (e->key == NULL)
-            return AWS_ERR_PROTOCOL;
-    } else {
-        e->key = text;
+/* A ListBucketResult read element by element into a page. Keys are
+ * decoded once the whole document is read: EncodingType may come after
+ * the first Contents. */
+typedef struct listing {
+    s3_list_page *page;
+    size_t cap;
+    bool url_encoded;
+    bool truncated;
+    aws_status status; /* AWS_ERR_NOMEM once an allocation failed */
+} listing;
+
+static void listing_start(void *user, const char *path) {
+    listing *l = user;
+    if (l->status != AWS_OK || strcmp(path, "Contents") != 0)
+        return;
+    s3_list_page *page = l->page;
+    if (page->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : LIST_INITIAL_ENTRIES;
+        s3_list_entry *p = realloc(page->entries, cap * sizeof *p);
+        if (p == NULL) {
+            l->status = AWS_ERR_NOMEM;
+            return;
+        }
+        page->entries = p;
+        l->cap = cap;
     }
-    pos = 0;
-    if (aws_xml_next(xml, len, &pos, "Size", &s, &n)) {
-        char tmp[QUERY_NUMBER_SIZE + 16];
-        aws_xml_text_to(s, n, tmp, sizeof tmp);
-        e->size = strtoull(tmp, NULL, 10);
+    memset(&page->entries[page->count++], 0, sizeof(s3_list_entry));
+}
+
+static bool text_is(const char *text, const char *want) {
+    return strcmp(text, want) == 0;
+}
+
+static void listing_text(void *user, const char *path, const char *text,
+                         size_t len) {
+    listing *l = user;
+    s3_list_page *page = l->page;
+    if (l->status != AWS_OK)
+        return;
+    if (strcmp(path, "EncodingType") == 0) {
+        l->url_encoded = text_is(text, "url");
+    } else if (strcmp(path, "IsTruncated") == 0) {
+        l->truncated = text_is(text, "true");
+    } else if (strcmp(path, "NextContinuationToken") == 0 && len > 0) {
+        free(page->next_continuation_token);
+        page->next_continuation_token = strdup(text);
+        if (page->next_continuation_token == NULL)
+            l->status = AWS_ERR_NOMEM;
+    } else if (strncmp(path, "Contents/", strlen("Contents/")) == 0 &&
+               page->count > 0) {
+        s3_list_entry *e = &page->entries[page->count - 1];
+        const char *field = path + strlen("Contents/");
+        if (strcmp(field, "Key") == 0) {
+            free(e->key);
+            e->key = strdup(text);
+            if (e->key == NULL)
+                l->status = AWS_ERR_NOMEM;
+        } else if (strcmp(field, "Size") == 0) {
+            e->size = strtoull(text, NULL, 10);
+        } else if (strcmp(field, "LastModified") == 0) {
+            int64_t t = aws_parse_date(text, len);
+            e->last_modified = t > 0 ? t : 0;
+        } else if (strcmp(field, "ETag") == 0) {
+            snprintf(e->etag, sizeof e->etag, "%s", text);
+        }
     }
-    pos = 0;
-    if (aws_xml_next(xml, len, &pos, "LastModified", &s, &n)) {
-        int64_t t = aws_parse_date(s, n);
-        e->last_modified = t > 0 ? t : 0;
-    }
-    pos = 0;
-    if (aws_xml_next(xml, len, &pos, "ETag", &s, &n))
-        aws_xml_text_to(s, n, e->etag, sizeof e->etag);
-    return AWS_OK;
 }
 
 static aws_status parse_listing(const char *xml, size_t len,
                                 s3_list_page *page) {
-    const char *s;
-    size_t n;
-    size_t pos = 0;
-    bool url_encoded = false;
-    if (aws_xml_next(xml, len, &pos, "EncodingType", &s, &n))
-        url_encoded = n == strlen("url") && memcmp(s, "url", n) == 0;
-    size_t count = 0;
-    for (pos = 0; aws_xml_next(xml, len, &pos, "Contents", &s, &n);)
-        count++;
-    if (count > 0) {
-        page->entries = calloc(count, sizeof *page->entries);
-        if (page->entries == NULL)
-            return AWS_ERR_NOMEM;
-    }
-    pos = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (!aws_xml_next(xml, len, &pos, "Contents", &s, &n))
+    listing l = {page, 0, false, false, AWS_OK};
+    aws_xml_handler h = {&l, listing_start, listing_text};
+    bool well_formed = aws_xml_parse(xml, len, &h);
+    if (l.status != AWS_OK)
+        return l.status;
+    if (!well_formed)
+        return AWS_ERR_PROTOCOL;
+    for (size_t i = 0; i < page->count; i++) {
+        s3_list_entry *e = &page->entries[i];
+        if (e->key == NULL)
             return AWS_ERR_PROTOCOL;
-        aws_status st = parse_entry(s, n, url_encoded, &page->entries[i]);
-        if (st != AWS_OK)
-            return st;
-        page->count++;
+        if (l.url_encoded) {
+            char *decoded =
+                aws_uri_decode(e->key, strlen(e->key), AWS_URI_PLUS_IS_SPACE);
+            if (decoded == NULL)
+                return AWS_ERR_PROTOCOL;
+            free(e->key);
+            e->key = decoded;
+        }
     }
-    bool truncated = false;
-    pos = 0;
-    if (aws_xml_next(xml, len, &pos, "IsTruncated", &s, &n))
-        truncated = n == strlen("true") && memcmp(s, "true", n) == 0;
-    pos = 0;
-    if (truncated) {
-        if (!aws_xml_next(xml, len, &pos, "NextContinuationToken", &s, &n) ||
-            n == 0)
-            return AWS_ERR_PROTOCOL;
-        page->next_continuation_token = aws_xml_text(s, n);
-        if (page->next_continuation_token == NULL)
-            return AWS_ERR_NOMEM;
+    if (l.truncated && page->next_continuation_token == NULL)
+        return AWS_ERR_PROTOCOL;
+    if (!l.truncated) {
+        free(page->next_continuation_token);
+        page->next_continuation_token = NULL;
     }
     return AWS_OK;
 }

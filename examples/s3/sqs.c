@@ -76,14 +76,10 @@ static void sqs_parse_error(const char *body, size_t len,
     cJSON_Delete(doc);
     /* Failures before the protocol is chosen (signature checks) may come
      * as an XML ErrorResponse, as in the query protocol. */
-    size_t pos = 0;
-    const char *s;
-    size_t n;
-    if (!*code && aws_xml_next(body, len, &pos, "Code", &s, &n))
-        aws_xml_text_to(s, n, code, code_size);
-    pos = 0;
-    if (!*message && aws_xml_next(body, len, &pos, "Message", &s, &n))
-        aws_xml_text_to(s, n, message, message_size);
+    if (!*code)
+        aws_xml_find(body, len, "Code", code, code_size);
+    if (!*message)
+        aws_xml_find(body, len, "Message", message, message_size);
 }
 
 /* Sends request (consumed) as action; on success *response is the parsed
