@@ -14,29 +14,12 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "s3", "tests"))
-from test_s3_moto import MotoServer, boto, run, tool_env  # noqa: E402
+from test_s3_moto import NoAuthServer, run  # noqa: E402
 
 ARGS = None
 
 
-class ReconcileTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = MotoServer(auth=False)
-        cls.s3 = boto("s3", cls.server.url)
-        cls.sqs = boto("sqs", cls.server.url)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
-    def env(self, **extra):
-        return tool_env(self.server.url, "test", "test", extra)
-
-    def bucket(self, name):
-        self.s3.create_bucket(Bucket=name)
-        return name
-
+class ReconcileTest(NoAuthServer, unittest.TestCase):
     def test_reconcile_and_enqueue(self):
         src = self.bucket("rec-src")
         dst = self.bucket("rec-dst")

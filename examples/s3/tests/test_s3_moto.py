@@ -394,8 +394,9 @@ class AuthModeTest(TempFiles, unittest.TestCase):
         self.assertIn(b"403", r.stderr)
 
 
-class NoAuthTest(TempFiles, unittest.TestCase):
-    """Key encoding, pagination, size limits and redrive."""
+class NoAuthServer:
+    """For a TestCase: one moto_server without auth for the class, boto3
+    clients of it, and the environment the commands need."""
 
     @classmethod
     def setUpClass(cls):
@@ -413,6 +414,10 @@ class NoAuthTest(TempFiles, unittest.TestCase):
     def bucket(self, name):
         self.s3.create_bucket(Bucket=name)
         return name
+
+
+class NoAuthTest(NoAuthServer, TempFiles, unittest.TestCase):
+    """Key encoding, pagination, size limits and redrive."""
 
     def test_awkward_keys_round_trip(self):
         b = self.bucket("awkward")

@@ -217,60 +217,53 @@ static void test_list_pagination_and_decoding(void **state) {
     s3_client_free(c);
 }
 
-static void test_list_page_etag_entities(void **state) {
-    (void)state;
-    mock_response r = {
-        .result = AWS_TRANSPORT_OK, .status = 200, .body = listing_page1};
+/* One listing page read from a response with this body. */
+static aws_status list_page_of(const char *body, s3_list_page *page) {
+    mock_response r = {.result = AWS_TRANSPORT_OK, .status = 200, .body = body};
     mock_any_request(&r);
     s3_client *c = client_over(NULL, mock_config(AWS_SERVICE_S3));
-    s3_list_page page;
     aws_error err;
-    assert_int_equal(s3_list_objects_page(c, "src", NULL, NULL, 0, &page, &err),
-                     AWS_OK);
+    aws_status st = s3_list_objects_page(c, "src", NULL, NULL, 0, page, &err);
+    s3_client_free(c);
+    return st;
+}
+
+static void test_list_page_etag_entities(void **state) {
+    (void)state;
+    s3_list_page page;
+    assert_int_equal(list_page_of(listing_page1, &page), AWS_OK);
     assert_int_equal(page.count, 2);
     assert_string_equal(page.entries[0].etag, "\"e1\"");
     assert_string_equal(page.entries[1].etag, "\"e2\"");
     assert_string_equal(page.next_continuation_token,
                         "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=");
     s3_list_page_free(&page);
-    s3_client_free(c);
 }
 
 /* EncodingType applies to every key of the document, wherever it comes. */
 static void test_list_encoding_type_after_contents(void **state) {
     (void)state;
-    mock_response r = {
-        .result = AWS_TRANSPORT_OK,
-        .status = 200,
-        .body = "<ListBucketResult><Contents><Key>a+%2B.jpg</Key></Contents>"
-                "<EncodingType>url</EncodingType>"
-                "<IsTruncated>false</IsTruncated></ListBucketResult>"};
-    mock_any_request(&r);
-    s3_client *c = client_over(NULL, mock_config(AWS_SERVICE_S3));
     s3_list_page page;
-    aws_error err;
-    assert_int_equal(s3_list_objects_page(c, "src", NULL, NULL, 0, &page, &err),
-                     AWS_OK);
+    assert_int_equal(
+        list_page_of(
+            "<ListBucketResult><Contents><Key>a+%2B.jpg</Key></Contents>"
+            "<EncodingType>url</EncodingType>"
+            "<IsTruncated>false</IsTruncated></ListBucketResult>",
+            &page),
+        AWS_OK);
     assert_int_equal(page.count, 1);
     assert_string_equal(page.entries[0].key, "a +.jpg");
     s3_list_page_free(&page);
-    s3_client_free(c);
 }
 
 static void test_truncated_without_token_is_protocol_error(void **state) {
     (void)state;
-    mock_response r = {.result = AWS_TRANSPORT_OK,
-                       .status = 200,
-                       .body = "<ListBucketResult><IsTruncated>true"
-                               "</IsTruncated></ListBucketResult>"};
-    mock_any_request(&r);
-    s3_client *c = client_over(NULL, mock_config(AWS_SERVICE_S3));
     s3_list_page page;
-    aws_error err;
-    assert_int_equal(s3_list_objects_page(c, "src", NULL, NULL, 0, &page, &err),
+    assert_int_equal(list_page_of("<ListBucketResult><IsTruncated>true"
+                                  "</IsTruncated></ListBucketResult>",
+                                  &page),
                      AWS_ERR_PROTOCOL);
     s3_list_page_free(&page);
-    s3_client_free(c);
 }
 
 static void test_error_mapping(void **state) {
