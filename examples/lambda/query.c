@@ -5,7 +5,6 @@
 #include "names.h"
 #include "set_error.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,8 @@
  * Error, ErrorResponse) with expat: well-formedness, entities and
  * character references are expat's, not ours. The documents are flat and
  * small, so the reader hands its caller each element's path and, for an
- * element without children, its text; nothing is kept but the path.
+ * element without children, its text; it keeps nothing of a document but
+ * the path of the open elements and the text of the current one.
  */
 #include "aws_internal.h"
 

@@ -377,10 +377,6 @@ static void listing_start(void *user, const char *path) {
     memset(&page->entries[page->count++], 0, sizeof(s3_list_entry));
 }
 
-static bool text_is(const char *text, const char *want) {
-    return strcmp(text, want) == 0;
-}
-
 static void listing_text(void *user, const char *path, const char *text,
                          size_t len) {
     listing *l = user;
@@ -388,9 +384,9 @@ static void listing_text(void *user, const char *path, const char *text,
     if (l->status != AWS_OK)
         return;
     if (strcmp(path, "EncodingType") == 0) {
-        l->url_encoded = text_is(text, "url");
+        l->url_encoded = strcmp(text, "url") == 0;
     } else if (strcmp(path, "IsTruncated") == 0) {
-        l->truncated = text_is(text, "true");
+        l->truncated = strcmp(text, "true") == 0;
     } else if (strcmp(path, "NextContinuationToken") == 0 && len > 0) {
         free(page->next_continuation_token);
         page->next_continuation_token = strdup(text);
