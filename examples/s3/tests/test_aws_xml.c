@@ -52,8 +52,8 @@ static void malformed_documents_are_refused(void **state) {
         "<R><A>&#0;</A></R>",
         "not xml at all",
         /* A DTD, here with the start of an entity expansion bomb. */
-        "<!DOCTYPE R [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;\">]>"
-        "<R><A>&b;</A></R>",
+        ("<!DOCTYPE R [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;\">]>"
+         "<R><A>&b;</A></R>"),
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char seen[SEEN_SIZE] = "";
