@@ -15,6 +15,8 @@ packages=(
   liblcms2-dev
   # S3 adapter and Lambda runtime (examples/), their unit tests, packaging
   libcurl4-openssl-dev libcjson-dev libcmocka-dev libssl-dev zip graphviz
+  # the S3 adapter's XML reader (examples/s3/aws_xml.c)
+  libexpat1-dev
   # bindings: Go toolchain, offline pip install of the Python package
   golang-go python3-wheel-whl python3-pip
   python3-setuptools-whl python3-venv

@@ -101,17 +101,17 @@ int main(void) {
     int status;
     lambda_config cfg;
     char cfg_error[CONFIG_ERROR_SIZE];
-    s3_config s3cfg;
-    s3_error s3err;
-    s3_transport transport;
+    aws_config s3cfg;
+    aws_error s3err;
+    aws_transport transport;
     s3_client *s3 = NULL;
     thumb_ctx *ctx = NULL;
     if (config_load(&cfg, lookup_env, NULL, cfg_error, sizeof cfg_error) !=
         CONFIG_OK) {
         status = init_failed(rt, "InvalidConfiguration", cfg_error);
-    } else if (s3_config_from_env(&s3cfg, S3_SERVICE_S3, &s3err) != S3_OK ||
+    } else if (aws_config_from_env(&s3cfg, AWS_SERVICE_S3, &s3err) != AWS_OK ||
                lazy_transport_new(&transport, s3cfg.ca_bundle, &s3err) !=
-                   S3_OK ||
+                   AWS_OK ||
                !(s3 =
                      s3_client_new_with_transport(&s3cfg, transport, &s3err))) {
         status = init_failed(rt, "InvalidConfiguration", s3err.message);

@@ -1,4 +1,4 @@
-/* Error classes and content types. */
+/* Error classes. */
 #include "classify.h"
 
 const char *classify_thumb_status(thumb_status status) {
@@ -29,52 +29,26 @@ const char *classify_thumb_status(thumb_status status) {
     return "unknown";
 }
 
-const char *classify_s3_status(s3_status status) {
+const char *classify_aws_status(aws_status status) {
     switch (status) {
-    case S3_OK:
+    case AWS_OK:
         return "ok";
-    case S3_ERR_ARG:
+    case AWS_ERR_ARG:
         return "s3_argument";
-    case S3_ERR_NOMEM:
+    case AWS_ERR_NOMEM:
         return "nomem";
-    case S3_ERR_NOT_FOUND:
+    case AWS_ERR_NOT_FOUND:
         return "s3_not_found";
-    case S3_ERR_ACCESS:
+    case AWS_ERR_ACCESS:
         return "s3_access";
-    case S3_ERR_TOO_LARGE:
+    case AWS_ERR_TOO_LARGE:
         return "input_too_large";
-    case S3_ERR_HTTP:
+    case AWS_ERR_HTTP:
         return "s3_http";
-    case S3_ERR_TRANSPORT:
+    case AWS_ERR_TRANSPORT:
         return "s3_transport";
-    case S3_ERR_PROTOCOL:
+    case AWS_ERR_PROTOCOL:
         return "s3_protocol";
     }
     return "unknown";
-}
-
-const char *classify_content_type(thumb_format format) {
-    switch (format) {
-    case THUMB_FORMAT_JPEG:
-        return "image/jpeg";
-    case THUMB_FORMAT_PNG:
-        return "image/png";
-    case THUMB_FORMAT_WEBP:
-        return "image/webp";
-    default:
-        return "application/octet-stream";
-    }
-}
-
-const char *classify_extension(thumb_format format) {
-    switch (format) {
-    case THUMB_FORMAT_JPEG:
-        return "jpg";
-    case THUMB_FORMAT_PNG:
-        return "png";
-    case THUMB_FORMAT_WEBP:
-        return "webp";
-    default:
-        return "bin";
-    }
 }

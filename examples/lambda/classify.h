@@ -1,25 +1,20 @@
 /*
  * classify.h -- short, stable error-class names for logs, metrics and
- * errorType, and the content type of each output format.
+ * errorType. Content types and extensions come from the library
+ * (thumb_format_mime_type, thumb_format_extension).
  *
  * SPDX-License-Identifier: MIT
  */
 #ifndef THUMB_LAMBDA_CLASSIFY_H
 #define THUMB_LAMBDA_CLASSIFY_H
 
-#include "s3.h"
+#include "aws.h"
 
 #include <thumbnail.h>
 
 /* "corrupt", "unsupported_format", "limit", ... */
 const char *classify_thumb_status(thumb_status status);
 /* "s3_access", "s3_transport", "input_too_large", ... */
-const char *classify_s3_status(s3_status status);
-
-/* "image/jpeg", "image/png", "image/webp"; "application/octet-stream"
- * for anything else. */
-const char *classify_content_type(thumb_format format);
-/* "jpg", "png", "webp"; "bin" for anything else. */
-const char *classify_extension(thumb_format format);
+const char *classify_aws_status(aws_status status);
 
 #endif /* THUMB_LAMBDA_CLASSIFY_H */

@@ -3,9 +3,9 @@
 
 #include "keytemplate.h"
 #include "names.h"
+#include "set_error.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +35,6 @@
 /* THUMB_MAX_DIMENSION squared: no image can declare more. */
 #define MAX_PIXELS_LIMIT                                                       \
     ((long long)THUMB_MAX_DIMENSION * (long long)THUMB_MAX_DIMENSION)
-
-static void set_error(char *error, size_t size, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    if (error && size > 0)
-        /* clang-analyzer misses va_start() here (a known false positive). */
-        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
-        vsnprintf(error, size, fmt, ap);
-    va_end(ap);
-}
 
 /* A variable's value, NULL when unset or empty. */
 static const char *lookup_value(config_lookup_fn lookup, void *user,
@@ -233,7 +223,7 @@ config_status config_load(lambda_config *cfg, config_lookup_fn lookup,
     cfg->format = THUMB_FORMAT_WEBP;
     if (v && !names_parse_format(v, &cfg->format)) {
         set_error(error, error_size,
-                  "THUMB_FORMAT \"%.32s\": auto, jpeg, png or webp", v);
+                  "THUMB_FORMAT \"%.32s\": auto, jpeg, png, webp or gif", v);
         return CONFIG_ERR_INVALID;
     }
     v = lookup_value(lookup, user, "THUMB_QUALITY");

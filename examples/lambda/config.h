@@ -10,7 +10,8 @@
  *   THUMB_SIZES             comma-separated sizes made per upload: N, WxH,
  *                           Wx or xH (default "256x256")
  *   THUMB_FIT               inside (default), cover or fill
- *   THUMB_FORMAT            auto, jpeg, png or webp (default webp)
+ *   THUMB_FORMAT            auto (the source's own format, GIF included),
+ *                           jpeg, png, webp or gif (default webp)
  *   THUMB_QUALITY           1..100 (default 80)
  *   THUMB_KEY_TEMPLATE      destination key (default
  *                           "thumbnails/{size}/{key_stem}.{ext}"), see

@@ -1,10 +1,10 @@
 /* Lambda event payloads -> lambda_event, through cJSON. */
 #include "event.h"
 
-#include "urldecode.h"
+#include "aws_uri.h"
+#include "set_error.h"
 
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +15,6 @@
 /* Prefix S3 puts before event names in notifications ("s3:ObjectCreated:
  * Put" in SQS bodies from some producers); stored without it. */
 static const char s3_event_prefix[] = "s3:";
-
-static void set_error(char *error, size_t size, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    if (error && size > 0)
-        /* clang-analyzer misses va_start() here (a known false positive). */
-        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
-        vsnprintf(error, size, fmt, ap);
-    va_end(ap);
-}
 
 static char *dup_string(const char *s) {
     size_t n = strlen(s) + 1;
@@ -91,7 +81,7 @@ static lambda_event_status parse_s3_record(const cJSON *rec,
     out->event_name = dup_string(name);
     out->bucket = dup_string(bucket_name);
     out->etag = dup_string(etag ? etag : "");
-    out->key = url_decode(key, strlen(key), URL_PLUS_IS_SPACE);
+    out->key = aws_uri_decode(key, strlen(key), AWS_URI_PLUS_IS_SPACE);
     if (!out->event_name || !out->bucket || !out->etag) {
         record_free(out);
         set_error(error, error_size, "out of memory");

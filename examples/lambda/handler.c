@@ -108,7 +108,7 @@ static void make_thumbnails(handler *h, const lambda_s3_record *rec,
             (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);
         telemetry_output *o = &r->outputs[r->output_count];
         keytemplate_vars vars = {rec->key, size->name, size->width,
-                                 size->height, classify_extension(fmt)};
+                                 size->height, thumb_format_extension(fmt)};
         if (keytemplate_expand(cfg->key_template, &vars, o->key,
                                sizeof o->key) != KEYTEMPLATE_OK) {
             fail_report(r, "key_too_long",
@@ -116,14 +116,14 @@ static void make_thumbnails(handler *h, const lambda_s3_record *rec,
                         KEYTEMPLATE_MAX_KEY_BYTES);
             return;
         }
-        s3_put_options opts = {classify_content_type(fmt), cfg->cache_control};
-        s3_error err;
+        s3_put_options opts = {thumb_format_mime_type(fmt), cfg->cache_control};
+        aws_error err;
         int64_t t0 = handler_now_us();
-        s3_status s = s3_put_object(h->s3, cfg->dest_bucket, o->key, out,
-                                    out_len, &opts, &err);
+        aws_status s = s3_put_object(h->s3, cfg->dest_bucket, o->key, out,
+                                     out_len, &opts, &err);
         add_stage(&r->put_us, handler_now_us() - t0);
-        if (s != S3_OK) {
-            fail_report(r, classify_s3_status(s), "%s", err.message);
+        if (s != AWS_OK) {
+            fail_report(r, classify_aws_status(s), "%s", err.message);
             return;
         }
         o->size_name = size->name;
@@ -182,20 +182,20 @@ static int process_object(handler *h, const char *request_id,
     } else {
         unsigned char *data = NULL;
         size_t len = 0;
-        s3_error err;
+        aws_error err;
         int64_t t0 = handler_now_us();
-        s3_status s = s3_get_object(h->s3, rec->bucket, rec->key,
-                                    (size_t)cfg->max_input_bytes, &data, &len,
-                                    NULL, &err);
+        aws_status s = s3_get_object(h->s3, rec->bucket, rec->key,
+                                     (size_t)cfg->max_input_bytes, &data, &len,
+                                     NULL, &err);
         r.get_us = handler_now_us() - t0;
-        if (s == S3_ERR_NOT_FOUND) {
+        if (s == AWS_ERR_NOT_FOUND) {
             /* Deleted since the notification: a later event covers it. */
             r.outcome = TELEMETRY_SKIPPED;
             r.error_class = "source_gone";
             set_message(r.error_message, sizeof r.error_message, "%s",
                         err.message);
-        } else if (s != S3_OK) {
-            fail_report(&r, classify_s3_status(s), "%s", err.message);
+        } else if (s != AWS_OK) {
+            fail_report(&r, classify_aws_status(s), "%s", err.message);
         } else {
             r.input_bytes = (int64_t)len;
             make_thumbnails(h, rec, deadline_ms, data, len, &r);

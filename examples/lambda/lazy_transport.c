@@ -9,7 +9,7 @@
 #include <string.h>
 
 typedef struct lazy_transport {
-    s3_transport curl; /* set once started */
+    aws_transport curl; /* set once started */
     bool started;
     char *ca_bundle; /* NULL: libcurl's default */
 } lazy_transport;
@@ -17,7 +17,7 @@ typedef struct lazy_transport {
 /* curl_global_init() (once per start, balanced in destroy()) and the curl
  * transport. 0, or -1 with errbuf filled. */
 static int start(lazy_transport *t, char *errbuf, size_t errbuf_size) {
-    char why[S3_ERROR_MESSAGE_SIZE];
+    char why[AWS_ERROR_MESSAGE_SIZE];
     if (lazy_curl_load(why, sizeof why) != 0) {
         snprintf(errbuf, errbuf_size, "transport: %s", why);
         return -1;
@@ -26,8 +26,8 @@ static int start(lazy_transport *t, char *errbuf, size_t errbuf_size) {
         snprintf(errbuf, errbuf_size, "transport: curl_global_init failed");
         return -1;
     }
-    s3_error err;
-    if (s3_transport_curl_new(&t->curl, t->ca_bundle, &err) != S3_OK) {
+    aws_error err;
+    if (aws_transport_curl_new(&t->curl, t->ca_bundle, &err) != AWS_OK) {
         curl_global_cleanup();
         snprintf(errbuf, errbuf_size, "%s", err.message);
         return -1;
@@ -36,12 +36,12 @@ static int start(lazy_transport *t, char *errbuf, size_t errbuf_size) {
     return 0;
 }
 
-static s3_transport_result perform(void *self, const s3_http_request *req,
-                                   const s3_http_sink *sink, long *status,
-                                   char *errbuf, size_t errbuf_size) {
+static aws_transport_result perform(void *self, const aws_http_request *req,
+                                    const aws_http_sink *sink, long *status,
+                                    char *errbuf, size_t errbuf_size) {
     lazy_transport *t = self;
     if (!t->started && start(t, errbuf, errbuf_size) != 0)
-        return S3_TRANSPORT_FAILED;
+        return AWS_TRANSPORT_FAILED;
     return t->curl.perform(t->curl.self, req, sink, status, errbuf,
                            errbuf_size);
 }
@@ -57,8 +57,8 @@ static void destroy(void *self) {
     free(t);
 }
 
-s3_status lazy_transport_new(s3_transport *out, const char *ca_bundle,
-                             s3_error *err) {
+aws_status lazy_transport_new(aws_transport *out, const char *ca_bundle,
+                              aws_error *err) {
     lazy_transport *t = calloc(1, sizeof *t);
     if (t && ca_bundle && !(t->ca_bundle = strdup(ca_bundle))) {
         free(t);
@@ -67,15 +67,15 @@ s3_status lazy_transport_new(s3_transport *out, const char *ca_bundle,
     if (!t) {
         if (err) {
             memset(err, 0, sizeof *err);
-            err->status = S3_ERR_NOMEM;
+            err->status = AWS_ERR_NOMEM;
             snprintf(err->message, sizeof err->message,
                      "transport: out of memory");
         }
-        return S3_ERR_NOMEM;
+        return AWS_ERR_NOMEM;
     }
     /* The clock and sleep work before libcurl is there: the client seeds
      * its retry jitter from now_ms() at creation. */
-    *out = (s3_transport){t, perform, s3_system_sleep_ms, s3_system_now_ms,
-                          destroy};
-    return S3_OK;
+    *out = (aws_transport){t, perform, aws_system_sleep_ms, aws_system_now_ms,
+                           destroy};
+    return AWS_OK;
 }

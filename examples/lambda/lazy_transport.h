@@ -11,10 +11,10 @@
 #ifndef THUMB_LAMBDA_LAZY_TRANSPORT_H
 #define THUMB_LAMBDA_LAZY_TRANSPORT_H
 
-#include "s3_transport.h"
+#include "aws_transport.h"
 
-/* ca_bundle as for s3_transport_curl_new(): a CA file or NULL; copied. */
-s3_status lazy_transport_new(s3_transport *out, const char *ca_bundle,
-                             s3_error *err);
+/* ca_bundle as for aws_transport_curl_new(): a CA file or NULL; copied. */
+aws_status lazy_transport_new(aws_transport *out, const char *ca_bundle,
+                              aws_error *err);
 
 #endif /* THUMB_LAMBDA_LAZY_TRANSPORT_H */

@@ -15,15 +15,5 @@ int names_parse_fit(const char *s, thumb_fit *out) {
 }
 
 int names_parse_format(const char *s, thumb_format *out) {
-    if (strcmp(s, "auto") == 0)
-        *out = THUMB_FORMAT_AUTO;
-    else if (strcmp(s, "jpeg") == 0 || strcmp(s, "jpg") == 0)
-        *out = THUMB_FORMAT_JPEG;
-    else if (strcmp(s, "png") == 0)
-        *out = THUMB_FORMAT_PNG;
-    else if (strcmp(s, "webp") == 0)
-        *out = THUMB_FORMAT_WEBP;
-    else
-        return 0;
-    return 1;
+    return thumb_format_from_name(s, out) == THUMB_OK;
 }

@@ -1,6 +1,7 @@
 /* The words configuration and on-demand queries use for a fit and a
- * format: "inside", "cover", "fill"; "auto", "jpeg" (or "jpg"), "png",
- * "webp". */
+ * format: "inside", "cover", "fill"; for a format, "auto" or any name the
+ * library knows (thumb_format_from_name: "jpeg", "jpg", "png", "webp",
+ * "gif", "image/gif", ...). */
 #ifndef LAMBDA_NAMES_H
 #define LAMBDA_NAMES_H
 

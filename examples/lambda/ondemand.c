@@ -100,19 +100,19 @@ static char *render(handler *h, const query_request *q, const char *accept,
     const lambda_config *cfg = h->cfg;
     unsigned char *data = NULL;
     size_t len = 0;
-    s3_error err;
+    aws_error err;
     int64_t t0 = handler_now_us();
-    s3_status s =
+    aws_status s =
         s3_get_object(h->s3, cfg->source_bucket, q->key,
                       (size_t)cfg->max_input_bytes, &data, &len, NULL, &err);
     r->get_us = handler_now_us() - t0;
-    if (s != S3_OK) {
+    if (s != AWS_OK) {
         r->outcome = TELEMETRY_ERROR;
-        r->error_class = classify_s3_status(s);
+        r->error_class = classify_aws_status(s);
         snprintf(r->error_message, sizeof r->error_message, "%s", err.message);
-        if (s == S3_ERR_NOT_FOUND)
+        if (s == AWS_ERR_NOT_FOUND)
             return error_response(HTTP_NOT_FOUND, "no such image");
-        if (s == S3_ERR_TOO_LARGE)
+        if (s == AWS_ERR_TOO_LARGE)
             return error_response(HTTP_PAYLOAD_TOO_LARGE, "image too large");
         return error_response(HTTP_BAD_GATEWAY, "storage unavailable");
     }
@@ -175,7 +175,7 @@ static char *render(handler *h, const query_request *q, const char *accept,
         b64[0] = '\0';
     else
         base64_encode(out, out_len, b64);
-    char *doc = response(HTTP_OK, classify_content_type(out_format),
+    char *doc = response(HTTP_OK, thumb_format_mime_type(out_format),
                          cfg->cache_control, negotiated, b64, !q->head);
     free(b64);
     return doc;

@@ -1,24 +1,14 @@
 /* On-demand request path and query string -> query_request. */
 #include "query.h"
 
+#include "aws_uri.h"
 #include "names.h"
-#include "urldecode.h"
+#include "set_error.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static void set_error(char *error, size_t size, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    if (error && size > 0)
-        /* clang-analyzer misses va_start() here (a known false positive). */
-        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
-        vsnprintf(error, size, fmt, ap);
-    va_end(ap);
-}
 
 /* Every segment non-empty and neither "." nor "..": CloudFront and S3
  * would otherwise disagree on which object a URL names. */
@@ -108,9 +98,10 @@ static query_status parse_query(const char *q, query_request *req, char *error,
                 set_error(error, error_size, "parameter without a value");
                 return QUERY_ERR_INVALID;
             }
-            char *name = url_decode(q, (size_t)(eq - q), URL_PLUS_IS_SPACE);
-            char *value =
-                url_decode(eq + 1, n - (size_t)(eq + 1 - q), URL_PLUS_IS_SPACE);
+            char *name =
+                aws_uri_decode(q, (size_t)(eq - q), AWS_URI_PLUS_IS_SPACE);
+            char *value = aws_uri_decode(eq + 1, n - (size_t)(eq + 1 - q),
+                                         AWS_URI_PLUS_IS_SPACE);
             query_status st = QUERY_OK;
             if (!name || !value) {
                 set_error(error, error_size, "bad percent-encoding in query");
@@ -147,8 +138,8 @@ query_status query_parse(const char *method, const char *raw_path,
         set_error(error, error_size, "the path names no object");
         return QUERY_ERR_INVALID;
     }
-    char *key =
-        url_decode(raw_path + 1, strlen(raw_path + 1), URL_PLUS_IS_PLUS);
+    char *key = aws_uri_decode(raw_path + 1, strlen(raw_path + 1),
+                               AWS_URI_PLUS_IS_PLUS);
     if (!key) {
         set_error(error, error_size, "bad percent-encoding in the path");
         return QUERY_ERR_INVALID;
@@ -198,7 +189,8 @@ static double media_range_q(const char *params, const char *end) {
 }
 
 int query_accepts_webp(const char *accept) {
-    static const char webp[] = "image/webp";
+    const char *webp = thumb_format_mime_type(THUMB_FORMAT_WEBP);
+    size_t webp_len = strlen(webp);
     const char *p = accept;
     while (*p) {
         const char *comma = strchr(p, ',');
@@ -208,8 +200,8 @@ int query_accepts_webp(const char *accept) {
         const char *type_end = semi ? semi : end;
         while (type_end > type && (type_end[-1] == ' ' || type_end[-1] == '\t'))
             type_end--;
-        if ((size_t)(type_end - type) == sizeof webp - 1 &&
-            strncasecmp(type, webp, sizeof webp - 1) == 0)
+        if ((size_t)(type_end - type) == webp_len &&
+            strncasecmp(type, webp, webp_len) == 0)
             return (semi ? media_range_q(semi + 1, end) : 1.0) > 0;
         if (!comma)
             break;

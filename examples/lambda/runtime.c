@@ -1,9 +1,9 @@
 /* Lambda Runtime API client over runtime_http.h. */
 #include "runtime.h"
 #include "runtime_http.h"
+#include "set_error.h"
 
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +28,6 @@ struct runtime {
     runtime_http_endpoint ep;
     runtime_http_buffer body; /* the last response's */
 };
-
-static void set_error(char *error, size_t size, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    if (error && size > 0)
-        /* clang-analyzer misses va_start() here (a known false positive). */
-        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
-        vsnprintf(error, size, fmt, ap);
-    va_end(ap);
-}
 
 runtime *runtime_new(const char *api, char *error, size_t error_size) {
     runtime *rt = calloc(1, sizeof *rt);

@@ -22,7 +22,7 @@
 #define SIGV4_SIZE 128
 #define INITIAL_BODY_CAPACITY 4096
 
-s3_status aws_fail(s3_error *err, s3_status status, const char *fmt, ...) {
+aws_status aws_fail(aws_error *err, aws_status status, const char *fmt, ...) {
     if (err != NULL) {
         err->status = status;
         va_list ap;
@@ -33,31 +33,31 @@ s3_status aws_fail(s3_error *err, s3_status status, const char *fmt, ...) {
     return status;
 }
 
-const char *s3_status_name(s3_status status) {
+const char *aws_status_name(aws_status status) {
     switch (status) {
-    case S3_OK:
+    case AWS_OK:
         return "ok";
-    case S3_ERR_ARG:
+    case AWS_ERR_ARG:
         return "invalid argument";
-    case S3_ERR_NOMEM:
+    case AWS_ERR_NOMEM:
         return "out of memory";
-    case S3_ERR_NOT_FOUND:
+    case AWS_ERR_NOT_FOUND:
         return "not found";
-    case S3_ERR_ACCESS:
+    case AWS_ERR_ACCESS:
         return "access denied";
-    case S3_ERR_TOO_LARGE:
+    case AWS_ERR_TOO_LARGE:
         return "too large";
-    case S3_ERR_HTTP:
+    case AWS_ERR_HTTP:
         return "HTTP error";
-    case S3_ERR_TRANSPORT:
+    case AWS_ERR_TRANSPORT:
         return "transport error";
-    case S3_ERR_PROTOCOL:
+    case AWS_ERR_PROTOCOL:
         return "protocol error";
     }
     return "unknown status";
 }
 
-static void clear_error(s3_error *err) {
+static void clear_error(aws_error *err) {
     if (err != NULL)
         memset(err, 0, sizeof *err);
 }
@@ -66,16 +66,16 @@ static char *dup_or_null(const char *s) {
     return s != NULL && *s ? strdup(s) : NULL;
 }
 
-void *aws_client_new(size_t size, const s3_config *cfg, s3_transport transport,
-                     s3_error *err) {
+void *aws_client_new(size_t size, const aws_config *cfg,
+                     aws_transport transport, aws_error *err) {
     aws_core *core = calloc(1, size);
     if (core == NULL) {
         if (transport.destroy != NULL)
             transport.destroy(transport.self);
-        aws_fail(err, S3_ERR_NOMEM, "client: out of memory");
+        aws_fail(err, AWS_ERR_NOMEM, "client: out of memory");
         return NULL;
     }
-    if (aws_core_init(core, cfg, transport, err) != S3_OK) {
+    if (aws_core_init(core, cfg, transport, err) != AWS_OK) {
         aws_core_cleanup(core);
         free(core);
         return NULL;
@@ -90,8 +90,8 @@ void aws_client_free(aws_core *core) {
     free(core);
 }
 
-s3_status aws_core_init(aws_core *core, const s3_config *cfg,
-                        s3_transport transport, s3_error *err) {
+aws_status aws_core_init(aws_core *core, const aws_config *cfg,
+                         aws_transport transport, aws_error *err) {
     clear_error(err);
     memset(core, 0, sizeof *core);
     core->transport = transport;
@@ -105,11 +105,11 @@ s3_status aws_core_init(aws_core *core, const s3_config *cfg,
     else if (cfg->region == NULL || !*cfg->region)
         missing = "region";
     if (missing != NULL)
-        return aws_fail(err, S3_ERR_ARG, "client: no %s configured", missing);
+        return aws_fail(err, AWS_ERR_ARG, "client: no %s configured", missing);
     if (cfg->endpoint != NULL && *cfg->endpoint &&
         strncmp(cfg->endpoint, "https://", strlen("https://")) != 0 &&
         strncmp(cfg->endpoint, "http://", strlen("http://")) != 0)
-        return aws_fail(err, S3_ERR_ARG,
+        return aws_fail(err, AWS_ERR_ARG,
                         "client: endpoint %s is not an http(s) URL",
                         cfg->endpoint);
     core->service = cfg->service;
@@ -124,7 +124,7 @@ s3_status aws_core_init(aws_core *core, const s3_config *cfg,
         (cfg->session_token && *cfg->session_token && !core->session_token) ||
         (cfg->endpoint && *cfg->endpoint && !core->endpoint)) {
         aws_core_cleanup(core);
-        return aws_fail(err, S3_ERR_NOMEM, "client: out of memory");
+        return aws_fail(err, AWS_ERR_NOMEM, "client: out of memory");
     }
     if (core->endpoint != NULL) {
         size_t n = strlen(core->endpoint);
@@ -132,24 +132,24 @@ s3_status aws_core_init(aws_core *core, const s3_config *cfg,
             core->endpoint[--n] = '\0';
     }
     snprintf(core->sigv4, SIGV4_SIZE, "aws:amz:%s:%s", core->region,
-             cfg->service == S3_SERVICE_SQS ? "sqs" : "s3");
+             cfg->service == AWS_SERVICE_SQS ? "sqs" : "s3");
     core->max_attempts =
-        cfg->max_attempts > 0 ? cfg->max_attempts : S3_DEFAULT_MAX_ATTEMPTS;
+        cfg->max_attempts > 0 ? cfg->max_attempts : AWS_DEFAULT_MAX_ATTEMPTS;
     core->base_delay_ms =
-        cfg->base_delay_ms ? cfg->base_delay_ms : S3_DEFAULT_BASE_DELAY_MS;
+        cfg->base_delay_ms ? cfg->base_delay_ms : AWS_DEFAULT_BASE_DELAY_MS;
     core->max_delay_ms =
-        cfg->max_delay_ms ? cfg->max_delay_ms : S3_DEFAULT_MAX_DELAY_MS;
+        cfg->max_delay_ms ? cfg->max_delay_ms : AWS_DEFAULT_MAX_DELAY_MS;
     core->connect_timeout_ms = cfg->connect_timeout_ms > 0
                                    ? cfg->connect_timeout_ms
-                                   : S3_DEFAULT_CONNECT_TIMEOUT_MS;
+                                   : AWS_DEFAULT_CONNECT_TIMEOUT_MS;
     core->request_timeout_ms = cfg->request_timeout_ms > 0
                                    ? cfg->request_timeout_ms
-                                   : S3_DEFAULT_REQUEST_TIMEOUT_MS;
+                                   : AWS_DEFAULT_REQUEST_TIMEOUT_MS;
     core->rng = cfg->jitter_seed;
     if (core->rng == 0)
         core->rng = (uint64_t)transport.now_ms(transport.self) ^
                     ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)core;
-    return S3_OK;
+    return AWS_OK;
 }
 
 void aws_core_cleanup(aws_core *core) {
@@ -219,37 +219,37 @@ static int on_body(void *user, long status, const void *data, size_t len) {
     return a->call->sink.body(a->call->sink.user, status, data, len);
 }
 
-static s3_status status_for_http(long http_status) {
+static aws_status status_for_http(long http_status) {
     if (http_status == HTTP_NOT_FOUND)
-        return S3_ERR_NOT_FOUND;
+        return AWS_ERR_NOT_FOUND;
     if (http_status == HTTP_UNAUTHORIZED || http_status == HTTP_FORBIDDEN)
-        return S3_ERR_ACCESS;
-    return S3_ERR_HTTP;
+        return AWS_ERR_ACCESS;
+    return AWS_ERR_HTTP;
 }
 
-static s3_status add_header(s3_http_request *req, const char *name,
-                            const char *value) {
-    if (req->header_count >= S3_MAX_REQUEST_HEADERS)
-        return S3_ERR_ARG;
+static aws_status add_header(aws_http_request *req, const char *name,
+                             const char *value) {
+    if (req->header_count >= AWS_MAX_REQUEST_HEADERS)
+        return AWS_ERR_ARG;
     req->headers[req->header_count].name = name;
     req->headers[req->header_count].value = value;
     req->header_count++;
-    return S3_OK;
+    return AWS_OK;
 }
 
-s3_status aws_core_send(aws_core *core, aws_call *call, long *status_out,
-                        s3_error *err) {
+aws_status aws_core_send(aws_core *core, aws_call *call, long *status_out,
+                         aws_error *err) {
     clear_error(err);
     char payload_hash[AWS_SHA256_HEX_SIZE];
     if (!aws_sha256_hex(call->req.body, call->req.body_len, payload_hash))
-        return aws_fail(err, S3_ERR_NOMEM, "%s %s: cannot hash the payload",
+        return aws_fail(err, AWS_ERR_NOMEM, "%s %s: cannot hash the payload",
                         call->op, call->target);
-    s3_http_request req = call->req;
-    if (add_header(&req, "x-amz-content-sha256", payload_hash) != S3_OK ||
+    aws_http_request req = call->req;
+    if (add_header(&req, "x-amz-content-sha256", payload_hash) != AWS_OK ||
         (core->session_token != NULL &&
          add_header(&req, "x-amz-security-token", core->session_token) !=
-             S3_OK))
-        return aws_fail(err, S3_ERR_ARG, "%s %s: too many headers", call->op,
+             AWS_OK))
+        return aws_fail(err, AWS_ERR_ARG, "%s %s: too many headers", call->op,
                         call->target);
     req.sigv4 = core->sigv4;
     req.access_key_id = core->access_key_id;
@@ -258,11 +258,11 @@ s3_status aws_core_send(aws_core *core, aws_call *call, long *status_out,
 
     attempt_sink *a = malloc(sizeof *a);
     if (a == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "%s %s: out of memory", call->op,
+        return aws_fail(err, AWS_ERR_NOMEM, "%s %s: out of memory", call->op,
                         call->target);
-    s3_http_sink sink = {a, on_header, on_body};
-    s3_transport *t = &core->transport;
-    s3_status result = S3_ERR_TRANSPORT;
+    aws_http_sink sink = {a, on_header, on_body};
+    aws_transport *t = &core->transport;
+    aws_status result = AWS_ERR_TRANSPORT;
     for (int attempt = 1;; attempt++) {
         req.timeout_ms = core->request_timeout_ms;
         if (core->deadline_ms > 0) {
@@ -271,7 +271,7 @@ s3_status aws_core_send(aws_core *core, aws_call *call, long *status_out,
                 /* Later attempts keep the previous failure as cause. */
                 if (attempt == 1)
                     result =
-                        aws_fail(err, S3_ERR_TRANSPORT,
+                        aws_fail(err, AWS_ERR_TRANSPORT,
                                  "%s %s: deadline passed before the request",
                                  call->op, call->target);
                 break;
@@ -283,32 +283,32 @@ s3_status aws_core_send(aws_core *core, aws_call *call, long *status_out,
         }
         memset(a, 0, sizeof *a);
         a->call = call;
-        call->abort_status = S3_OK;
+        call->abort_status = AWS_OK;
         if (call->reset != NULL)
             call->reset(call->sink.user);
-        char cause[S3_ERROR_MESSAGE_SIZE] = "";
+        char cause[AWS_ERROR_MESSAGE_SIZE] = "";
         long http_status = 0;
-        s3_transport_result tr =
+        aws_transport_result tr =
             t->perform(t->self, &req, &sink, &http_status, cause, sizeof cause);
         if (err != NULL) {
             err->attempts = attempt;
-            err->http_status = tr == S3_TRANSPORT_OK ? http_status : 0;
+            err->http_status = tr == AWS_TRANSPORT_OK ? http_status : 0;
             err->code[0] = '\0';
         }
-        if (tr == S3_TRANSPORT_ABORTED && call->abort_status != S3_OK) {
+        if (tr == AWS_TRANSPORT_ABORTED && call->abort_status != AWS_OK) {
             result = aws_fail(err, call->abort_status, "%s %s: %s", call->op,
                               call->target, call->abort_message);
             break;
         }
-        if (tr == S3_TRANSPORT_OK && is_success(http_status)) {
+        if (tr == AWS_TRANSPORT_OK && is_success(http_status)) {
             if (status_out != NULL)
                 *status_out = http_status;
-            result = S3_OK;
+            result = AWS_OK;
             break;
         }
-        char code[S3_ERROR_CODE_SIZE] = "";
-        char message[S3_ERROR_MESSAGE_SIZE] = "";
-        if (tr == S3_TRANSPORT_OK) {
+        char code[AWS_ERROR_CODE_SIZE] = "";
+        char message[AWS_ERROR_MESSAGE_SIZE] = "";
+        if (tr == AWS_TRANSPORT_OK) {
             if (call->parse_error != NULL)
                 call->parse_error(a->body, a->body_len, a->query_error, code,
                                   sizeof code, message, sizeof message);
@@ -318,7 +318,7 @@ s3_status aws_core_send(aws_core *core, aws_call *call, long *status_out,
                               "%s %s: HTTP %ld %s%s%s", call->op, call->target,
                               http_status, code, *message ? ": " : "", message);
         } else {
-            result = aws_fail(err, S3_ERR_TRANSPORT, "%s %s: %s", call->op,
+            result = aws_fail(err, AWS_ERR_TRANSPORT, "%s %s: %s", call->op,
                               call->target, cause);
         }
         if (attempt >= core->max_attempts ||
@@ -346,7 +346,7 @@ int aws_body_data(void *user, long status, const void *data, size_t len) {
     (void)status;
     aws_body *b = user;
     if (len > b->max - b->len) {
-        b->call->abort_status = S3_ERR_PROTOCOL;
+        b->call->abort_status = AWS_ERR_PROTOCOL;
         snprintf(b->call->abort_message, sizeof b->call->abort_message,
                  "response larger than %zu bytes", b->max);
         return 1;
@@ -357,7 +357,7 @@ int aws_body_data(void *user, long status, const void *data, size_t len) {
             cap *= 2;
         char *p = realloc(b->data, cap);
         if (p == NULL) {
-            b->call->abort_status = S3_ERR_NOMEM;
+            b->call->abort_status = AWS_ERR_NOMEM;
             snprintf(b->call->abort_message, sizeof b->call->abort_message,
                      "out of memory");
             return 1;

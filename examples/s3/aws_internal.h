@@ -1,12 +1,13 @@
 /*
  * aws_internal.h -- what the S3 and SQS clients share: the client core
- * (configuration, transport, retry loop), percent-encoding, SHA-256,
- * retry policy, dates and a small XML reader. Not installed.
+ * (configuration, transport, retry loop), SHA-256,
+ * retry policy, dates and the XML reader (expat). Not installed.
  */
 #ifndef THUMB_AWS_INTERNAL_H
 #define THUMB_AWS_INTERNAL_H
 
-#include "s3_transport.h"
+#include "aws_transport.h"
+#include "aws_uri.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,7 +15,7 @@
 /* ---- Core -------------------------------------------------------------- */
 
 typedef struct aws_core {
-    s3_service service;
+    aws_service service;
     char *access_key_id;
     char *secret_access_key;
     char *session_token; /* NULL if none */
@@ -28,18 +29,18 @@ typedef struct aws_core {
     long request_timeout_ms;
     uint64_t rng;
     int64_t deadline_ms;
-    s3_transport transport;
+    aws_transport transport;
 } aws_core;
 
-s3_status aws_core_init(aws_core *core, const s3_config *cfg,
-                        s3_transport transport, s3_error *err);
+aws_status aws_core_init(aws_core *core, const aws_config *cfg,
+                         aws_transport transport, aws_error *err);
 void aws_core_cleanup(aws_core *core);
 
 /* A client of `size` bytes whose first member is its aws_core, set up from
  * cfg over transport, which it owns (destroyed here on failure). NULL,
  * with err set, on failure. */
-void *aws_client_new(size_t size, const s3_config *cfg, s3_transport transport,
-                     s3_error *err);
+void *aws_client_new(size_t size, const aws_config *cfg,
+                     aws_transport transport, aws_error *err);
 /* Frees such a client; NULL is fine. */
 void aws_client_free(aws_core *core);
 
@@ -55,26 +56,26 @@ typedef void (*aws_error_parser)(const char *body, size_t len,
 typedef struct aws_call {
     const char *op;     /* "GetObject", for messages */
     const char *target; /* "bucket/key", for messages */
-    s3_http_request req;
-    s3_http_sink sink;
+    aws_http_request req;
+    aws_http_sink sink;
     /* Called before every attempt so partial data of a failed one is
      * dropped. May be NULL. */
     void (*reset)(void *user);
     aws_error_parser parse_error;
     /* Set by a sink callback that aborts on purpose (e.g. too large):
      * the call then ends with this status and message, without retry. */
-    s3_status abort_status;
-    char abort_message[S3_ERROR_MESSAGE_SIZE];
+    aws_status abort_status;
+    char abort_message[AWS_ERROR_MESSAGE_SIZE];
 } aws_call;
 
-/* Sends call per the retry policy. On S3_OK, *status_out (if not NULL)
+/* Sends call per the retry policy. On AWS_OK, *status_out (if not NULL)
  * is the final HTTP status. */
-s3_status aws_core_send(aws_core *core, aws_call *call, long *status_out,
-                        s3_error *err);
+aws_status aws_core_send(aws_core *core, aws_call *call, long *status_out,
+                         aws_error *err);
 
 /* A growable, NUL-terminated response body of at most max bytes, as a
  * sink (aws_body_data) with its reset; exceeding max aborts the call
- * with S3_ERR_PROTOCOL. */
+ * with AWS_ERR_PROTOCOL. */
 typedef struct aws_body {
     char *data;
     size_t len;
@@ -87,22 +88,11 @@ void aws_body_reset(void *user);
 int aws_body_data(void *user, long status, const void *data, size_t len);
 
 /* Formats err (if not NULL) and returns status. */
-s3_status aws_fail(s3_error *err, s3_status status, const char *fmt, ...)
+aws_status aws_fail(aws_error *err, aws_status status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-
-/* ---- Percent-encoding -------------------------------------------------- */
-
-/* RFC 3986 encoding as SigV4 wants it: unreserved characters
- * (A-Z a-z 0-9 - . _ ~) kept, '/' kept if keep_slash, every other byte as
- * %XX with upper-case hex. Returns a malloc'd string or NULL. */
-char *aws_uri_encode(const char *in, bool keep_slash);
-
-/* Decodes %XX escapes (and '+' as space if plus_is_space) into a malloc'd
- * string; NULL on malformed escapes or no memory. */
-char *aws_uri_decode(const char *in, size_t len, bool plus_is_space);
 
 /* ---- Hashing ----------------------------------------------------------- */
 
@@ -116,7 +106,7 @@ bool aws_sha256_hex(const void *data, size_t len,
 
 /* Whether an attempt that ended so should be tried again. code is the
  * service error code ("" if none). */
-bool aws_retry_is_retryable(s3_transport_result result, long http_status,
+bool aws_retry_is_retryable(aws_transport_result result, long http_status,
                             const char *code);
 
 /* The backoff ceiling before attempt number `attempt` (2 for the first
@@ -136,20 +126,33 @@ int64_t aws_parse_date(const char *s, size_t len);
 
 /* ---- XML --------------------------------------------------------------- */
 
-/* Finds the next <name>...</name> element at or after *pos in xml[0..len)
- * and returns its raw content span; *pos moves past the closing tag.
- * Good enough for S3's flat, namespace-free response documents, which is
- * all this reads (a full XML library would add megabytes to the Lambda
- * package for three element names). */
-bool aws_xml_next(const char *xml, size_t len, size_t *pos, const char *name,
-                  const char **content, size_t *content_len);
+/* Deepest element and longest path read: AWS's documents nest three or
+ * four levels (ListBucketResult/Contents/Owner/ID). */
+#define AWS_XML_MAX_DEPTH 16
+#define AWS_XML_PATH_SIZE 256
 
-/* Copies content with XML entities (&amp; &lt; &gt; &quot; &apos; &#N;
- * &#xN;) decoded into a malloc'd string. */
-char *aws_xml_text(const char *content, size_t len);
+/* What aws_xml_parse() tells its caller. A path names an element by its
+ * ancestors below the root and itself, joined by '/': "Contents/Key" in
+ * a ListBucketResult, "Error/Code" in an SQS ErrorResponse. */
+typedef struct aws_xml_handler {
+    void *user;
+    /* At every element below the root; may be NULL. */
+    void (*start)(void *user, const char *path);
+    /* At the end of every element below the root that has no child
+     * elements, with its text, entities decoded, NUL-terminated. */
+    void (*text)(void *user, const char *path, const char *text, size_t len);
+} aws_xml_handler;
 
-/* As aws_xml_text, into a fixed buffer (truncated, always terminated). */
-void aws_xml_text_to(const char *content, size_t len, char *out,
-                     size_t out_size);
+/* Parses xml[0..len) with expat, calling h as it goes. False if the
+ * document is not well-formed, has a DTD, nests deeper than
+ * AWS_XML_MAX_DEPTH, or memory runs out; what was reported before the
+ * fault stays reported. */
+bool aws_xml_parse(const char *xml, size_t len, const aws_xml_handler *h);
+
+/* The text of the first element called name, at any depth, into out
+ * (truncated, always terminated). False if there is none. The document
+ * may be cut short: what comes before the cut is read. */
+bool aws_xml_find(const char *xml, size_t len, const char *name, char *out,
+                  size_t out_size);
 
 #endif /* THUMB_AWS_INTERNAL_H */

@@ -19,16 +19,16 @@ static const char *const retryable_codes[] = {
     "RequestThrottled",   "RequestLimitExceeded",
 };
 
-bool aws_retry_is_retryable(s3_transport_result result, long http_status,
+bool aws_retry_is_retryable(aws_transport_result result, long http_status,
                             const char *code) {
     switch (result) {
-    case S3_TRANSPORT_TIMEOUT:
-    case S3_TRANSPORT_CONNECT:
+    case AWS_TRANSPORT_TIMEOUT:
+    case AWS_TRANSPORT_CONNECT:
         return true;
-    case S3_TRANSPORT_ABORTED:
-    case S3_TRANSPORT_FAILED:
+    case AWS_TRANSPORT_ABORTED:
+    case AWS_TRANSPORT_FAILED:
         return false;
-    case S3_TRANSPORT_OK:
+    case AWS_TRANSPORT_OK:
         break;
     }
     if (http_status == HTTP_TOO_MANY_REQUESTS ||

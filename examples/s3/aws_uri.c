@@ -1,8 +1,9 @@
 /*
  * aws_uri.c -- percent-encoding exactly as SigV4 canonicalises it, so the
- * URL curl sends and the canonical request curl signs are the same bytes.
+ * URL curl sends and the canonical request curl signs are the same bytes;
+ * and percent-decoding, for every encoded name the adapters receive.
  */
-#include "aws_internal.h"
+#include "aws_uri.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,32 +47,31 @@ static int hex_value(char c) {
     return -1;
 }
 
-char *aws_uri_decode(const char *in, size_t len, bool plus_is_space) {
+char *aws_uri_decode(const char *in, size_t len, aws_uri_plus plus) {
+    /* Decoding never lengthens the text. */
     char *out = malloc(len + 1);
     if (out == NULL)
         return NULL;
-    size_t o = 0;
+    size_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        if (in[i] == '%') {
+        char c = in[i];
+        if (c == '%') {
             /* "%X" or "%" at the end is malformed, not literal. */
-            if (len - i < ESCAPED_BYTE_LEN) {
-                free(out);
-                return NULL;
-            }
-            int hi = hex_value(in[i + 1]);
-            int lo = hex_value(in[i + 2]);
-            if (hi < 0 || lo < 0) {
-                free(out);
-                return NULL;
-            }
-            out[o++] = (char)(hi << 4 | lo);
+            if (len - i < ESCAPED_BYTE_LEN || hex_value(in[i + 1]) < 0 ||
+                hex_value(in[i + 2]) < 0)
+                goto fail;
+            c = (char)(hex_value(in[i + 1]) << 4 | hex_value(in[i + 2]));
             i += 2;
-        } else if (plus_is_space && in[i] == '+') {
-            out[o++] = ' ';
-        } else {
-            out[o++] = in[i];
+        } else if (c == '+' && plus == AWS_URI_PLUS_IS_SPACE) {
+            c = ' ';
         }
+        if (c == '\0')
+            goto fail;
+        out[n++] = c;
     }
-    out[o] = '\0';
+    out[n] = '\0';
     return out;
+fail:
+    free(out);
+    return NULL;
 }

@@ -1,151 +1,174 @@
 /*
- * aws_xml.c -- reads elements out of S3's response documents
- * (ListBucketResult, Error). They are flat, generated, namespace-free
- * for the elements read here, and never use CDATA, so finding
- * <Name>...</Name> and decoding entities is exact for them.
+ * aws_xml.c -- reads AWS's XML response documents (ListBucketResult,
+ * Error, ErrorResponse) with expat: well-formedness, entities and
+ * character references are expat's, not ours. The documents are flat and
+ * small, so the reader hands its caller each element's path and, for an
+ * element without children, its text; it keeps nothing of a document but
+ * the path of the open elements and the text of the current one.
  */
 #include "aws_internal.h"
 
+#include <expat.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Longest entity decoded: "&#x10FFFF;". */
-#define MAX_ENTITY_LEN 10
-#define MAX_UTF8_LEN 4
-#define MAX_CODE_POINT 0x10FFFF
+/* First size of the text buffer; it grows with the longest leaf. */
+#define TEXT_INITIAL_CAPACITY 256
 
-bool aws_xml_next(const char *xml, size_t len, size_t *pos, const char *name,
-                  const char **content, size_t *content_len) {
-    size_t name_len = strlen(name);
-    size_t i = *pos;
-    while (i < len) {
-        const char *lt = memchr(xml + i, '<', len - i);
-        if (lt == NULL)
-            return false;
-        size_t at = (size_t)(lt - xml);
-        /* "<Name>" exactly; "<Name/>" is an empty element. */
-        if (len - at >= name_len + 3 &&
-            memcmp(xml + at + 1, name, name_len) == 0) {
-            char after = xml[at + 1 + name_len];
-            if (after == '/' && xml[at + 2 + name_len] == '>') {
-                *content = xml + at;
-                *content_len = 0;
-                *pos = at + name_len + 3;
-                return true;
-            }
-            if (after == '>') {
-                size_t start = at + name_len + 2;
-                for (size_t j = start; j + name_len + 3 <= len; j++) {
-                    if (xml[j] == '<' && xml[j + 1] == '/' &&
-                        memcmp(xml + j + 2, name, name_len) == 0 &&
-                        xml[j + 2 + name_len] == '>') {
-                        *content = xml + start;
-                        *content_len = j - start;
-                        *pos = j + name_len + 3;
-                        return true;
-                    }
-                }
-                return false;
-            }
+typedef struct reader {
+    XML_Parser parser;
+    const aws_xml_handler *handler;
+    int depth;                          /* 0 outside the root */
+    size_t path_len;                    /* of path, below the root */
+    size_t ends[AWS_XML_MAX_DEPTH + 1]; /* path_len at each depth */
+    char path[AWS_XML_PATH_SIZE];
+    bool has_child; /* the innermost open element has child elements */
+    char *text;
+    size_t text_len;
+    size_t text_cap;
+    bool failed; /* too deep, a DTD, or out of memory */
+} reader;
+
+static void stop(reader *r) {
+    r->failed = true;
+    XML_StopParser(r->parser, XML_FALSE);
+}
+
+static void XMLCALL on_start(void *user, const XML_Char *name,
+                             const XML_Char **attributes) {
+    (void)attributes;
+    reader *r = user;
+    if (r->failed)
+        return;
+    r->has_child = true; /* for the parent */
+    r->depth++;
+    if (r->depth > AWS_XML_MAX_DEPTH) {
+        stop(r);
+        return;
+    }
+    /* The root is not part of the path: "Contents/Key", not
+     * "ListBucketResult/Contents/Key". */
+    if (r->depth > 1) {
+        size_t n = strlen(name);
+        size_t sep = r->path_len > 0;
+        if (r->path_len + sep + n >= sizeof r->path) {
+            stop(r);
+            return;
         }
-        i = at + 1;
+        if (sep)
+            r->path[r->path_len++] = '/';
+        memcpy(r->path + r->path_len, name, n);
+        r->path_len += n;
+        r->path[r->path_len] = '\0';
+        if (r->handler->start != NULL)
+            r->handler->start(r->handler->user, r->path);
     }
-    return false;
+    r->ends[r->depth] = r->path_len;
+    r->has_child = false;
+    r->text_len = 0;
 }
 
-static size_t put_utf8(unsigned long cp, char *out) {
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | cp >> 6);
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | cp >> 12);
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | cp >> 18);
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* Decodes the entity at s (which starts with '&') into out; returns the
- * bytes consumed from s, 0 if it is not a known entity. */
-static size_t decode_entity(const char *s, size_t len, char *out,
-                            size_t *out_len) {
-    static const struct {
-        const char *name;
-        char c;
-    } named[] = {{"&amp;", '&'},
-                 {"&lt;", '<'},
-                 {"&gt;", '>'},
-                 {"&quot;", '"'},
-                 {"&apos;", '\''}};
-    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
-        size_t n = strlen(named[i].name);
-        if (len >= n && memcmp(s, named[i].name, n) == 0) {
-            out[0] = named[i].c;
-            *out_len = 1;
-            return n;
+static void XMLCALL on_text(void *user, const XML_Char *s, int len) {
+    reader *r = user;
+    if (r->failed || r->has_child || len <= 0)
+        return;
+    size_t need = r->text_len + (size_t)len + 1;
+    if (need > r->text_cap) {
+        size_t cap = r->text_cap ? r->text_cap : TEXT_INITIAL_CAPACITY;
+        while (cap < need)
+            cap *= 2;
+        char *p = realloc(r->text, cap);
+        if (p == NULL) {
+            stop(r);
+            return;
         }
+        r->text = p;
+        r->text_cap = cap;
     }
-    if (len < 4 || s[1] != '#')
-        return 0;
-    const char *semi =
-        memchr(s, ';', len < MAX_ENTITY_LEN ? len : MAX_ENTITY_LEN);
-    if (semi == NULL)
-        return 0;
-    char digits[MAX_ENTITY_LEN + 1];
-    bool hexa = s[2] == 'x' || s[2] == 'X';
-    size_t start = hexa ? 3 : 2;
-    size_t n = (size_t)(semi - s) - start;
-    if (n == 0)
-        return 0;
-    memcpy(digits, s + start, n);
-    digits[n] = '\0';
-    char *end;
-    unsigned long cp = strtoul(digits, &end, hexa ? 16 : 10);
-    if (*end != '\0' || cp == 0 || cp > MAX_CODE_POINT)
-        return 0;
-    *out_len = put_utf8(cp, out);
-    return (size_t)(semi - s) + 1;
+    memcpy(r->text + r->text_len, s, (size_t)len);
+    r->text_len += (size_t)len;
 }
 
-void aws_xml_text_to(const char *content, size_t len, char *out,
-                     size_t out_size) {
-    size_t o = 0;
-    for (size_t i = 0; i < len && o + 1 < out_size;) {
-        char tmp[MAX_UTF8_LEN];
-        size_t tmp_len = 0;
-        size_t used = content[i] == '&'
-                          ? decode_entity(content + i, len - i, tmp, &tmp_len)
-                          : 0;
-        if (used == 0) {
-            out[o++] = content[i++];
-            continue;
-        }
-        if (o + tmp_len + 1 > out_size)
-            break;
-        memcpy(out + o, tmp, tmp_len);
-        o += tmp_len;
-        i += used;
+static void XMLCALL on_end(void *user, const XML_Char *name) {
+    (void)name;
+    reader *r = user;
+    if (r->failed)
+        return;
+    if (!r->has_child && r->depth > 1 && r->handler->text != NULL) {
+        const char *text = r->text_len > 0 ? r->text : "";
+        if (r->text_len > 0)
+            r->text[r->text_len] = '\0';
+        r->handler->text(r->handler->user, r->path, text, r->text_len);
     }
-    if (out_size > 0)
-        out[o] = '\0';
+    r->depth--;
+    /* Back in the parent: the path ends where the parent's name did. */
+    r->path_len = r->depth > 0 ? r->ends[r->depth] : 0;
+    r->path[r->path_len] = '\0';
+    r->has_child = true;
+    r->text_len = 0;
 }
 
-char *aws_xml_text(const char *content, size_t len) {
-    /* Decoding never makes text longer: every entity is at least as long
-     * as the UTF-8 it stands for. */
-    char *out = malloc(len + 1);
-    if (out != NULL)
-        aws_xml_text_to(content, len, out, len + 1);
-    return out;
+/* AWS never sends a document type declaration; refusing one keeps
+ * entity definitions (and their expansion) out altogether. */
+static void XMLCALL on_doctype(void *user, const XML_Char *name,
+                               const XML_Char *sysid, const XML_Char *pubid,
+                               int has_internal_subset) {
+    (void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
+    stop(user);
+}
+
+bool aws_xml_parse(const char *xml, size_t len, const aws_xml_handler *h) {
+    if (len > INT_MAX)
+        return false;
+    reader r;
+    memset(&r, 0, sizeof r);
+    r.handler = h;
+    r.parser = XML_ParserCreate("UTF-8");
+    if (r.parser == NULL)
+        return false;
+    XML_SetUserData(r.parser, &r);
+    XML_SetElementHandler(r.parser, on_start, on_end);
+    XML_SetCharacterDataHandler(r.parser, on_text);
+    XML_SetStartDoctypeDeclHandler(r.parser, on_doctype);
+    enum XML_Status st = XML_Parse(r.parser, xml, (int)len, XML_TRUE);
+    XML_ParserFree(r.parser);
+    free(r.text);
+    return st == XML_STATUS_OK && !r.failed;
+}
+
+/* ---- The first element of a name --------------------------------------- */
+
+typedef struct finder {
+    const char *name;
+    char *out;
+    size_t out_size;
+    bool found;
+} finder;
+
+static void find_text(void *user, const char *path, const char *text,
+                      size_t len) {
+    finder *f = user;
+    if (f->found)
+        return;
+    const char *slash = strrchr(path, '/');
+    const char *last = slash != NULL ? slash + 1 : path;
+    if (strcmp(last, f->name) != 0)
+        return;
+    size_t n = len < f->out_size - 1 ? len : f->out_size - 1;
+    memcpy(f->out, text, n);
+    f->out[n] = '\0';
+    f->found = true;
+}
+
+bool aws_xml_find(const char *xml, size_t len, const char *name, char *out,
+                  size_t out_size) {
+    if (out_size == 0)
+        return false;
+    finder f = {name, out, out_size, false};
+    aws_xml_handler h = {&f, NULL, find_text};
+    /* Error bodies are cut at a bound: an element read before the cut
+     * counts even though the document as a whole is then malformed. */
+    aws_xml_parse(xml, len, &h);
+    return f.found;
 }

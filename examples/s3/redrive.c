@@ -57,7 +57,7 @@ static int parse_args(int argc, char **argv, options *o) {
 }
 
 static int redrive(sqs_client *q, const options *o) {
-    s3_error err;
+    aws_error err;
     long moved = 0;
     int rc = 0;
     while (rc == 0 && (o->max == 0 || moved < o->max)) {
@@ -67,16 +67,17 @@ static int redrive(sqs_client *q, const options *o) {
         size_t n;
         if (sqs_receive_messages(q, o->from, (int)want, WAIT_SECONDS,
                                  VISIBILITY_SECONDS, &msgs, &n,
-                                 &err) != S3_OK) {
+                                 &err) != AWS_OK) {
             fprintf(stderr, "thumbnail-redrive: %s\n", err.message);
             return EXIT_ERROR;
         }
         if (n == 0)
             break;
         for (size_t i = 0; i < n; i++) {
-            if (sqs_send_message(q, o->to, msgs[i].body, NULL, &err) != S3_OK ||
+            if (sqs_send_message(q, o->to, msgs[i].body, NULL, &err) !=
+                    AWS_OK ||
                 sqs_delete_message(q, o->from, msgs[i].receipt_handle, &err) !=
-                    S3_OK) {
+                    AWS_OK) {
                 fprintf(stderr, "thumbnail-redrive: message %s: %s\n",
                         msgs[i].message_id, err.message);
                 rc = EXIT_ERROR;
@@ -98,11 +99,11 @@ int main(int argc, char **argv) {
         return EXIT_USAGE;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    s3_config cfg;
-    s3_error err;
+    aws_config cfg;
+    aws_error err;
     sqs_client *q = NULL;
     int rc;
-    if (s3_config_from_env(&cfg, S3_SERVICE_SQS, &err) != S3_OK ||
+    if (aws_config_from_env(&cfg, AWS_SERVICE_SQS, &err) != AWS_OK ||
         (q = sqs_client_new(&cfg, &err)) == NULL) {
         fprintf(stderr, "thumbnail-redrive: %s\n", err.message);
         rc = EXIT_ERROR;

@@ -16,6 +16,8 @@
 /* A listing page of 1000 keys of 1 KiB each is about 1.5 MB of XML. */
 #define LIST_BODY_MAX (16u << 20)
 #define INITIAL_BODY_CAPACITY 16384
+/* Entries allocated for a listing page at first; doubled as needed. */
+#define LIST_INITIAL_ENTRIES 64
 #define HTTP_NOT_FOUND 404
 /* What S3 stores when an upload names no type. */
 #define S3_DEFAULT_CONTENT_TYPE "binary/octet-stream"
@@ -24,14 +26,15 @@ struct s3_client {
     aws_core core;
 };
 
-s3_client *s3_client_new_with_transport(const s3_config *cfg,
-                                        s3_transport transport, s3_error *err) {
+s3_client *s3_client_new_with_transport(const aws_config *cfg,
+                                        aws_transport transport,
+                                        aws_error *err) {
     return aws_client_new(sizeof(s3_client), cfg, transport, err);
 }
 
-s3_client *s3_client_new(const s3_config *cfg, s3_error *err) {
-    s3_transport t;
-    if (s3_transport_curl_new(&t, cfg->ca_bundle, err) != S3_OK)
+s3_client *s3_client_new(const aws_config *cfg, aws_error *err) {
+    aws_transport t;
+    if (aws_transport_curl_new(&t, cfg->ca_bundle, err) != AWS_OK)
         return NULL;
     return s3_client_new_with_transport(cfg, t, err);
 }
@@ -84,13 +87,13 @@ out:
     return url;
 }
 
-static s3_status check_names(const char *op, const char *bucket,
-                             const char *key, s3_error *err) {
+static aws_status check_names(const char *op, const char *bucket,
+                              const char *key, aws_error *err) {
     if (bucket == NULL || !*bucket)
-        return aws_fail(err, S3_ERR_ARG, "%s: empty bucket name", op);
+        return aws_fail(err, AWS_ERR_ARG, "%s: empty bucket name", op);
     if (key != NULL && !*key)
-        return aws_fail(err, S3_ERR_ARG, "%s %s: empty key", op, bucket);
-    return S3_OK;
+        return aws_fail(err, AWS_ERR_ARG, "%s %s: empty key", op, bucket);
+    return AWS_OK;
 }
 
 static void s3_parse_error(const char *body, size_t len,
@@ -98,14 +101,8 @@ static void s3_parse_error(const char *body, size_t len,
                            size_t code_size, char *message,
                            size_t message_size) {
     (void)query_error;
-    size_t pos = 0;
-    const char *s;
-    size_t n;
-    if (aws_xml_next(body, len, &pos, "Code", &s, &n))
-        aws_xml_text_to(s, n, code, code_size);
-    pos = 0;
-    if (aws_xml_next(body, len, &pos, "Message", &s, &n))
-        aws_xml_text_to(s, n, message, message_size);
+    aws_xml_find(body, len, "Code", code, code_size);
+    aws_xml_find(body, len, "Message", message, message_size);
 }
 
 /* ---- Response bodies and headers --------------------------------------- */
@@ -129,7 +126,7 @@ static void body_reset(void *user) {
 }
 
 static int too_large(body_buffer *b, uint64_t size) {
-    b->call->abort_status = S3_ERR_TOO_LARGE;
+    b->call->abort_status = AWS_ERR_TOO_LARGE;
     snprintf(b->call->abort_message, sizeof b->call->abort_message,
              "object is %s%" PRIu64 " bytes, more than the limit of %zu",
              size > b->max ? "" : "over ", size, b->max);
@@ -204,7 +201,7 @@ static int body_data(void *user, long status, const void *data, size_t len) {
             cap = b->max;
         unsigned char *p = realloc(b->data, cap);
         if (p == NULL) {
-            b->call->abort_status = S3_ERR_NOMEM;
+            b->call->abort_status = AWS_ERR_NOMEM;
             snprintf(b->call->abort_message, sizeof b->call->abort_message,
                      "out of memory at %zu bytes", b->len + len);
             return 1;
@@ -237,38 +234,38 @@ static void describe(char *out, size_t size, const char *bucket,
 
 /* ---- GetObject / HeadObject / PutObject --------------------------------- */
 
-s3_status s3_get_object(s3_client *client, const char *bucket, const char *key,
-                        size_t max_size, unsigned char **data, size_t *len,
-                        s3_object_info *info, s3_error *err) {
+aws_status s3_get_object(s3_client *client, const char *bucket, const char *key,
+                         size_t max_size, unsigned char **data, size_t *len,
+                         s3_object_info *info, aws_error *err) {
     *data = NULL;
     *len = 0;
-    if (check_names("GetObject", bucket, key, err) != S3_OK)
-        return S3_ERR_ARG;
+    if (check_names("GetObject", bucket, key, err) != AWS_OK)
+        return AWS_ERR_ARG;
     char target[TARGET_SIZE];
     describe(target, sizeof target, bucket, key);
     char *url = object_url(&client->core, bucket, key, NULL);
     if (url == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "GetObject %s: out of memory",
+        return aws_fail(err, AWS_ERR_NOMEM, "GetObject %s: out of memory",
                         target);
     aws_call call;
     init_call(&call, "GetObject", target, "GET", url);
     body_buffer b = {NULL, 0, 0, max_size, info, &call};
-    call.sink = (s3_http_sink){&b, body_header, body_data};
+    call.sink = (aws_http_sink){&b, body_header, body_data};
     call.reset = body_reset;
-    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    aws_status st = aws_core_send(&client->core, &call, NULL, err);
     free(url);
-    if (st != S3_OK) {
+    if (st != AWS_OK) {
         body_reset(&b);
         return st;
     }
     if (info != NULL && info->size != b.len)
         info->size = b.len;
     if (b.data == NULL && (b.data = malloc(1)) == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "GetObject %s: out of memory",
+        return aws_fail(err, AWS_ERR_NOMEM, "GetObject %s: out of memory",
                         target);
     *data = b.data;
     *len = b.len;
-    return S3_OK;
+    return AWS_OK;
 }
 
 static int head_header(void *user, long status, const char *name,
@@ -281,43 +278,44 @@ static void head_reset(void *user) {
     memset(user, 0, sizeof(s3_object_info));
 }
 
-s3_status s3_head_object(s3_client *client, const char *bucket, const char *key,
-                         s3_object_info *info, s3_error *err) {
-    if (check_names("HeadObject", bucket, key, err) != S3_OK)
-        return S3_ERR_ARG;
+aws_status s3_head_object(s3_client *client, const char *bucket,
+                          const char *key, s3_object_info *info,
+                          aws_error *err) {
+    if (check_names("HeadObject", bucket, key, err) != AWS_OK)
+        return AWS_ERR_ARG;
     char target[TARGET_SIZE];
     describe(target, sizeof target, bucket, key);
     char *url = object_url(&client->core, bucket, key, NULL);
     if (url == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "HeadObject %s: out of memory",
+        return aws_fail(err, AWS_ERR_NOMEM, "HeadObject %s: out of memory",
                         target);
     s3_object_info scratch;
     aws_call call;
     init_call(&call, "HeadObject", target, "HEAD", url);
     call.sink =
-        (s3_http_sink){info != NULL ? info : &scratch, head_header, NULL};
+        (aws_http_sink){info != NULL ? info : &scratch, head_header, NULL};
     call.reset = head_reset;
-    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    aws_status st = aws_core_send(&client->core, &call, NULL, err);
     free(url);
     /* HEAD has no error body to name the cause; 404 can only be this. */
-    if (st == S3_ERR_NOT_FOUND && err != NULL && !*err->code)
+    if (st == AWS_ERR_NOT_FOUND && err != NULL && !*err->code)
         snprintf(err->code, sizeof err->code, "NoSuchKey");
     return st;
 }
 
-s3_status s3_put_object(s3_client *client, const char *bucket, const char *key,
-                        const void *body, size_t len,
-                        const s3_put_options *opts, s3_error *err) {
-    if (check_names("PutObject", bucket, key, err) != S3_OK)
-        return S3_ERR_ARG;
+aws_status s3_put_object(s3_client *client, const char *bucket, const char *key,
+                         const void *body, size_t len,
+                         const s3_put_options *opts, aws_error *err) {
+    if (check_names("PutObject", bucket, key, err) != AWS_OK)
+        return AWS_ERR_ARG;
     if (body == NULL && len > 0)
-        return aws_fail(err, S3_ERR_ARG, "PutObject %s/%s: no body", bucket,
+        return aws_fail(err, AWS_ERR_ARG, "PutObject %s/%s: no body", bucket,
                         key);
     char target[TARGET_SIZE];
     describe(target, sizeof target, bucket, key);
     char *url = object_url(&client->core, bucket, key, NULL);
     if (url == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "PutObject %s: out of memory",
+        return aws_fail(err, AWS_ERR_NOMEM, "PutObject %s: out of memory",
                         target);
     aws_call call;
     init_call(&call, "PutObject", target, "PUT", url);
@@ -326,14 +324,14 @@ s3_status s3_put_object(s3_client *client, const char *bucket, const char *key,
     /* Always sent: without it curl 7.88 would send, and sign, a form
      * Content-Type for the body. */
     call.req.headers[call.req.header_count++] =
-        (s3_header){"Content-Type", opts != NULL && opts->content_type != NULL
-                                        ? opts->content_type
-                                        : S3_DEFAULT_CONTENT_TYPE};
+        (aws_header){"Content-Type", opts != NULL && opts->content_type != NULL
+                                         ? opts->content_type
+                                         : S3_DEFAULT_CONTENT_TYPE};
     if (opts != NULL && opts->cache_control != NULL) {
         call.req.headers[call.req.header_count++] =
-            (s3_header){"Cache-Control", opts->cache_control};
+            (aws_header){"Cache-Control", opts->cache_control};
     }
-    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    aws_status st = aws_core_send(&client->core, &call, NULL, err);
     free(url);
     return st;
 }
@@ -350,97 +348,115 @@ static void query_add(char *q, size_t size, const char *name,
     free(ev);
 }
 
-static s3_status parse_entry(const char *xml, size_t len, bool url_encoded,
-                             s3_list_entry *e) {
-    const char *s;
-    size_t n;
-    size_t pos = 0;
-    memset(e, 0, sizeof *e);
-    if (!aws_xml_next(xml, len, &pos, "Key", &s, &n))
-        return S3_ERR_PROTOCOL;
-    char *text = aws_xml_text(s, n);
-    if (text == NULL)
-        return S3_ERR_NOMEM;
-    if (url_encoded) {
-        e->key = aws_uri_decode(text, strlen(text), true);
-        free(text);
-        if (e->key == NULL)
-            return S3_ERR_PROTOCOL;
-    } else {
-        e->key = text;
+/* A ListBucketResult read element by element into a page. Keys are
+ * decoded once the whole document is read: EncodingType may come after
+ * the first Contents. */
+typedef struct listing {
+    s3_list_page *page;
+    size_t cap;
+    bool url_encoded;
+    bool truncated;
+    aws_status status; /* AWS_ERR_NOMEM once an allocation failed */
+} listing;
+
+static void listing_start(void *user, const char *path) {
+    listing *l = user;
+    if (l->status != AWS_OK || strcmp(path, "Contents") != 0)
+        return;
+    s3_list_page *page = l->page;
+    if (page->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : LIST_INITIAL_ENTRIES;
+        s3_list_entry *p = realloc(page->entries, cap * sizeof *p);
+        if (p == NULL) {
+            l->status = AWS_ERR_NOMEM;
+            return;
+        }
+        page->entries = p;
+        l->cap = cap;
     }
-    pos = 0;
-    if (aws_xml_next(xml, len, &pos, "Size", &s, &n)) {
-        char tmp[QUERY_NUMBER_SIZE + 16];
-        aws_xml_text_to(s, n, tmp, sizeof tmp);
-        e->size = strtoull(tmp, NULL, 10);
-    }
-    pos = 0;
-    if (aws_xml_next(xml, len, &pos, "LastModified", &s, &n)) {
-        int64_t t = aws_parse_date(s, n);
-        e->last_modified = t > 0 ? t : 0;
-    }
-    pos = 0;
-    if (aws_xml_next(xml, len, &pos, "ETag", &s, &n))
-        aws_xml_text_to(s, n, e->etag, sizeof e->etag);
-    return S3_OK;
+    memset(&page->entries[page->count++], 0, sizeof(s3_list_entry));
 }
 
-static s3_status parse_listing(const char *xml, size_t len,
-                               s3_list_page *page) {
-    const char *s;
-    size_t n;
-    size_t pos = 0;
-    bool url_encoded = false;
-    if (aws_xml_next(xml, len, &pos, "EncodingType", &s, &n))
-        url_encoded = n == strlen("url") && memcmp(s, "url", n) == 0;
-    size_t count = 0;
-    for (pos = 0; aws_xml_next(xml, len, &pos, "Contents", &s, &n);)
-        count++;
-    if (count > 0) {
-        page->entries = calloc(count, sizeof *page->entries);
-        if (page->entries == NULL)
-            return S3_ERR_NOMEM;
-    }
-    pos = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (!aws_xml_next(xml, len, &pos, "Contents", &s, &n))
-            return S3_ERR_PROTOCOL;
-        s3_status st = parse_entry(s, n, url_encoded, &page->entries[i]);
-        if (st != S3_OK)
-            return st;
-        page->count++;
-    }
-    bool truncated = false;
-    pos = 0;
-    if (aws_xml_next(xml, len, &pos, "IsTruncated", &s, &n))
-        truncated = n == strlen("true") && memcmp(s, "true", n) == 0;
-    pos = 0;
-    if (truncated) {
-        if (!aws_xml_next(xml, len, &pos, "NextContinuationToken", &s, &n) ||
-            n == 0)
-            return S3_ERR_PROTOCOL;
-        page->next_continuation_token = aws_xml_text(s, n);
+static void listing_text(void *user, const char *path, const char *text,
+                         size_t len) {
+    listing *l = user;
+    s3_list_page *page = l->page;
+    if (l->status != AWS_OK)
+        return;
+    if (strcmp(path, "EncodingType") == 0) {
+        l->url_encoded = strcmp(text, "url") == 0;
+    } else if (strcmp(path, "IsTruncated") == 0) {
+        l->truncated = strcmp(text, "true") == 0;
+    } else if (strcmp(path, "NextContinuationToken") == 0 && len > 0) {
+        free(page->next_continuation_token);
+        page->next_continuation_token = strdup(text);
         if (page->next_continuation_token == NULL)
-            return S3_ERR_NOMEM;
+            l->status = AWS_ERR_NOMEM;
+    } else if (strncmp(path, "Contents/", strlen("Contents/")) == 0 &&
+               page->count > 0) {
+        s3_list_entry *e = &page->entries[page->count - 1];
+        const char *field = path + strlen("Contents/");
+        if (strcmp(field, "Key") == 0) {
+            free(e->key);
+            e->key = strdup(text);
+            if (e->key == NULL)
+                l->status = AWS_ERR_NOMEM;
+        } else if (strcmp(field, "Size") == 0) {
+            e->size = strtoull(text, NULL, 10);
+        } else if (strcmp(field, "LastModified") == 0) {
+            int64_t t = aws_parse_date(text, len);
+            e->last_modified = t > 0 ? t : 0;
+        } else if (strcmp(field, "ETag") == 0) {
+            snprintf(e->etag, sizeof e->etag, "%s", text);
+        }
     }
-    return S3_OK;
+}
+
+static aws_status parse_listing(const char *xml, size_t len,
+                                s3_list_page *page) {
+    listing l = {page, 0, false, false, AWS_OK};
+    aws_xml_handler h = {&l, listing_start, listing_text};
+    bool well_formed = aws_xml_parse(xml, len, &h);
+    if (l.status != AWS_OK)
+        return l.status;
+    if (!well_formed)
+        return AWS_ERR_PROTOCOL;
+    for (size_t i = 0; i < page->count; i++) {
+        s3_list_entry *e = &page->entries[i];
+        if (e->key == NULL)
+            return AWS_ERR_PROTOCOL;
+        if (l.url_encoded) {
+            char *decoded =
+                aws_uri_decode(e->key, strlen(e->key), AWS_URI_PLUS_IS_SPACE);
+            if (decoded == NULL)
+                return AWS_ERR_PROTOCOL;
+            free(e->key);
+            e->key = decoded;
+        }
+    }
+    if (l.truncated && page->next_continuation_token == NULL)
+        return AWS_ERR_PROTOCOL;
+    if (!l.truncated) {
+        free(page->next_continuation_token);
+        page->next_continuation_token = NULL;
+    }
+    return AWS_OK;
 }
 
 #define LIST_QUERY_SIZE 4096
 
-s3_status s3_list_objects_page(s3_client *client, const char *bucket,
-                               const char *prefix,
-                               const char *continuation_token, int max_keys,
-                               s3_list_page *page, s3_error *err) {
+aws_status s3_list_objects_page(s3_client *client, const char *bucket,
+                                const char *prefix,
+                                const char *continuation_token, int max_keys,
+                                s3_list_page *page, aws_error *err) {
     memset(page, 0, sizeof *page);
-    if (check_names("ListObjectsV2", bucket, NULL, err) != S3_OK)
-        return S3_ERR_ARG;
+    if (check_names("ListObjectsV2", bucket, NULL, err) != AWS_OK)
+        return AWS_ERR_ARG;
     if ((prefix != NULL && strlen(prefix) > LIST_QUERY_SIZE / 4) ||
         (continuation_token != NULL &&
          strlen(continuation_token) > LIST_QUERY_SIZE / 4) ||
         max_keys < 0)
-        return aws_fail(err, S3_ERR_ARG,
+        return aws_fail(err, AWS_ERR_ARG,
                         "ListObjectsV2 %s: prefix, token or max-keys out of "
                         "range",
                         bucket);
@@ -461,21 +477,21 @@ s3_status s3_list_objects_page(s3_client *client, const char *bucket,
         query_add(query, sizeof query, "prefix", prefix);
     char *url = object_url(&client->core, bucket, NULL, query);
     if (url == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "ListObjectsV2 %s: out of memory",
+        return aws_fail(err, AWS_ERR_NOMEM, "ListObjectsV2 %s: out of memory",
                         bucket);
     aws_call call;
     init_call(&call, "ListObjectsV2", bucket, "GET", url);
     aws_body b = {NULL, 0, 0, LIST_BODY_MAX, &call};
-    call.sink = (s3_http_sink){&b, NULL, aws_body_data};
+    call.sink = (aws_http_sink){&b, NULL, aws_body_data};
     call.reset = aws_body_reset;
-    s3_status st = aws_core_send(&client->core, &call, NULL, err);
+    aws_status st = aws_core_send(&client->core, &call, NULL, err);
     free(url);
-    if (st == S3_OK) {
+    if (st == AWS_OK) {
         st = parse_listing(b.data != NULL ? b.data : "", b.len, page);
-        if (st != S3_OK)
+        if (st != AWS_OK)
             aws_fail(err, st, "ListObjectsV2 %s: %s", bucket,
-                     st == S3_ERR_NOMEM ? "out of memory"
-                                        : "malformed ListBucketResult");
+                     st == AWS_ERR_NOMEM ? "out of memory"
+                                         : "malformed ListBucketResult");
     }
     aws_body_reset(&b);
     return st;
@@ -491,18 +507,18 @@ void s3_list_page_free(s3_list_page *page) {
     memset(page, 0, sizeof *page);
 }
 
-s3_status s3_list_objects(s3_client *client, const char *bucket,
-                          const char *prefix, int max_keys, s3_list_fn fn,
-                          void *user, s3_error *err) {
+aws_status s3_list_objects(s3_client *client, const char *bucket,
+                           const char *prefix, int max_keys, s3_list_fn fn,
+                           void *user, aws_error *err) {
     char *token = NULL;
-    s3_status st = S3_OK;
+    aws_status st = AWS_OK;
     for (;;) {
         s3_list_page page;
         st = s3_list_objects_page(client, bucket, prefix, token, max_keys,
                                   &page, err);
         free(token);
         token = NULL;
-        if (st != S3_OK) {
+        if (st != AWS_OK) {
             s3_list_page_free(&page);
             break;
         }

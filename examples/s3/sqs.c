@@ -22,9 +22,9 @@ struct sqs_client {
     char url[URL_SIZE];
 };
 
-sqs_client *sqs_client_new_with_transport(const s3_config *cfg,
-                                          s3_transport transport,
-                                          s3_error *err) {
+sqs_client *sqs_client_new_with_transport(const aws_config *cfg,
+                                          aws_transport transport,
+                                          aws_error *err) {
     sqs_client *c = aws_client_new(sizeof *c, cfg, transport, err);
     if (c == NULL)
         return NULL;
@@ -36,9 +36,9 @@ sqs_client *sqs_client_new_with_transport(const s3_config *cfg,
     return c;
 }
 
-sqs_client *sqs_client_new(const s3_config *cfg, s3_error *err) {
-    s3_transport t;
-    if (s3_transport_curl_new(&t, cfg->ca_bundle, err) != S3_OK)
+sqs_client *sqs_client_new(const aws_config *cfg, aws_error *err) {
+    aws_transport t;
+    if (aws_transport_curl_new(&t, cfg->ca_bundle, err) != AWS_OK)
         return NULL;
     return sqs_client_new_with_transport(cfg, t, err);
 }
@@ -76,26 +76,22 @@ static void sqs_parse_error(const char *body, size_t len,
     cJSON_Delete(doc);
     /* Failures before the protocol is chosen (signature checks) may come
      * as an XML ErrorResponse, as in the query protocol. */
-    size_t pos = 0;
-    const char *s;
-    size_t n;
-    if (!*code && aws_xml_next(body, len, &pos, "Code", &s, &n))
-        aws_xml_text_to(s, n, code, code_size);
-    pos = 0;
-    if (!*message && aws_xml_next(body, len, &pos, "Message", &s, &n))
-        aws_xml_text_to(s, n, message, message_size);
+    if (!*code)
+        aws_xml_find(body, len, "Code", code, code_size);
+    if (!*message)
+        aws_xml_find(body, len, "Message", message, message_size);
 }
 
 /* Sends request (consumed) as action; on success *response is the parsed
  * reply (cJSON_Delete it). */
-static s3_status call_action(sqs_client *c, const char *action,
-                             const char *queue_url, cJSON *request,
-                             cJSON **response, s3_error *err) {
+static aws_status call_action(sqs_client *c, const char *action,
+                              const char *queue_url, cJSON *request,
+                              cJSON **response, aws_error *err) {
     *response = NULL;
     char *payload = request != NULL ? cJSON_PrintUnformatted(request) : NULL;
     cJSON_Delete(request);
     if (payload == NULL)
-        return aws_fail(err, S3_ERR_NOMEM, "%s %s: out of memory", action,
+        return aws_fail(err, AWS_ERR_NOMEM, "%s %s: out of memory", action,
                         queue_url);
     char target[TARGET_HEADER_SIZE];
     snprintf(target, sizeof target, "AmazonSQS.%s", action);
@@ -108,20 +104,20 @@ static s3_status call_action(sqs_client *c, const char *action,
     call.req.body = payload;
     call.req.body_len = strlen(payload);
     call.req.headers[0] =
-        (s3_header){"Content-Type", "application/x-amz-json-1.0"};
-    call.req.headers[1] = (s3_header){"X-Amz-Target", target};
+        (aws_header){"Content-Type", "application/x-amz-json-1.0"};
+    call.req.headers[1] = (aws_header){"X-Amz-Target", target};
     call.req.header_count = 2;
     call.parse_error = sqs_parse_error;
     aws_body b = {NULL, 0, 0, RESPONSE_MAX, &call};
-    call.sink = (s3_http_sink){&b, NULL, aws_body_data};
+    call.sink = (aws_http_sink){&b, NULL, aws_body_data};
     call.reset = aws_body_reset;
-    s3_status st = aws_core_send(&c->core, &call, NULL, err);
+    aws_status st = aws_core_send(&c->core, &call, NULL, err);
     free(payload);
-    if (st == S3_OK) {
+    if (st == AWS_OK) {
         *response =
             cJSON_ParseWithLength(b.data ? b.data : "{}", b.data ? b.len : 2);
         if (*response == NULL)
-            st = aws_fail(err, S3_ERR_PROTOCOL, "%s %s: reply is not JSON",
+            st = aws_fail(err, AWS_ERR_PROTOCOL, "%s %s: reply is not JSON",
                           action, queue_url);
     }
     aws_body_reset(&b);
@@ -138,8 +134,8 @@ static cJSON *new_request(const char *queue_url) {
     return req;
 }
 
-s3_status sqs_get_queue_url(sqs_client *client, const char *queue_name,
-                            char **url, s3_error *err) {
+aws_status sqs_get_queue_url(sqs_client *client, const char *queue_name,
+                             char **url, aws_error *err) {
     *url = NULL;
     cJSON *req = new_request(NULL);
     if (req != NULL &&
@@ -148,24 +144,25 @@ s3_status sqs_get_queue_url(sqs_client *client, const char *queue_name,
         req = NULL;
     }
     cJSON *resp;
-    s3_status st =
+    aws_status st =
         call_action(client, "GetQueueUrl", queue_name, req, &resp, err);
-    if (st != S3_OK)
+    if (st != AWS_OK)
         return st;
     const cJSON *u = cJSON_GetObjectItemCaseSensitive(resp, "QueueUrl");
     if (!cJSON_IsString(u))
-        st = aws_fail(err, S3_ERR_PROTOCOL, "GetQueueUrl %s: no QueueUrl",
+        st = aws_fail(err, AWS_ERR_PROTOCOL, "GetQueueUrl %s: no QueueUrl",
                       queue_name);
     else if ((*url = strdup(u->valuestring)) == NULL)
-        st = aws_fail(err, S3_ERR_NOMEM, "GetQueueUrl: out of memory");
+        st = aws_fail(err, AWS_ERR_NOMEM, "GetQueueUrl: out of memory");
     cJSON_Delete(resp);
     return st;
 }
 
-s3_status sqs_send_message(sqs_client *client, const char *queue_url,
-                           const char *body, char *message_id, s3_error *err) {
+aws_status sqs_send_message(sqs_client *client, const char *queue_url,
+                            const char *body, char *message_id,
+                            aws_error *err) {
     if (queue_url == NULL || body == NULL || !*body)
-        return aws_fail(err, S3_ERR_ARG,
+        return aws_fail(err, AWS_ERR_ARG,
                         "SendMessage: queue URL and a non-empty body needed");
     cJSON *req = new_request(queue_url);
     if (req != NULL &&
@@ -174,13 +171,13 @@ s3_status sqs_send_message(sqs_client *client, const char *queue_url,
         req = NULL;
     }
     cJSON *resp;
-    s3_status st =
+    aws_status st =
         call_action(client, "SendMessage", queue_url, req, &resp, err);
-    if (st != S3_OK)
+    if (st != AWS_OK)
         return st;
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(resp, "MessageId");
     if (!cJSON_IsString(id))
-        st = aws_fail(err, S3_ERR_PROTOCOL, "SendMessage %s: no MessageId",
+        st = aws_fail(err, AWS_ERR_PROTOCOL, "SendMessage %s: no MessageId",
                       queue_url);
     else if (message_id != NULL)
         snprintf(message_id, SQS_MESSAGE_ID_SIZE, "%s", id->valuestring);
@@ -192,15 +189,15 @@ static char *dup_string(const cJSON *item) {
     return cJSON_IsString(item) ? strdup(item->valuestring) : NULL;
 }
 
-s3_status sqs_receive_messages(sqs_client *client, const char *queue_url,
-                               int max_messages, int wait_seconds,
-                               int visibility_timeout, sqs_message **messages,
-                               size_t *count, s3_error *err) {
+aws_status sqs_receive_messages(sqs_client *client, const char *queue_url,
+                                int max_messages, int wait_seconds,
+                                int visibility_timeout, sqs_message **messages,
+                                size_t *count, aws_error *err) {
     *messages = NULL;
     *count = 0;
     if (queue_url == NULL || max_messages < 1 || max_messages > SQS_MAX_BATCH ||
         wait_seconds < 0 || wait_seconds > SQS_MAX_WAIT_SECONDS)
-        return aws_fail(err, S3_ERR_ARG,
+        return aws_fail(err, AWS_ERR_ARG,
                         "ReceiveMessage: 1..10 messages, 0..20 s wait");
     cJSON *req = new_request(queue_url);
     cJSON *names = cJSON_CreateStringArray(
@@ -225,15 +222,15 @@ s3_status sqs_receive_messages(sqs_client *client, const char *queue_url,
         req = NULL;
     }
     cJSON *resp;
-    s3_status st =
+    aws_status st =
         call_action(client, "ReceiveMessage", queue_url, req, &resp, err);
-    if (st != S3_OK)
+    if (st != AWS_OK)
         return st;
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(resp, "Messages");
     int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
     if (n > 0 && (*messages = calloc((size_t)n, sizeof **messages)) == NULL)
-        st = aws_fail(err, S3_ERR_NOMEM, "ReceiveMessage: out of memory");
-    for (int i = 0; i < n && st == S3_OK && *messages != NULL; i++) {
+        st = aws_fail(err, AWS_ERR_NOMEM, "ReceiveMessage: out of memory");
+    for (int i = 0; i < n && st == AWS_OK && *messages != NULL; i++) {
         const cJSON *m = cJSON_GetArrayItem(list, i);
         sqs_message *out = &(*messages)[i];
         *count = (size_t)i + 1;
@@ -249,13 +246,13 @@ s3_status sqs_receive_messages(sqs_client *client, const char *queue_url,
             out->receive_count = (int)strtol(rc->valuestring, NULL, 10);
         if (out->message_id == NULL || out->receipt_handle == NULL ||
             out->body == NULL)
-            st = aws_fail(err, S3_ERR_PROTOCOL,
+            st = aws_fail(err, AWS_ERR_PROTOCOL,
                           "ReceiveMessage %s: message without id, receipt "
                           "handle or body",
                           queue_url);
     }
     cJSON_Delete(resp);
-    if (st != S3_OK) {
+    if (st != AWS_OK) {
         sqs_messages_free(*messages, *count);
         *messages = NULL;
         *count = 0;
@@ -272,10 +269,10 @@ void sqs_messages_free(sqs_message *messages, size_t count) {
     free(messages);
 }
 
-s3_status sqs_delete_message(sqs_client *client, const char *queue_url,
-                             const char *receipt_handle, s3_error *err) {
+aws_status sqs_delete_message(sqs_client *client, const char *queue_url,
+                              const char *receipt_handle, aws_error *err) {
     if (queue_url == NULL || receipt_handle == NULL)
-        return aws_fail(err, S3_ERR_ARG,
+        return aws_fail(err, AWS_ERR_ARG,
                         "DeleteMessage: queue URL and receipt handle needed");
     cJSON *req = new_request(queue_url);
     if (req != NULL &&
@@ -284,7 +281,7 @@ s3_status sqs_delete_message(sqs_client *client, const char *queue_url,
         req = NULL;
     }
     cJSON *resp;
-    s3_status st =
+    aws_status st =
         call_action(client, "DeleteMessage", queue_url, req, &resp, err);
     cJSON_Delete(resp);
     return st;

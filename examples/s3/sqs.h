@@ -4,10 +4,10 @@
  * s3.h: enough to enqueue work and to move messages from a dead-letter
  * queue back to its source queue.
  *
- *     s3_config cfg;
- *     s3_error err;
+ *     aws_config cfg;
+ *     aws_error err;
  *     sqs_client *q;
- *     if (s3_config_from_env(&cfg, S3_SERVICE_SQS, &err) != S3_OK ||
+ *     if (aws_config_from_env(&cfg, AWS_SERVICE_SQS, &err) != AWS_OK ||
  *         (q = sqs_client_new(&cfg, &err)) == NULL)
  *         die("%s", err.message);
  *     sqs_send_message(q, queue_url, "{\"Records\":[]}", NULL, &err);
@@ -23,7 +23,7 @@
 #ifndef THUMB_SQS_H
 #define THUMB_SQS_H
 
-#include "s3.h"
+#include "aws.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,14 +31,14 @@ extern "C" {
 
 typedef struct sqs_client sqs_client;
 
-/* cfg->service should be S3_SERVICE_SQS (it selects the signing name). */
-sqs_client *sqs_client_new(const s3_config *cfg, s3_error *err);
+/* cfg->service should be AWS_SERVICE_SQS (it selects the signing name). */
+sqs_client *sqs_client_new(const aws_config *cfg, aws_error *err);
 void sqs_client_free(sqs_client *client);
 void sqs_client_set_deadline(sqs_client *client, int64_t deadline_ms);
 
 /* Looks up a queue's URL by name into a malloc'd string (*url; free() it). */
-s3_status sqs_get_queue_url(sqs_client *client, const char *queue_name,
-                            char **url, s3_error *err);
+aws_status sqs_get_queue_url(sqs_client *client, const char *queue_name,
+                             char **url, aws_error *err);
 
 #define SQS_MESSAGE_ID_SIZE 128
 
@@ -46,8 +46,8 @@ s3_status sqs_get_queue_url(sqs_client *client, const char *queue_name,
  * the service (SQS_MESSAGE_ID_SIZE bytes). A send retried after a timeout
  * may have been delivered already: SQS is at-least-once anyway, so
  * consumers must be idempotent. */
-s3_status sqs_send_message(sqs_client *client, const char *queue_url,
-                           const char *body, char *message_id, s3_error *err);
+aws_status sqs_send_message(sqs_client *client, const char *queue_url,
+                            const char *body, char *message_id, aws_error *err);
 
 typedef struct sqs_message {
     char *message_id;
@@ -60,14 +60,14 @@ typedef struct sqs_message {
  * long polling) for the first; visibility_timeout < 0 keeps the queue's
  * default. *messages is a malloc'd array of *count entries (possibly 0);
  * release it with sqs_messages_free(). */
-s3_status sqs_receive_messages(sqs_client *client, const char *queue_url,
-                               int max_messages, int wait_seconds,
-                               int visibility_timeout, sqs_message **messages,
-                               size_t *count, s3_error *err);
+aws_status sqs_receive_messages(sqs_client *client, const char *queue_url,
+                                int max_messages, int wait_seconds,
+                                int visibility_timeout, sqs_message **messages,
+                                size_t *count, aws_error *err);
 void sqs_messages_free(sqs_message *messages, size_t count);
 
-s3_status sqs_delete_message(sqs_client *client, const char *queue_url,
-                             const char *receipt_handle, s3_error *err);
+aws_status sqs_delete_message(sqs_client *client, const char *queue_url,
+                              const char *receipt_handle, aws_error *err);
 
 #ifdef __cplusplus
 }

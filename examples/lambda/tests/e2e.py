@@ -69,6 +69,30 @@ BAD = [
 ]
 
 
+# Every source format against every output setting, through the S3-event
+# path and the on-demand path: (corpus path, key, format, animated). The
+# keys' stems differ, as one output format gives them all one extension.
+FORMAT_SOURCES = [
+    ("orientation/Landscape_1.jpg", "jpeg still.jpg", "jpeg", False),
+    ("png/Flag_of_the_Netherlands-alpha.png", "png still.png", "png", False),
+    ("webp/4.webp", "webp still.webp", "webp", False),
+    ("gif/porsche.gif", "gif still.gif", "gif", False),
+    ("gif/animated-loop-3.gif", "gif animated.gif", "gif", True),
+    ("webp/rotating-squares.webp", "webp animated.webp", "webp", True),
+]
+# THUMB_FORMAT and format=: auto keeps the source's own format.
+FORMAT_SETTINGS = ["auto", "jpeg", "png", "webp", "gif"]
+# What each format is called in the key, in Content-Type and by Pillow;
+# and its magic bytes, checked here rather than trusted to any decoder.
+FORMATS = {
+    "jpeg": ("jpg", "image/jpeg", "JPEG"),
+    "png": ("png", "image/png", "PNG"),
+    "webp": ("webp", "image/webp", "WEBP"),
+    "gif": ("gif", "image/gif", "GIF"),
+}
+FORMAT_SIZE = "64x64"
+
+
 class Failure(Exception):
     pass
 
@@ -479,9 +503,9 @@ def phase_queue(procs, args, workdir, endpoint):
     src_info = {k: info[os.path.join(args.corpus, sources[k])]
                 for k in good_keys}
     for path, (key, src_key, bw, bh) in zip(paths, meta):
-        fmt, w, h, _, _ = info[path]
+        fmt, w, h = info[path][:3]
         check(fmt == "WEBP", "%s is %s" % (key, fmt))
-        _, _, _, uw, uh = src_info[src_key]
+        uw, uh = src_info[src_key][3:5]
         check_dims(key, w, h, uw, uh, bw, bh)
 
     # DLQ: exactly the bad uploads, each once.
@@ -597,7 +621,7 @@ def phase_invocations(procs, args, workdir, endpoint, ctx):
         open(jpeg, "wb").write(base64.b64decode(doc["body"]))
         src = os.path.join(args.corpus, GOOD[0][0])
         info = image_info(args.pil_python, [webp, jpeg, src])
-        _, _, _, uw, uh = info[src]
+        uw, uh = info[src][3:5]
         check(info[webp][0] == "WEBP", "on-demand format %s" % info[webp])
         check_dims("on-demand webp", info[webp][1], info[webp][2], uw, uh,
                    320, 240)
@@ -647,6 +671,109 @@ def phase_invocations(procs, args, workdir, endpoint, ctx):
     finally:
         bs.close()
     print("recursion guard: refused at init")
+
+
+# ---- phase 3b: every source format x every output setting ----
+
+def sniff(data):
+    """The format of an encoded image from its first bytes, None if none."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def s3_event_records(bucket, objects):
+    """One S3 notification naming several objects: [(key, size)]."""
+    event = {"Records": []}
+    for key, size in objects:
+        event["Records"] += s3_event(bucket, key, size)["Records"]
+    return event
+
+
+def phase_formats(procs, args, workdir, endpoint):
+    """With THUMB_FORMAT (S3 events) or format= (on demand) set to each
+    setting, every source gives a thumbnail whose key extension,
+    Content-Type (on S3 and in the HTTP response) and bytes all name the
+    same format: the setting's, or with auto the source's own (a GIF stays
+    a GIF, an animated one animated)."""
+    s3 = client("s3", endpoint)
+    s3.create_bucket(Bucket="fmt-src")
+    objects = []
+    for corpus_path, key, _, _ in FORMAT_SOURCES:
+        data = open(os.path.join(args.corpus, corpus_path), "rb").read()
+        s3.put_object(Bucket="fmt-src", Key=SOURCE_PREFIX + key, Body=data)
+        objects.append((SOURCE_PREFIX + key, len(data)))
+    outputs = []  # (what, path, expected format, animated)
+    for setting in FORMAT_SETTINGS:
+        dst = "fmt-" + setting
+        s3.create_bucket(Bucket=dst)
+        env = {"AWS_ACCESS_KEY_ID": "testing",
+               "AWS_SECRET_ACCESS_KEY": "testing",
+               "AWS_ENDPOINT_URL_S3": endpoint}
+        env.update(thumbnail_config("fmt-src", dst))
+        env.update({"THUMB_SIZES": FORMAT_SIZE,
+                    "THUMB_ONDEMAND_SIZES": FORMAT_SIZE,
+                    "THUMB_FORMAT": setting})
+        bs = Bootstrap(procs, args.bootstrap, env)
+        try:
+            res = bs.invoke(s3_event_records("fmt-src", objects))
+            check(res.kind == "response",
+                  "THUMB_FORMAT=%s: %s %s" % (setting, res.kind, res.body))
+            for corpus_path, key, src_format, animated in FORMAT_SOURCES:
+                want = src_format if setting == "auto" else setting
+                ext, mime, _ = FORMATS[want]
+                what = "%s -> %s" % (corpus_path, setting)
+                # The S3-event path: key, stored Content-Type, body.
+                tkey = thumb_key(SOURCE_PREFIX + key, FORMAT_SIZE, ext)
+                listed = [o["Key"] for o in s3.list_objects_v2(
+                    Bucket=dst).get("Contents", [])]
+                check(tkey in listed, "%s: no %s in %s" % (what, tkey,
+                                                             listed))
+                path = check_thumbnail(s3, workdir, dst, tkey, mime)
+                check(sniff(open(path, "rb").read()) == want,
+                      "%s: %s does not sniff as %s" % (what, tkey, want))
+                outputs.append(("S3 " + what, path, want, animated))
+                # The on-demand path: status, headers, body.
+                w, _, h = FORMAT_SIZE.partition("x")
+                doc = bs.invoke(url_event(
+                    SOURCE_PREFIX + key,
+                    "width=%s&height=%s&format=%s" % (w, h, setting),
+                    "")).json()
+                check(doc["statusCode"] == 200,
+                      "on-demand %s: %s" % (what, doc.get("body")))
+                check(doc["headers"]["Content-Type"] == mime,
+                      "on-demand %s: Content-Type %s" %
+                      (what, doc["headers"]["Content-Type"]))
+                body = base64.b64decode(doc["body"])
+                check(sniff(body) == want, "on-demand %s: body sniffs as %s"
+                      % (what, sniff(body)))
+                path = os.path.join(workdir, "ondemand-%s-%s" % (setting,
+                                                                 key))
+                open(path, "wb").write(body)
+                outputs.append(("on-demand " + what, path, want, animated))
+        finally:
+            bs.close()
+        listed = [o["Key"] for o in s3.list_objects_v2(
+            Bucket=dst).get("Contents", [])]
+        check(len(listed) == len(FORMAT_SOURCES),
+              "THUMB_FORMAT=%s wrote %s" % (setting, listed))
+    # Pillow agrees on the format, and animation survives where the output
+    # format animates.
+    info = image_info(args.pil_python, [p for _, p, _, _ in outputs])
+    for what, path, want, animated in outputs:
+        fmt, frames = info[path][0], info[path][5]
+        check(fmt == FORMATS[want][2], "%s: Pillow reads %s" % (what, fmt))
+        keeps = animated and want in ("gif", "webp")
+        check((frames > 1) == keeps, "%s: %d frames" % (what, frames))
+    print("formats: %d sources x %d settings, S3 and on-demand: extension, "
+          "Content-Type and bytes agree" % (len(FORMAT_SOURCES),
+                                            len(FORMAT_SETTINGS)))
 
 
 # ---- phase 4: reconcile and DLQ redrive ----
@@ -738,6 +865,7 @@ def main():
             endpoint = start_moto(procs, workdir, "open")
             ctx = phase_queue(procs, args, workdir, endpoint)
             phase_invocations(procs, args, workdir, endpoint, ctx)
+            phase_formats(procs, args, workdir, endpoint)
             phase_recover(procs, args, workdir, endpoint, ctx)
         except Exception:
             for name in sorted(os.listdir(workdir)):

@@ -1,13 +1,14 @@
 /* Unit tests of the Lambda runtime's pure parts: event and query parsing,
  * configuration and the recursion guard, key templates, telemetry lines,
  * base64. */
+#include "aws_uri.h"
 #include "base64.h"
 #include "config.h"
 #include "event.h"
 #include "keytemplate.h"
+#include "names.h"
 #include "query.h"
 #include "telemetry.h"
-#include "urldecode.h"
 
 #include <cjson/cJSON.h>
 
@@ -51,8 +52,8 @@ static config_status load(const char *const *env, lambda_config *cfg, char *why,
 
 static void url_decode_plus_is_space_only_in_form_encoding(void **state) {
     (void)state;
-    char *a = url_decode("a+b%2Bc%20d", 11, URL_PLUS_IS_SPACE);
-    char *b = url_decode("a+b%2Bc%20d", 11, URL_PLUS_IS_PLUS);
+    char *a = aws_uri_decode("a+b%2Bc%20d", 11, AWS_URI_PLUS_IS_SPACE);
+    char *b = aws_uri_decode("a+b%2Bc%20d", 11, AWS_URI_PLUS_IS_PLUS);
     assert_string_equal(a, "a b+c d");
     assert_string_equal(b, "a+b+c d");
     free(a);
@@ -61,11 +62,11 @@ static void url_decode_plus_is_space_only_in_form_encoding(void **state) {
 
 static void url_decode_refuses_broken_escapes_and_nul(void **state) {
     (void)state;
-    assert_null(url_decode("abc%", 4, URL_PLUS_IS_PLUS));
-    assert_null(url_decode("abc%2", 5, URL_PLUS_IS_PLUS));
-    assert_null(url_decode("abc%zz", 6, URL_PLUS_IS_PLUS));
-    assert_null(url_decode("a%00b", 5, URL_PLUS_IS_PLUS));
-    char *utf8 = url_decode("caf%C3%A9", 9, URL_PLUS_IS_PLUS);
+    assert_null(aws_uri_decode("abc%", 4, AWS_URI_PLUS_IS_PLUS));
+    assert_null(aws_uri_decode("abc%2", 5, AWS_URI_PLUS_IS_PLUS));
+    assert_null(aws_uri_decode("abc%zz", 6, AWS_URI_PLUS_IS_PLUS));
+    assert_null(aws_uri_decode("a%00b", 5, AWS_URI_PLUS_IS_PLUS));
+    char *utf8 = aws_uri_decode("caf%C3%A9", 9, AWS_URI_PLUS_IS_PLUS);
     assert_string_equal(utf8, "caf\xc3\xa9");
     free(utf8);
 }
@@ -199,6 +200,44 @@ static void query_parses_every_parameter(void **state) {
     query_request_free(&q);
 }
 
+/* Format words are the library's (thumb_format_from_name): GIF included,
+ * as a name, an extension or a MIME type. */
+static void format_names_are_the_librarys(void **state) {
+    (void)state;
+    static const struct {
+        const char *name;
+        thumb_format want;
+    } cases[] = {
+        {"auto", THUMB_FORMAT_AUTO},     {"jpeg", THUMB_FORMAT_JPEG},
+        {"jpg", THUMB_FORMAT_JPEG},      {"png", THUMB_FORMAT_PNG},
+        {"webp", THUMB_FORMAT_WEBP},     {"gif", THUMB_FORMAT_GIF},
+        {"image/gif", THUMB_FORMAT_GIF},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        thumb_format f = THUMB_FORMAT_AUTO;
+        if (!names_parse_format(cases[i].name, &f) || f != cases[i].want)
+            fail_msg("%s: not format %d", cases[i].name, cases[i].want);
+    }
+    thumb_format f = THUMB_FORMAT_PNG;
+    assert_false(names_parse_format("bmp", &f));
+    assert_int_equal(f, THUMB_FORMAT_PNG);
+
+    query_request q;
+    char why[QUERY_ERROR_SIZE];
+    assert_int_equal(
+        query_parse("GET", "/a.gif", "format=gif", &q, why, sizeof why),
+        QUERY_OK);
+    assert_int_equal(q.format, THUMB_FORMAT_GIF);
+    query_request_free(&q);
+
+    const char *env[] = {"THUMB_SOURCE_BUCKET=a", "THUMB_DEST_BUCKET=b",
+                         "THUMB_FORMAT=gif", NULL};
+    lambda_config cfg;
+    char cfg_why[CONFIG_ERROR_SIZE];
+    assert_int_equal(load(env, &cfg, cfg_why, sizeof cfg_why), CONFIG_OK);
+    assert_int_equal(cfg.format, THUMB_FORMAT_GIF);
+}
+
 static void query_refuses_bad_requests(void **state) {
     (void)state;
     static const struct {
@@ -217,7 +256,7 @@ static void query_refuses_bad_requests(void **state) {
         {"GET", "/a.jpg", "width=1e3", QUERY_ERR_INVALID},
         {"GET", "/a.jpg", "width=1&width=2", QUERY_ERR_INVALID},
         {"GET", "/a.jpg", "fit=stretch", QUERY_ERR_INVALID},
-        {"GET", "/a.jpg", "format=gif", QUERY_ERR_INVALID},
+        {"GET", "/a.jpg", "format=bmp", QUERY_ERR_INVALID},
         {"GET", "/a.jpg", "cachebuster=1", QUERY_ERR_INVALID},
         {"GET", "/a.jpg", "width", QUERY_ERR_INVALID},
     };
@@ -319,7 +358,7 @@ static void config_refuses_bad_values(void **state) {
     static const char *const bad[] = {
         "THUMB_QUALITY=0",
         "THUMB_QUALITY=101",
-        "THUMB_FORMAT=gif",
+        "THUMB_FORMAT=bmp",
         "THUMB_FIT=stretch",
         "THUMB_SIZES=abc",
         "THUMB_MAX_PIXELS=-5",
@@ -477,6 +516,7 @@ int main(void) {
         cmocka_unit_test(function_url_request_is_recognised),
         cmocka_unit_test(non_json_and_unknown_shapes_are_errors),
         cmocka_unit_test(query_parses_every_parameter),
+        cmocka_unit_test(format_names_are_the_librarys),
         cmocka_unit_test(query_refuses_bad_requests),
         cmocka_unit_test(query_accepts_webp_only_when_listed),
         cmocka_unit_test(config_defaults),

@@ -6,7 +6,7 @@
  *   s3_cli head BUCKET KEY
  *   s3_cli list BUCKET [PREFIX [MAX_KEYS]]
  *
- * Configuration from the environment (s3_config_from_env). Metadata and
+ * Configuration from the environment (aws_config_from_env). Metadata and
  * listings are printed as one JSON object per line; on failure, one line
  * "error <status name>|<http status>|<code>|<attempts>|<message>" on
  * stderr and exit status 1.
@@ -21,8 +21,8 @@
 
 #define DEFAULT_MAX_SIZE (64u << 20)
 
-static int fail(const s3_error *err) {
-    fprintf(stderr, "error %s|%ld|%s|%d|%s\n", s3_status_name(err->status),
+static int fail(const aws_error *err) {
+    fprintf(stderr, "error %s|%ld|%s|%d|%s\n", aws_status_name(err->status),
             err->http_status, err->code, err->attempts, err->message);
     return 1;
 }
@@ -55,7 +55,7 @@ static int print_entry(void *user, const s3_list_entry *e) {
 }
 
 static int run(s3_client *c, int argc, char **argv) {
-    s3_error err;
+    aws_error err;
     const char *cmd = argv[1];
     if (strcmp(cmd, "get") == 0 && argc >= 5) {
         size_t max = argc > 5 ? strtoull(argv[5], NULL, 10) : DEFAULT_MAX_SIZE;
@@ -63,7 +63,7 @@ static int run(s3_client *c, int argc, char **argv) {
         size_t len;
         s3_object_info info;
         if (s3_get_object(c, argv[2], argv[3], max, &data, &len, &info, &err) !=
-            S3_OK)
+            AWS_OK)
             return fail(&err);
         FILE *f = fopen(argv[4], "wb");
         int bad = f == NULL || fwrite(data, 1, len, f) != len;
@@ -96,14 +96,14 @@ static int run(s3_client *c, int argc, char **argv) {
         fclose(f);
         s3_put_options opts = {argc > 5 ? argv[5] : NULL,
                                argc > 6 ? argv[6] : NULL};
-        s3_status st =
+        aws_status st =
             s3_put_object(c, argv[2], argv[3], data, (size_t)n, &opts, &err);
         free(data);
-        return st == S3_OK ? 0 : fail(&err);
+        return st == AWS_OK ? 0 : fail(&err);
     }
     if (strcmp(cmd, "head") == 0 && argc >= 4) {
         s3_object_info info;
-        if (s3_head_object(c, argv[2], argv[3], &info, &err) != S3_OK)
+        if (s3_head_object(c, argv[2], argv[3], &info, &err) != AWS_OK)
             return fail(&err);
         print_info(&info);
         return 0;
@@ -111,7 +111,7 @@ static int run(s3_client *c, int argc, char **argv) {
     if (strcmp(cmd, "list") == 0 && argc >= 3) {
         int max_keys = argc > 4 ? atoi(argv[4]) : 0;
         if (s3_list_objects(c, argv[2], argc > 3 ? argv[3] : NULL, max_keys,
-                            print_entry, NULL, &err) != S3_OK)
+                            print_entry, NULL, &err) != AWS_OK)
             return fail(&err);
         return 0;
     }
@@ -125,11 +125,11 @@ int main(int argc, char **argv) {
         return 2;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    s3_config cfg;
-    s3_error err;
+    aws_config cfg;
+    aws_error err;
     s3_client *c = NULL;
     int rc;
-    if (s3_config_from_env(&cfg, S3_SERVICE_S3, &err) != S3_OK ||
+    if (aws_config_from_env(&cfg, AWS_SERVICE_S3, &err) != AWS_OK ||
         (c = s3_client_new(&cfg, &err)) == NULL)
         rc = fail(&err);
     else

@@ -4,7 +4,7 @@
  * many attempts it makes, and that it never sleeps past its deadline.
  */
 #include "aws_internal.h"
-#include "mock_transport.h"
+#include "aws_mock.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,20 +18,21 @@
 
 static void test_retryable_table(void **state) {
     (void)state;
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 500, ""));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 502, ""));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 503, "SlowDown"));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 429, ""));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 400, "SlowDown"));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_OK, 400, "RequestTimeout"));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_TIMEOUT, 0, ""));
-    assert_true(aws_retry_is_retryable(S3_TRANSPORT_CONNECT, 0, ""));
-    assert_false(aws_retry_is_retryable(S3_TRANSPORT_OK, 400, "BadDigest"));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_OK, 500, ""));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_OK, 502, ""));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_OK, 503, "SlowDown"));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_OK, 429, ""));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_OK, 400, "SlowDown"));
+    assert_true(
+        aws_retry_is_retryable(AWS_TRANSPORT_OK, 400, "RequestTimeout"));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_TIMEOUT, 0, ""));
+    assert_true(aws_retry_is_retryable(AWS_TRANSPORT_CONNECT, 0, ""));
+    assert_false(aws_retry_is_retryable(AWS_TRANSPORT_OK, 400, "BadDigest"));
     assert_false(
-        aws_retry_is_retryable(S3_TRANSPORT_OK, 403, "SignatureDoesNotMatch"));
-    assert_false(aws_retry_is_retryable(S3_TRANSPORT_OK, 404, "NoSuchKey"));
-    assert_false(aws_retry_is_retryable(S3_TRANSPORT_ABORTED, 0, ""));
-    assert_false(aws_retry_is_retryable(S3_TRANSPORT_FAILED, 0, ""));
+        aws_retry_is_retryable(AWS_TRANSPORT_OK, 403, "SignatureDoesNotMatch"));
+    assert_false(aws_retry_is_retryable(AWS_TRANSPORT_OK, 404, "NoSuchKey"));
+    assert_false(aws_retry_is_retryable(AWS_TRANSPORT_ABORTED, 0, ""));
+    assert_false(aws_retry_is_retryable(AWS_TRANSPORT_FAILED, 0, ""));
 }
 
 static void test_backoff_ceiling(void **state) {
@@ -66,14 +67,14 @@ static void test_backoff_full_jitter(void **state) {
     assert_true(max_seen > 390);
 }
 
-static s3_client *client_over(mock_transport *m, int attempts) {
-    s3_config cfg = mock_config(S3_SERVICE_S3);
+static s3_client *client_over(int attempts) {
+    aws_config cfg = mock_config(AWS_SERVICE_S3);
     cfg.max_attempts = attempts;
     cfg.base_delay_ms = 100;
     cfg.max_delay_ms = 1000;
-    s3_error err;
+    aws_error err;
     s3_client *c =
-        s3_client_new_with_transport(&cfg, mock_transport_make(m), &err);
+        s3_client_new_with_transport(&cfg, mock_transport(NULL), &err);
     assert_non_null(c);
     return c;
 }
@@ -84,44 +85,48 @@ static const char slow_down[] =
 
 static void test_retries_then_succeeds(void **state) {
     (void)state;
-    mock_transport m = {0};
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 503, {NULL}, slow_down, 0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_TIMEOUT, 0, {NULL}, NULL, 0});
-    mock_push(&m, (mock_response){
-                      S3_TRANSPORT_OK, 500, {NULL}, "partial error body", 0});
-    mock_push(&m,
-              (mock_response){
-                  S3_TRANSPORT_OK, 200, {"Content-Length: 2", NULL}, "ok", 0});
-    s3_client *c = client_over(&m, 4);
+    mock_response throttled = {
+        .result = AWS_TRANSPORT_OK, .status = 503, .body = slow_down};
+    mock_response timed_out = {.result = AWS_TRANSPORT_TIMEOUT};
+    mock_response failed = {.result = AWS_TRANSPORT_OK,
+                            .status = 500,
+                            .body = "partial error body"};
+    mock_response ok = {.result = AWS_TRANSPORT_OK,
+                        .status = 200,
+                        .headers = {"Content-Length: 2"},
+                        .body = "ok"};
+    mock_any_request(&throttled);
+    mock_any_request(&timed_out);
+    mock_any_request(&failed);
+    mock_any_request(&ok);
+    /* Full jitter under a doubling ceiling: 100, 200, 400 ms. */
+    expect_in_range(mock_sleep_ms, ms, 0, 100);
+    expect_in_range(mock_sleep_ms, ms, 0, 200);
+    expect_in_range(mock_sleep_ms, ms, 0, 400);
+    s3_client *c = client_over(4);
     unsigned char *data;
     size_t len;
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_get_object(c, "b", "k", 100, &data, &len, NULL, &err),
-                     S3_OK);
-    assert_int_equal(m.calls, 4);
+                     AWS_OK);
     /* Only the successful attempt's body is returned. */
     assert_int_equal(len, 2);
     assert_memory_equal(data, "ok", 2);
     free(data);
-    assert_int_equal(m.sleep_count, 3);
-    assert_true(m.sleeps[0] <= 100);
-    assert_true(m.sleeps[1] <= 200);
-    assert_true(m.sleeps[2] <= 400);
     s3_client_free(c);
 }
 
 static void test_attempt_limit(void **state) {
     (void)state;
-    mock_transport m = {0};
-    for (int i = 0; i < 5; i++)
-        mock_push(&m,
-                  (mock_response){S3_TRANSPORT_OK, 503, {NULL}, slow_down, 0});
-    s3_client *c = client_over(&m, 3);
-    s3_error err;
+    mock_response throttled = {
+        .result = AWS_TRANSPORT_OK, .status = 503, .body = slow_down};
+    for (int i = 0; i < 3; i++)
+        mock_any_request(&throttled);
+    expect_in_range_count(mock_sleep_ms, ms, 0, 200, 2);
+    s3_client *c = client_over(3);
+    aws_error err;
     assert_int_equal(s3_put_object(c, "b", "k", "x", 1, NULL, &err),
-                     S3_ERR_HTTP);
-    assert_int_equal(m.calls, 3);
-    assert_int_equal(m.sleep_count, 2);
+                     AWS_ERR_HTTP);
     assert_int_equal(err.attempts, 3);
     assert_int_equal(err.http_status, 503);
     assert_string_equal(err.code, "SlowDown");
@@ -130,60 +135,64 @@ static void test_attempt_limit(void **state) {
 
 static void test_client_errors_not_retried(void **state) {
     (void)state;
-    mock_transport m = {0};
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK,
-                                  403,
-                                  {NULL},
-                                  "<Error><Code>AccessDenied</Code></Error>",
-                                  0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, NULL, 0});
-    s3_client *c = client_over(&m, 4);
-    s3_error err;
+    mock_response denied = {.result = AWS_TRANSPORT_OK,
+                            .status = 403,
+                            .body = "<Error><Code>AccessDenied</Code></Error>"};
+    /* One request, no sleep: nothing else is scripted. */
+    mock_any_request(&denied);
+    s3_client *c = client_over(4);
+    aws_error err;
     assert_int_equal(s3_put_object(c, "b", "k", "x", 1, NULL, &err),
-                     S3_ERR_ACCESS);
-    assert_int_equal(m.calls, 1);
-    assert_int_equal(m.sleep_count, 0);
+                     AWS_ERR_ACCESS);
+    assert_int_equal(err.attempts, 1);
     s3_client_free(c);
 }
 
 static void test_connection_errors_exhaust_to_transport(void **state) {
     (void)state;
-    mock_transport m = {0};
+    mock_response refused = {.result = AWS_TRANSPORT_CONNECT};
     for (int i = 0; i < 4; i++)
-        mock_push(&m,
-                  (mock_response){S3_TRANSPORT_CONNECT, 0, {NULL}, NULL, 0});
-    s3_client *c = client_over(&m, 4);
+        mock_any_request(&refused);
+    expect_any_count(mock_sleep_ms, ms, 3);
+    s3_client *c = client_over(4);
     s3_object_info info;
-    s3_error err;
+    aws_error err;
     assert_int_equal(s3_head_object(c, "b", "k", &info, &err),
-                     S3_ERR_TRANSPORT);
-    assert_int_equal(m.calls, 4);
+                     AWS_ERR_TRANSPORT);
+    assert_int_equal(err.attempts, 4);
     assert_int_equal(err.http_status, 0);
     s3_client_free(c);
 }
 
-/* With 150 ms left, the client sends once (its timeout clamped to what
- * is left) and does not start a retry it could not finish. */
+#define NOW_MS 1000000
+#define LEFT_MS 150
+
+/* With 150 ms left, the client sends once, its timeout clamped to what
+ * is left; when the clock then says the deadline is here, it starts no
+ * retry and does not sleep. */
 static void test_deadline(void **state) {
     (void)state;
-    mock_transport m = {0};
-    for (int i = 0; i < 4; i++)
-        mock_push(&m, (mock_response){S3_TRANSPORT_OK, 500, {NULL}, NULL, 0});
-    s3_client *c = client_over(&m, 4);
-    m.now_ms = 1000000;
-    s3_client_set_deadline(c, m.now_ms + 150);
-    s3_error err;
-    s3_status st = s3_put_object(c, "b", "k", "x", 1, NULL, &err);
-    assert_int_equal(st, S3_ERR_HTTP);
-    assert_true(m.first.timeout_ms <= 150);
-    assert_true(m.now_ms < 1000000 + 150);
-    assert_true(m.calls >= 1 && m.calls <= 4);
-    /* A deadline already gone: nothing is sent. */
-    size_t calls = m.calls;
-    s3_client_set_deadline(c, m.now_ms - 1);
+    mock_response failed = {.result = AWS_TRANSPORT_OK, .status = 500};
+    mock_request last;
+    mock_any_request(&failed);
+    will_return(mock_now_ms, NOW_MS);           /* before the request */
+    will_return(mock_now_ms, NOW_MS + LEFT_MS); /* before a retry */
+    aws_config cfg = mock_config(AWS_SERVICE_S3);
+    aws_error err;
+    s3_client *c =
+        s3_client_new_with_transport(&cfg, mock_transport(&last), &err);
+    assert_non_null(c);
+    s3_client_set_deadline(c, NOW_MS + LEFT_MS);
     assert_int_equal(s3_put_object(c, "b", "k", "x", 1, NULL, &err),
-                     S3_ERR_TRANSPORT);
-    assert_int_equal(m.calls, calls);
+                     AWS_ERR_HTTP);
+    assert_int_equal(last.timeout_ms, LEFT_MS);
+    assert_int_equal(err.attempts, 1);
+    /* A deadline already gone: nothing is sent. */
+    will_return(mock_now_ms, NOW_MS);
+    s3_client_set_deadline(c, NOW_MS - 1);
+    assert_int_equal(s3_put_object(c, "b", "k", "x", 1, NULL, &err),
+                     AWS_ERR_TRANSPORT);
+    assert_non_null(strstr(err.message, "deadline"));
     s3_client_free(c);
 }
 

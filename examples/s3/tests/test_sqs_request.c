@@ -3,7 +3,7 @@
  * client makes of replies and errors.
  */
 #include "aws_internal.h"
-#include "mock_transport.h"
+#include "aws_mock.h"
 
 #include <cjson/cJSON.h>
 #include <setjmp.h>
@@ -15,46 +15,45 @@
 #include <cmocka.h>
 
 #define QUEUE "http://127.0.0.1:9000/123456789012/thumbs"
+/* The JSON protocol posts every action to the endpoint's root. */
+#define SQS_URL "http://127.0.0.1:9000/"
 
-static sqs_client *client_over(mock_transport *m) {
-    s3_config cfg = mock_config(S3_SERVICE_SQS);
-    s3_error err;
+static sqs_client *client_over(mock_request *last) {
+    aws_config cfg = mock_config(AWS_SERVICE_SQS);
+    aws_error err;
     sqs_client *c =
-        sqs_client_new_with_transport(&cfg, mock_transport_make(m), &err);
+        sqs_client_new_with_transport(&cfg, mock_transport(last), &err);
     assert_non_null(c);
     return c;
 }
 
-static cJSON *sent_json(const mock_transport *m) {
-    cJSON *doc = cJSON_ParseWithLength(m->last.body, m->last.body_len);
+static cJSON *sent_json(const mock_request *last) {
+    cJSON *doc = cJSON_ParseWithLength(last->body, last->body_len);
     assert_non_null(doc);
     return doc;
 }
 
 static void test_send_message(void **state) {
     (void)state;
-    mock_transport m = {0};
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK,
-                                  200,
-                                  {NULL},
-                                  "{\"MessageId\":\"m-1\",\"MD5OfMessageBody\""
-                                  ":\"x\"}",
-                                  0});
-    sqs_client *c = client_over(&m);
+    mock_response r = {
+        .result = AWS_TRANSPORT_OK,
+        .status = 200,
+        .body = "{\"MessageId\":\"m-1\",\"MD5OfMessageBody\":\"x\"}"};
+    mock_expect_request("POST", SQS_URL, &r);
+    mock_request last;
+    sqs_client *c = client_over(&last);
     char id[SQS_MESSAGE_ID_SIZE];
-    s3_error err;
+    aws_error err;
     assert_int_equal(
-        sqs_send_message(c, QUEUE, "{\"a\":\"\\u00e9\"}", id, &err), S3_OK);
+        sqs_send_message(c, QUEUE, "{\"a\":\"\\u00e9\"}", id, &err), AWS_OK);
     assert_string_equal(id, "m-1");
-    assert_string_equal(m.last.method, "POST");
-    assert_string_equal(m.last.url, "http://127.0.0.1:9000/");
-    assert_string_equal(m.last.sigv4, "aws:amz:eu-west-1:sqs");
-    assert_string_equal(mock_header(&m.last, "X-Amz-Target"),
+    assert_string_equal(last.sigv4, "aws:amz:eu-west-1:sqs");
+    assert_string_equal(mock_header(&last, "X-Amz-Target"),
                         "AmazonSQS.SendMessage");
-    assert_string_equal(mock_header(&m.last, "Content-Type"),
+    assert_string_equal(mock_header(&last, "Content-Type"),
                         "application/x-amz-json-1.0");
-    assert_non_null(mock_header(&m.last, "x-amz-content-sha256"));
-    cJSON *doc = sent_json(&m);
+    assert_non_null(mock_header(&last, "x-amz-content-sha256"));
+    cJSON *doc = sent_json(&last);
     assert_string_equal(
         cJSON_GetObjectItemCaseSensitive(doc, "QueueUrl")->valuestring, QUEUE);
     assert_string_equal(
@@ -66,25 +65,26 @@ static void test_send_message(void **state) {
 
 static void test_receive_and_delete(void **state) {
     (void)state;
-    mock_transport m = {0};
-    mock_push(&m, (mock_response){
-                      S3_TRANSPORT_OK,
-                      200,
-                      {NULL},
-                      "{\"Messages\":[{\"MessageId\":\"a\",\"ReceiptHandle\":"
-                      "\"rh-a\",\"Body\":\"one\",\"Attributes\":{"
-                      "\"ApproximateReceiveCount\":\"3\"}},{\"MessageId\":"
-                      "\"b\",\"ReceiptHandle\":\"rh-b\",\"Body\":\"two\"}]}",
-                      0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, "{}", 0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK, 200, {NULL}, "{}", 0});
-    sqs_client *c = client_over(&m);
+    mock_response two = {
+        .result = AWS_TRANSPORT_OK,
+        .status = 200,
+        .body = "{\"Messages\":[{\"MessageId\":\"a\",\"ReceiptHandle\":"
+                "\"rh-a\",\"Body\":\"one\",\"Attributes\":{"
+                "\"ApproximateReceiveCount\":\"3\"}},{\"MessageId\":"
+                "\"b\",\"ReceiptHandle\":\"rh-b\",\"Body\":\"two\"}]}"};
+    mock_response empty = {
+        .result = AWS_TRANSPORT_OK, .status = 200, .body = "{}"};
+    mock_expect_request("POST", SQS_URL, &two);
+    mock_expect_request("POST", SQS_URL, &empty);
+    mock_expect_request("POST", SQS_URL, &empty);
+    mock_request last;
+    sqs_client *c = client_over(&last);
     sqs_message *msgs;
     size_t n;
-    s3_error err;
+    aws_error err;
     assert_int_equal(sqs_receive_messages(c, QUEUE, 10, 1, 30, &msgs, &n, &err),
-                     S3_OK);
-    cJSON *doc = sent_json(&m);
+                     AWS_OK);
+    cJSON *doc = sent_json(&last);
     assert_int_equal(
         cJSON_GetObjectItemCaseSensitive(doc, "MaxNumberOfMessages")->valueint,
         10);
@@ -98,10 +98,10 @@ static void test_receive_and_delete(void **state) {
     assert_int_equal(msgs[0].receive_count, 3);
     assert_int_equal(msgs[1].receive_count, 0);
     assert_int_equal(sqs_delete_message(c, QUEUE, msgs[1].receipt_handle, &err),
-                     S3_OK);
-    assert_string_equal(mock_header(&m.last, "X-Amz-Target"),
+                     AWS_OK);
+    assert_string_equal(mock_header(&last, "X-Amz-Target"),
                         "AmazonSQS.DeleteMessage");
-    doc = sent_json(&m);
+    doc = sent_json(&last);
     assert_string_equal(
         cJSON_GetObjectItemCaseSensitive(doc, "ReceiptHandle")->valuestring,
         "rh-b");
@@ -109,9 +109,9 @@ static void test_receive_and_delete(void **state) {
     sqs_messages_free(msgs, n);
     /* An empty queue is zero messages, not an error. */
     assert_int_equal(sqs_receive_messages(c, QUEUE, 1, 0, -1, &msgs, &n, &err),
-                     S3_OK);
+                     AWS_OK);
     assert_int_equal(n, 0);
-    doc = sent_json(&m);
+    doc = sent_json(&last);
     assert_null(cJSON_GetObjectItemCaseSensitive(doc, "VisibilityTimeout"));
     cJSON_Delete(doc);
     sqs_messages_free(msgs, n);
@@ -120,45 +120,44 @@ static void test_receive_and_delete(void **state) {
 
 static void test_errors(void **state) {
     (void)state;
-    mock_transport m = {0};
-    mock_push(&m, (mock_response){
-                      S3_TRANSPORT_OK,
-                      400,
-                      {NULL},
-                      "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\","
-                      "\"message\":\"The specified queue does not exist.\"}",
-                      0});
-    mock_push(&m, (mock_response){S3_TRANSPORT_OK,
-                                  400,
-                                  {"x-amzn-query-error: AWS.SimpleQueueService."
-                                   "NonExistentQueue;Sender",
-                                   NULL},
-                                  NULL,
-                                  0});
-    mock_push(&m, (mock_response){
-                      S3_TRANSPORT_OK,
-                      400,
-                      {NULL},
-                      "{\"__type\":\"com.amazonaws.sqs#ThrottlingException\"}",
-                      0});
-    mock_push(&m,
-              (mock_response){
-                  S3_TRANSPORT_OK, 200, {NULL}, "{\"MessageId\":\"m\"}", 0});
-    sqs_client *c = client_over(&m);
-    s3_error err;
-    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), S3_ERR_HTTP);
+    mock_response no_queue = {
+        .result = AWS_TRANSPORT_OK,
+        .status = 400,
+        .body = "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\","
+                "\"message\":\"The specified queue does not exist.\"}"};
+    mock_response no_queue_legacy = {
+        .result = AWS_TRANSPORT_OK,
+        .status = 400,
+        .headers = {"x-amzn-query-error: AWS.SimpleQueueService."
+                    "NonExistentQueue;Sender"}};
+    mock_response throttled = {
+        .result = AWS_TRANSPORT_OK,
+        .status = 400,
+        .body = "{\"__type\":\"com.amazonaws.sqs#ThrottlingException\"}"};
+    mock_response sent = {.result = AWS_TRANSPORT_OK,
+                          .status = 200,
+                          .body = "{\"MessageId\":\"m\"}"};
+    mock_any_request(&no_queue);
+    mock_any_request(&no_queue_legacy);
+    mock_any_request(&throttled);
+    mock_any_request(&sent);
+    expect_any(mock_sleep_ms, ms);
+    sqs_client *c = client_over(NULL);
+    aws_error err;
+    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), AWS_ERR_HTTP);
     assert_string_equal(err.code, "QueueDoesNotExist");
     assert_non_null(strstr(err.message, "does not exist"));
-    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), S3_ERR_HTTP);
+    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), AWS_ERR_HTTP);
     assert_string_equal(err.code, "AWS.SimpleQueueService.NonExistentQueue");
     /* Throttling is retried even as a 400. */
-    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), S3_OK);
-    assert_int_equal(m.calls, 4);
-    assert_int_equal(sqs_send_message(c, QUEUE, "", NULL, &err), S3_ERR_ARG);
+    assert_int_equal(sqs_send_message(c, QUEUE, "x", NULL, &err), AWS_OK);
+    assert_int_equal(err.attempts, 2);
+    /* Refused before any request: nothing more is scripted. */
+    assert_int_equal(sqs_send_message(c, QUEUE, "", NULL, &err), AWS_ERR_ARG);
     sqs_message *msgs;
     size_t n;
     assert_int_equal(sqs_receive_messages(c, QUEUE, 11, 0, 0, &msgs, &n, &err),
-                     S3_ERR_ARG);
+                     AWS_ERR_ARG);
     sqs_client_free(c);
 }
 

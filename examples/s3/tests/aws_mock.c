@@ -1,14 +1,13 @@
-/* mock_transport.c -- see mock_transport.h. */
-#include "mock_transport.h"
+/* aws_mock.c -- see aws_mock.h. */
+#include "aws_mock.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #define DEFAULT_CHUNK 7
-#define MOCK_START_MS 1700000000000
 
-static void record(mock_request *r, const s3_http_request *req) {
+static void record(mock_request *r, const aws_http_request *req) {
     memset(r, 0, sizeof *r);
     snprintf(r->method, sizeof r->method, "%s", req->method);
     snprintf(r->url, sizeof r->url, "%s", req->url);
@@ -29,22 +28,19 @@ static void record(mock_request *r, const s3_http_request *req) {
     r->timeout_ms = req->timeout_ms;
 }
 
-static s3_transport_result perform(void *self, const s3_http_request *req,
-                                   const s3_http_sink *sink, long *status,
-                                   char *errbuf, size_t errbuf_size) {
-    mock_transport *m = self;
-    if (m->calls == 0)
-        record(&m->first, req);
-    record(&m->last, req);
-    m->aborted = false;
-    m->body_delivered = 0;
-    if (m->calls >= m->response_count) {
-        m->calls++;
-        snprintf(errbuf, errbuf_size, "mock: no response scripted");
-        return S3_TRANSPORT_FAILED;
-    }
-    const mock_response *r = &m->responses[m->calls++];
-    if (r->result != S3_TRANSPORT_OK) {
+aws_transport_result mock_perform(void *self, const aws_http_request *req,
+                                  const aws_http_sink *sink, long *status,
+                                  char *errbuf, size_t errbuf_size) {
+    const char *method = req->method;
+    const char *url = req->url;
+    check_expected_ptr(method);
+    check_expected_ptr(url);
+    if (self != NULL)
+        record(self, req);
+    mock_response *r = mock_ptr_type(mock_response *);
+    r->aborted = false;
+    r->taken = 0;
+    if (r->result != AWS_TRANSPORT_OK) {
         snprintf(errbuf, errbuf_size, "mock: scripted failure %d", r->result);
         return r->result;
     }
@@ -57,49 +53,40 @@ static s3_transport_result perform(void *self, const s3_http_request *req,
         if (sink->header != NULL &&
             sink->header(sink->user, r->status, h, (size_t)(colon - h), v,
                          strlen(v)) != 0) {
-            m->aborted = true;
-            return S3_TRANSPORT_ABORTED;
+            r->aborted = true;
+            return AWS_TRANSPORT_ABORTED;
         }
     }
     size_t len = r->body == NULL ? 0
                  : r->body_len   ? r->body_len
                                  : strlen(r->body);
-    size_t chunk = m->chunk ? m->chunk : DEFAULT_CHUNK;
+    size_t chunk = r->chunk ? r->chunk : DEFAULT_CHUNK;
     for (size_t off = 0; off < len; off += chunk) {
         size_t n = len - off < chunk ? len - off : chunk;
         if (sink->body != NULL &&
             sink->body(sink->user, r->status, r->body + off, n) != 0) {
-            m->aborted = true;
-            return S3_TRANSPORT_ABORTED;
+            r->aborted = true;
+            return AWS_TRANSPORT_ABORTED;
         }
-        m->body_delivered += n;
+        r->taken += n;
     }
     *status = r->status;
-    return S3_TRANSPORT_OK;
+    return AWS_TRANSPORT_OK;
 }
 
-static void sleep_ms(void *self, unsigned ms) {
-    mock_transport *m = self;
-    if (m->sleep_count < MOCK_MAX_SLEEPS)
-        m->sleeps[m->sleep_count] = ms;
-    m->sleep_count++;
-    m->now_ms += ms;
+void mock_sleep_ms(void *self, unsigned ms) {
+    (void)self;
+    check_expected(ms);
 }
 
-static int64_t now_ms(void *self) {
-    mock_transport *m = self;
-    if (m->now_ms == 0)
-        m->now_ms = MOCK_START_MS;
-    return m->now_ms;
+int64_t mock_now_ms(void *self) {
+    (void)self;
+    return mock_type(int64_t);
 }
 
-s3_transport mock_transport_make(mock_transport *m) {
-    return (s3_transport){m, perform, sleep_ms, now_ms, NULL};
-}
-
-void mock_push(mock_transport *m, mock_response r) {
-    if (m->response_count < MOCK_MAX_RESPONSES)
-        m->responses[m->response_count++] = r;
+aws_transport mock_transport(mock_request *last) {
+    return (aws_transport){last, mock_perform, mock_sleep_ms, mock_now_ms,
+                           NULL};
 }
 
 const char *mock_header(const mock_request *r, const char *name) {
@@ -110,8 +97,8 @@ const char *mock_header(const mock_request *r, const char *name) {
     return NULL;
 }
 
-s3_config mock_config(s3_service service) {
-    s3_config cfg;
+aws_config mock_config(aws_service service) {
+    aws_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.service = service;
     cfg.access_key_id = "AKIDEXAMPLE";

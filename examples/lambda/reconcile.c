@@ -12,7 +12,7 @@
  * THUMB_KEY_TEMPLATE; see examples/lambda/config.h) through the function's
  * own parser and key template code, so it expects exactly the keys the
  * function writes. With THUMB_FORMAT=auto the extension depends on the
- * source, so any of .jpg, .png and .webp counts as present.
+ * source, so any of .jpg, .png, .webp and .gif counts as present.
  *
  * Output: one JSON line per object needing work on stdout,
  *   {"key":"a b.jpg","size":123,"missing":["256x256"],"stale":[]}
@@ -38,7 +38,7 @@
     "[--prefix P]\n"
 #define EXIT_ERROR 1
 #define EXIT_USAGE 2
-#define MAX_EXTENSIONS 3
+#define MAX_EXTENSIONS (sizeof auto_outputs / sizeof auto_outputs[0])
 #define ISO_TIME_SIZE 32
 #define MAX_KEYS_LIMIT 1000
 
@@ -135,7 +135,7 @@ static char *s3_event_json(const char *region, const char *bucket,
         snprintf(etag, sizeof etag, "%.*s", (int)(n - 2), e->etag + 1);
     else
         snprintf(etag, sizeof etag, "%s", e->etag);
-    char arn[S3_ERROR_MESSAGE_SIZE];
+    char arn[AWS_ERROR_MESSAGE_SIZE];
     snprintf(arn, sizeof arn, "arn:aws:s3:::%s", bucket);
 
     cJSON *root = cJSON_CreateObject();
@@ -174,28 +174,22 @@ typedef struct reconcile {
     size_t template_prefix_len;
     size_t checked, needing, missing, stale, enqueued;
     int failed;
-    s3_error err;
+    aws_error err;
 } reconcile;
 
-static const char *const format_extensions[] = {"jpg", "png", "webp"};
+/* What THUMB_FORMAT=auto may write: the source's own format. */
+static const thumb_format auto_outputs[] = {
+    THUMB_FORMAT_JPEG, THUMB_FORMAT_PNG, THUMB_FORMAT_WEBP, THUMB_FORMAT_GIF};
 
 /* The extensions the function may have written for this configuration. */
 static size_t extensions(thumb_format format, const char **out) {
-    switch (format) {
-    case THUMB_FORMAT_JPEG:
-        out[0] = "jpg";
+    if (format != THUMB_FORMAT_AUTO) {
+        out[0] = thumb_format_extension(format);
         return 1;
-    case THUMB_FORMAT_PNG:
-        out[0] = "png";
-        return 1;
-    case THUMB_FORMAT_WEBP:
-        out[0] = "webp";
-        return 1;
-    default:
-        for (size_t i = 0; i < MAX_EXTENSIONS; i++)
-            out[i] = format_extensions[i];
-        return MAX_EXTENSIONS;
     }
+    for (size_t i = 0; i < MAX_EXTENSIONS; i++)
+        out[i] = thumb_format_extension(auto_outputs[i]);
+    return MAX_EXTENSIONS;
 }
 
 static int check_source(void *user, const s3_list_entry *e) {
@@ -250,7 +244,7 @@ static int check_source(void *user, const s3_list_entry *e) {
         if (r->queue != NULL) {
             char *event = s3_event_json(r->region, cfg->source_bucket, e);
             if (event == NULL || sqs_send_message(r->queue, r->queue_url, event,
-                                                  NULL, &r->err) != S3_OK) {
+                                                  NULL, &r->err) != AWS_OK) {
                 if (event == NULL)
                     snprintf(r->err.message, sizeof r->err.message,
                              "out of memory building the event for %s", e->key);
@@ -316,7 +310,7 @@ static int parse_args(int argc, char **argv, options *o) {
     return 1;
 }
 
-static int fail(const char *what, const s3_error *err) {
+static int fail(const char *what, const aws_error *err) {
     fprintf(stderr, "thumbnail-reconcile: %s: %s\n", what, err->message);
     return EXIT_ERROR;
 }
@@ -328,10 +322,10 @@ static int run(const options *o) {
         fprintf(stderr, "thumbnail-reconcile: configuration: %s\n", why);
         return EXIT_ERROR;
     }
-    s3_config s3cfg;
-    s3_error err;
+    aws_config s3cfg;
+    aws_error err;
     s3_client *s3 = NULL;
-    if (s3_config_from_env(&s3cfg, S3_SERVICE_S3, &err) != S3_OK ||
+    if (aws_config_from_env(&s3cfg, AWS_SERVICE_S3, &err) != AWS_OK ||
         (s3 = s3_client_new(&s3cfg, &err)) == NULL)
         return fail("S3 client", &err);
     reconcile r;
@@ -342,8 +336,8 @@ static int run(const options *o) {
     r.template_prefix_len = keytemplate_fixed_prefix(cfg.key_template);
     int rc = 0;
     if (o->enqueue != NULL) {
-        s3_config qcfg;
-        if (s3_config_from_env(&qcfg, S3_SERVICE_SQS, &err) != S3_OK ||
+        aws_config qcfg;
+        if (aws_config_from_env(&qcfg, AWS_SERVICE_SQS, &err) != AWS_OK ||
             (r.queue = sqs_client_new(&qcfg, &err)) == NULL) {
             s3_client_free(s3);
             return fail("SQS client", &err);
@@ -355,7 +349,7 @@ static int run(const options *o) {
              (int)r.template_prefix_len, cfg.key_template);
     dest_index dest = {0};
     if (s3_list_objects(s3, cfg.dest_bucket, dest_prefix, o->max_keys,
-                        collect_dest, &dest, &err) != S3_OK) {
+                        collect_dest, &dest, &err) != AWS_OK) {
         rc = fail("listing the destination", &err);
     } else if (dest.failed) {
         fprintf(stderr, "thumbnail-reconcile: out of memory\n");
@@ -364,7 +358,7 @@ static int run(const options *o) {
         qsort(dest.items, dest.count, sizeof *dest.items, compare_entries);
         r.dest = &dest;
         if (s3_list_objects(s3, cfg.source_bucket, cfg.source_prefix,
-                            o->max_keys, check_source, &r, &err) != S3_OK)
+                            o->max_keys, check_source, &r, &err) != AWS_OK)
             rc = fail("listing the source", &err);
         else if (r.failed)
             rc = fail("enqueueing", &r.err);

@@ -1,5 +1,5 @@
-/* The clock and sleep of the real transports (s3_transport.h). */
-#include "s3_transport.h"
+/* The clock and sleep of the real transports (aws_transport.h). */
+#include "aws_transport.h"
 
 #include <errno.h>
 #include <time.h>
@@ -7,7 +7,7 @@
 #define MS_PER_SECOND 1000
 #define NS_PER_MS 1000000L
 
-void s3_system_sleep_ms(void *self, unsigned ms) {
+void aws_system_sleep_ms(void *self, unsigned ms) {
     (void)self;
     struct timespec ts = {ms / MS_PER_SECOND,
                           (long)(ms % MS_PER_SECOND) * NS_PER_MS};
@@ -16,7 +16,7 @@ void s3_system_sleep_ms(void *self, unsigned ms) {
         ;
 }
 
-int64_t s3_system_now_ms(void *self) {
+int64_t aws_system_now_ms(void *self) {
     (void)self;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -1,5 +1,5 @@
 /*
- * s3_transport_curl.c -- the real transport: libcurl signs the request
+ * aws_transport_curl.c -- the real transport: libcurl signs the request
  * with its built-in SigV4 (CURLOPT_AWS_SIGV4) and sends it. One easy
  * handle per client, reset between requests, so connections are reused.
  */
@@ -19,7 +19,7 @@ typedef struct curl_transport {
 } curl_transport;
 
 typedef struct transfer {
-    const s3_http_sink *sink;
+    const aws_http_sink *sink;
     long status;
 } transfer;
 
@@ -63,12 +63,12 @@ static size_t on_body(char *data, size_t size, size_t n, void *user) {
     return len;
 }
 
-static s3_transport_result classify(CURLcode rc) {
+static aws_transport_result classify(CURLcode rc) {
     switch (rc) {
     case CURLE_OK:
-        return S3_TRANSPORT_OK;
+        return AWS_TRANSPORT_OK;
     case CURLE_OPERATION_TIMEDOUT:
-        return S3_TRANSPORT_TIMEOUT;
+        return AWS_TRANSPORT_TIMEOUT;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
     case CURLE_SEND_ERROR:
@@ -77,15 +77,15 @@ static s3_transport_result classify(CURLcode rc) {
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-        return S3_TRANSPORT_CONNECT;
+        return AWS_TRANSPORT_CONNECT;
     case CURLE_WRITE_ERROR:
-        return S3_TRANSPORT_ABORTED;
+        return AWS_TRANSPORT_ABORTED;
     default:
-        return S3_TRANSPORT_FAILED;
+        return AWS_TRANSPORT_FAILED;
     }
 }
 
-static struct curl_slist *build_headers(const s3_http_request *req, bool *ok) {
+static struct curl_slist *build_headers(const aws_http_request *req, bool *ok) {
     /* No "Name:" lines to suppress curl's own headers: curl 7.88 signs
      * them as empty headers it then does not send. So callers always
      * set Content-Type for a body (else curl adds a form type) and
@@ -105,9 +105,9 @@ static struct curl_slist *build_headers(const s3_http_request *req, bool *ok) {
     return list;
 }
 
-static s3_transport_result perform(void *self, const s3_http_request *req,
-                                   const s3_http_sink *sink, long *status,
-                                   char *errbuf, size_t errbuf_size) {
+static aws_transport_result perform(void *self, const aws_http_request *req,
+                                    const aws_http_sink *sink, long *status,
+                                    char *errbuf, size_t errbuf_size) {
     curl_transport *ct = self;
     CURL *c = ct->curl;
     curl_easy_reset(c);
@@ -116,7 +116,7 @@ static s3_transport_result perform(void *self, const s3_http_request *req,
     if (!ok) {
         curl_slist_free_all(headers);
         snprintf(errbuf, errbuf_size, "out of memory");
-        return S3_TRANSPORT_FAILED;
+        return AWS_TRANSPORT_FAILED;
     }
     transfer t = {sink, 0};
     char curl_err[CURL_ERROR_SIZE] = "";
@@ -163,8 +163,8 @@ static s3_transport_result perform(void *self, const s3_http_request *req,
     if (rc == CURLE_OK)
         rc = curl_easy_perform(c);
     curl_slist_free_all(headers);
-    s3_transport_result result = classify(rc);
-    if (result == S3_TRANSPORT_OK)
+    aws_transport_result result = classify(rc);
+    if (result == AWS_TRANSPORT_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
     else
         snprintf(errbuf, errbuf_size, "%s",
@@ -179,8 +179,8 @@ static void destroy(void *self) {
     free(ct);
 }
 
-s3_status s3_transport_curl_new(s3_transport *out, const char *ca_bundle,
-                                s3_error *err) {
+aws_status aws_transport_curl_new(aws_transport *out, const char *ca_bundle,
+                                  aws_error *err) {
     curl_transport *ct = calloc(1, sizeof *ct);
     if (ct != NULL && ca_bundle != NULL &&
         (ct->ca_bundle = strdup(ca_bundle)) == NULL) {
@@ -191,11 +191,11 @@ s3_status s3_transport_curl_new(s3_transport *out, const char *ca_bundle,
         if (ct != NULL)
             free(ct->ca_bundle);
         free(ct);
-        return aws_fail(err, S3_ERR_NOMEM,
+        return aws_fail(err, AWS_ERR_NOMEM,
                         "transport: cannot create a curl "
                         "handle");
     }
-    *out = (s3_transport){ct, perform, s3_system_sleep_ms, s3_system_now_ms,
-                          destroy};
-    return S3_OK;
+    *out = (aws_transport){ct, perform, aws_system_sleep_ms, aws_system_now_ms,
+                           destroy};
+    return AWS_OK;
 }

@@ -1,0 +1,20 @@
+# What examples/s3 and examples/lambda set for themselves when built as
+# the top-level project (cmake -S examples/<folder>); inside the library's
+# build they take its settings instead.
+if(PROJECT_IS_TOP_LEVEL)
+  option(THUMB_BUILD_TESTS "Build the tests" ON)
+  option(THUMB_WERROR "Treat compiler warnings as errors" OFF)
+  set(CMAKE_C_STANDARD 11)
+  set(CMAKE_C_STANDARD_REQUIRED ON)
+  set(CMAKE_C_EXTENSIONS OFF)
+  if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+    set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
+  endif()
+  add_compile_options(-Wall -Wextra)
+  if(THUMB_WERROR)
+    add_compile_options(-Werror)
+  endif()
+  if(THUMB_BUILD_TESTS)
+    enable_testing()
+  endif()
+endif()
