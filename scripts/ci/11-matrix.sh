@@ -26,7 +26,7 @@ for cc in "${compilers[@]}"; do
     # `reference`) are left out too: they measure output quality, which is
     # the optimised builds' business, and spend most of their time in the
     # peer.
-    exclude="_binding|s3_moto|lambda_e2e"
+    exclude="_binding|s3_moto|lambda_e2e|lambda_reconcile"
     labels=()
     [ "$type" = Debug ] && labels=(-LE reference)
     (cd "$build" && ctest --output-on-failure -j "$(nproc)" \
