@@ -577,6 +577,42 @@ static void expect_limit(const mem_writer *bomb, const char *needle) {
     ck_assert_int_eq(a.live_blocks, 0);
 }
 
+/* An animated output larger than its format holds is an encoder error,
+ * named, before any frame is written. (GIF's 65535 is the largest size
+ * the options can ask for.) */
+START_TEST(animated_output_over_the_format_size_is_refused) {
+    static const struct {
+        thumb_format format;
+        int64_t width;
+        const char *message;
+    } cases[] = {
+        {THUMB_FORMAT_WEBP, 16384,
+         "WebP: a 16384x10 image is larger than WebP's limit of 16383 pixels "
+         "a side"},
+    };
+    size_t size;
+    uint8_t *data = read_corpus("gif/chi.gif", &size);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        thumb_ctx *ctx = thumb_ctx_new();
+        ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_WIDTH, cases[i].width),
+                         THUMB_OK);
+        ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, 10), THUMB_OK);
+        ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_FIT, THUMB_FIT_FILL),
+                         THUMB_OK);
+        ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_ENLARGE, 1), THUMB_OK);
+        ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_FORMAT, cases[i].format),
+                         THUMB_OK);
+        const unsigned char *out;
+        size_t len;
+        ck_assert_int_eq(thumb_run(ctx, data, size, &out, &len),
+                         THUMB_ERR_ENCODE);
+        ck_assert_str_eq(thumb_ctx_error(ctx), cases[i].message);
+        thumb_ctx_free(ctx);
+    }
+    free(data);
+}
+END_TEST
+
 START_TEST(too_many_frames_refused_before_decoding) {
     /* 1001 frames: one over the default. */
     mem_writer bomb = build_many_frames(1000, 1000, 1001);
@@ -780,6 +816,7 @@ static Suite *animation_suite(void) {
     tcase_add_test(tc, loop_count_3_kept_across_formats);
     tcase_add_test(tc, gif_disposal_methods_composite_as_browsers_do);
     tcase_add_test(tc, first_frame_option_gives_a_still);
+    tcase_add_test(tc, animated_output_over_the_format_size_is_refused);
     tcase_add_test(tc, too_many_frames_refused_before_decoding);
     tcase_add_test(tc, too_many_animation_pixels_refused_before_decoding);
     tcase_add_test(tc, allocation_failures_are_nomem_without_leak);

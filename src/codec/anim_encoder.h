@@ -23,6 +23,7 @@ thumb_status anim_writer_new(thumb_ctx *ctx, thumb_format format,
                              uint32_t width, uint32_t height,
                              const anim_loop *loop, const encode_options *opt,
                              buffer *out, anim_writer **w);
+/* frame: the writer's width x height, RGBA, rows packed. */
 thumb_status anim_writer_add(anim_writer *w, const image *frame, int delay_ms);
 thumb_status anim_writer_finish(anim_writer *w);
 void anim_writer_free(thumb_ctx *ctx, anim_writer *w);
@@ -31,7 +32,8 @@ typedef struct gif_writer gif_writer;
 
 thumb_status gif_writer_new(thumb_ctx *ctx, uint32_t width, uint32_t height,
                             const anim_loop *loop, buffer *out, gif_writer **w);
-/* frame: width x height, 4 channels. */
+/* frame: width x height, 4 channels, rows packed (anim_writer_add()
+ * checks). */
 thumb_status gif_writer_add(gif_writer *w, const image *frame, int delay_ms);
 thumb_status gif_writer_finish(gif_writer *w);
 void gif_writer_free(gif_writer *w);

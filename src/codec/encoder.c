@@ -27,8 +27,13 @@ thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,
     }
 }
 
+/* Animation frames are RGBA. */
+#define FRAME_CHANNELS 4
+
 struct anim_writer {
+    thumb_ctx *ctx;
     thumb_format format;
+    uint32_t width, height;
     buffer *out;
     gif_writer *gif;
     webp_anim_writer *webp;
@@ -39,14 +44,17 @@ thumb_status anim_writer_new(thumb_ctx *ctx, thumb_format format,
                              const anim_loop *loop, const encode_options *opt,
                              buffer *out, anim_writer **wp) {
     *wp = NULL;
-    if (format != THUMB_FORMAT_GIF && format != THUMB_FORMAT_WEBP)
+    const format_desc *d = format_describe(format);
+    if (!d || !d->animates)
         return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
                         "cannot write animated %s output", format_name(format));
-    anim_writer *w = ctx_calloc(ctx, 1, sizeof *w);
+    thumb_status st = format_check_size(ctx, format, width, height);
+    if (st != THUMB_OK)
+        return st;
+    anim_writer *w = ctx_malloc(ctx, sizeof *w);
     if (!w)
         return THUMB_ERR_NOMEM;
-    w->format = format;
-    w->out = out;
+    *w = (anim_writer){ctx, format, width, height, out, NULL, NULL};
     *wp = w;
     if (format == THUMB_FORMAT_GIF)
         return gif_writer_new(ctx, width, height, loop, out, &w->gif);

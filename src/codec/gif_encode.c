@@ -85,13 +85,10 @@ thumb_status gif_writer_new(thumb_ctx *ctx, uint32_t width, uint32_t height,
                             const anim_loop *loop, buffer *out,
                             gif_writer **wp) {
     *wp = NULL;
-    gif_writer *w = ctx_calloc(ctx, 1, sizeof *w);
+    gif_writer *w = ctx_malloc(ctx, sizeof *w);
     if (!w)
         return THUMB_ERR_NOMEM;
-    w->ctx = ctx;
-    w->out = out;
-    w->width = width;
-    w->height = height;
+    *w = (gif_writer){.ctx = ctx, .out = out, .width = width, .height = height};
     *wp = w;
     thumb_status st = quantizer_new(ctx, &w->quant);
     if (st != THUMB_OK)
@@ -122,13 +119,6 @@ static int table_size(int colors) {
 }
 
 thumb_status gif_writer_add(gif_writer *w, const image *frame, int delay_ms) {
-    if (frame->width != w->width || frame->height != w->height ||
-        frame->channels != GIF_CHANNELS ||
-        frame->stride != (size_t)frame->width * GIF_CHANNELS)
-        return ctx_fail(w->ctx, THUMB_ERR_INTERNAL,
-                        "GIF: frame of %ux%u x%d for a %ux%u writer",
-                        frame->width, frame->height, frame->channels, w->width,
-                        w->height);
     quant_palette pal;
     /* Every frame has a transparent index, used or not: disposal 2 then
      * clears to transparent in readers that follow the letter of the spec

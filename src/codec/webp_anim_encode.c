@@ -14,7 +14,6 @@
 #include <webp/encode.h>
 #include <webp/mux.h>
 
-#define WEBP_CHANNELS 4
 /* Canvas background hint (ARGB): transparent, as GIF's is drawn. */
 #define WEBP_TRANSPARENT_BACKGROUND 0x00000000u
 
@@ -22,7 +21,6 @@ struct webp_anim_writer {
     thumb_ctx *ctx;
     WebPAnimEncoder *enc;
     WebPConfig config;
-    uint32_t width, height;
     int timestamp; /* ms, start of the next frame */
 };
 
@@ -44,8 +42,6 @@ thumb_status webp_anim_writer_new(thumb_ctx *ctx, uint32_t width,
     if (!w)
         return THUMB_ERR_NOMEM;
     w->ctx = ctx;
-    w->width = width;
-    w->height = height;
     *wp = w;
     if (!WebPConfigInit(&w->config))
         return ctx_fail(ctx, THUMB_ERR_INTERNAL,
@@ -71,12 +67,6 @@ thumb_status webp_anim_writer_new(thumb_ctx *ctx, uint32_t width,
 
 thumb_status webp_anim_writer_add(webp_anim_writer *w, const image *frame,
                                   int delay_ms) {
-    if (frame->width != w->width || frame->height != w->height ||
-        frame->channels != WEBP_CHANNELS)
-        return ctx_fail(w->ctx, THUMB_ERR_INTERNAL,
-                        "WebP: frame of %ux%u x%d for a %ux%u writer",
-                        frame->width, frame->height, frame->channels, w->width,
-                        w->height);
     WebPPicture pic;
     if (!WebPPictureInit(&pic))
         return ctx_fail(w->ctx, THUMB_ERR_INTERNAL,
