@@ -207,6 +207,9 @@ static void run_alone(output *o, const uint8_t *in, size_t size) {
 
 thumb_status pipeline_run_many(thumb_ctx *const *ctxs, size_t n,
                                const uint8_t *in, size_t size) {
+    /* One output is a single run: no ring between decoder and resize. */
+    if (n == 1)
+        return pipeline_run(ctxs[0], in, size);
     int64_t start_us = ctx_now_us();
     thumb_ctx *first = ctxs[0];
     output *outs = ctx_calloc(first, n, sizeof *outs);

@@ -331,6 +331,54 @@ class Cli(unittest.TestCase):
         self.assertIn("4 of 5 converted", text)
 
 
+    def test_repeated_sizes_and_formats_name_each_output_and_match_single_runs(
+            self):
+        outdir = self.out("srcset")
+        inputs = [corpus("jpeg/flowers.jpeg"), corpus("gif/chi.gif")]
+        sizes, formats = ["100", "50x", "x40"], ["webp", "png"]
+        args = [a for s in sizes for a in ("-s", s)]
+        args += [a for f in formats for a in ("-f", f)]
+        r = run(*args, "-o", outdir, *inputs)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = read_tree(outdir)
+        self.assertEqual(sorted(got), sorted(
+            f"{stem}-{s}.{f}" for stem in ("flowers", "chi")
+            for s in sizes for f in formats))
+        # Each made as one run with that size and format would make it.
+        for stem, src in zip(("flowers", "chi"), inputs):
+            for s in sizes:
+                for f in formats:
+                    one = self.out(f"one.{f}")
+                    r = run("-s", s, "-f", f, src, "-o", one)
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                    with open(one, "rb") as single:
+                        self.assertEqual(got[f"{stem}-{s}.{f}"],
+                                         single.read(), f"{stem} {s} {f}")
+
+    def test_one_input_with_several_sizes_writes_into_a_directory(self):
+        outdir = self.out("made")
+        r = run("-s", "64", "-s", "32", corpus("png/buggie.png"), "-o", outdir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(os.listdir(outdir)),
+                         ["buggie-32.png", "buggie-64.png"])
+
+    def test_one_output_failing_leaves_the_others_written(self):
+        # WebP holds at most 16383 pixels a side; PNG holds this.
+        outdir = self.out("mixed")
+        r = run("-s", "17000x8", "--fit", "fill", "--enlarge", "-f", "webp",
+                "-f", "png", corpus("png/buggie.png"), "-o", outdir)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn("larger than WebP's limit", r.stderr)
+        self.assertEqual(os.listdir(outdir), ["buggie-17000x8.png"])
+
+    def test_too_many_sizes_is_a_usage_error(self):
+        args = [a for n in range(1, 18) for a in ("-s", str(n))]
+        r = run(*args, corpus("png/buggie.png"), "-o", self.out("d"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("more than 16 sizes", r.stderr)
+
+
 if __name__ == "__main__":
     THUMBNAIL, CORPUS = sys.argv[1], sys.argv[2]
     del sys.argv[1:3]

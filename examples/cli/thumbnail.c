@@ -3,8 +3,10 @@
  *   thumbnail -s 256 photo.jpg -o thumb.webp
  *   thumbnail -s 320x240 --fit cover -f webp -o thumbs/ *.jpg
  *
- * A batch runs on worker threads (-j), each with its own context: a
- * context serves one thread at a time, and contexts share nothing.
+ * A batch runs on worker threads (-j), each with its own contexts: a
+ * context serves one thread at a time, and contexts share nothing. Each
+ * size x format asked for (-s, -f repeated) has a context of its own, and
+ * every input is decoded once for all of them (thumb_run_many()).
  */
 #include <thumbnail.h>
 
@@ -43,9 +45,14 @@ static const char usage_text[] =
     "extension (.jpg, .png, .webp, .gif); when two INPUTs map to the same\n"
     "output (a/x.jpg, b/x.jpg), the later one on the command line wins, as\n"
     "it would one after another.\n"
+    "-s and -f may be repeated: every SIZE x FMT is made from one decode\n"
+    "of each INPUT. With more than one, OUT is a directory and each output\n"
+    "is named INPUT-SIZE.EXT, SIZE as written (photo-1280.webp,\n"
+    "photo-320x240.jpg; photo.EXT when no -s is given).\n"
     "\n"
     "  -s, --size SIZE        N (an NxN box), WxH, Wx (width only) or xH\n"
-    "                         (height only); default: keep the size\n"
+    "                         (height only); default: keep the size;\n"
+    "                         repeat for several sizes\n"
     "      --fit MODE         inside (default): within the box, aspect kept;\n"
     "                         cover: fill the box, centre crop;\n"
     "                         fill: exactly the box, aspect ignored\n"
@@ -55,7 +62,8 @@ static const char usage_text[] =
     "      --enlarge          allow output larger than the input\n"
     "  -f, --format FMT       jpeg, png, webp or gif, by name, extension\n"
     "                         or MIME type (jpg, image/webp...); default:\n"
-    "                         from OUT's extension, or the input's format\n"
+    "                         from OUT's extension, or the input's format;\n"
+    "                         repeat for several formats\n"
     "      --first-frame      animated GIF/WebP: the first frame only (by\n"
     "                         default GIF and WebP output stay animated;\n"
     "                         JPEG and PNG always get the first frame)\n"
@@ -114,6 +122,11 @@ static const char usage_text[] =
 /* Room for every option key the command line sets; each key is kept once,
  * with its last value. */
 #define MAX_SETTINGS 32
+/* -s and -f given more often than this are a mistake, not a srcset: 16
+ * sizes in 4 formats is 64 outputs of every input. */
+#define MAX_SIZES 16
+#define MAX_FORMATS 4
+#define MAX_VARIANTS (MAX_SIZES * MAX_FORMATS)
 
 /* One thumb_ctx_set() the command line asked for, replayed on the context
  * of every worker. */
@@ -122,18 +135,43 @@ typedef struct setting {
     int64_t value;
 } setting;
 
+/* One -s: the box, and the argument as written, for output names. */
+typedef struct size_arg {
+    const char *text;
+    long long width, height;
+} size_arg;
+
 /* The command line, parsed once; the workers only read it. */
 typedef struct cli {
-    /* Options are checked as they are set on this context; the first
-     * worker then uses it. */
+    /* Options are checked as they are set on this context. */
     thumb_ctx *ctx;
     const char *output;
-    int format_given;
     int verbose;
     long long jobs; /* 0: one per online CPU */
     setting settings[MAX_SETTINGS];
     int setting_count;
+    size_arg sizes[MAX_SIZES];
+    int size_count;
+    thumb_format formats[MAX_FORMATS];
+    int format_count;
 } cli;
+
+/* The outputs of every input: one per size x format (at least one). */
+static int variant_count(const cli *c) {
+    return (c->size_count ? c->size_count : 1) *
+           (c->format_count ? c->format_count : 1);
+}
+
+/* The size (or NULL: none given) and format (AUTO: none given) of
+ * variant v. */
+static const size_arg *variant_size(const cli *c, int v) {
+    return c->size_count ? &c->sizes[v % c->size_count] : NULL;
+}
+
+static thumb_format variant_format(const cli *c, int v) {
+    int sizes = c->size_count ? c->size_count : 1;
+    return c->format_count ? c->formats[v / sizes] : THUMB_FORMAT_AUTO;
+}
 
 /* The inputs of one call and what the workers share. */
 typedef struct batch {
@@ -148,9 +186,11 @@ typedef struct batch {
      * formats agree: each is linked to the next with that stem, in a
      * circle (itself when alone). NULL: no two share a stem. */
     int *same_stem;
-    /* Under lock: the format written for each input of a shared stem
-     * (THUMB_FORMAT_AUTO: none yet). */
+    /* Under lock: the format written for each input and variant of a
+     * shared stem, [input * variants + variant] (THUMB_FORMAT_AUTO: none
+     * yet). */
     thumb_format *written;
+    int variants;
     /* Guards stderr, the shared-stem renames and the counts below. */
     pthread_mutex_t lock;
     int progress; /* a progress line on a terminal */
@@ -161,8 +201,8 @@ typedef struct batch {
 /* One thread's share of a batch. */
 typedef struct worker {
     batch *b;
-    thumb_ctx *ctx;
-    unsigned index; /* makes its temporary file names unique */
+    thumb_ctx *ctxs[MAX_VARIANTS]; /* one per variant */
+    unsigned index;                /* makes its temporary file names unique */
     /* The input file's bytes, kept and reused from one input to the next:
      * a fresh buffer per file costs a page fault per 4 KiB. */
     unsigned char *in;
@@ -341,20 +381,20 @@ static int rename_into_place(worker *w, const char *tmp, const char *path,
  * later one on the command line wins, as in a run one after another,
  * whichever worker finishes first: the check and the rename happen under
  * the lock. */
-static int commit_output(worker *w, int i, thumb_format f, const char *tmp,
-                         const char *path, const char **why) {
+static int commit_output(worker *w, int i, int v, thumb_format f,
+                         const char *tmp, const char *path, const char **why) {
     batch *b = w->b;
     if (!b->same_stem || b->same_stem[i] == i)
         return rename_into_place(w, tmp, path, why);
     pthread_mutex_lock(&b->lock);
     int superseded = 0;
     for (int j = b->same_stem[i]; j != i; j = b->same_stem[j])
-        superseded |= j > i && b->written[j] == f;
+        superseded |= j > i && b->written[j * b->variants + v] == f;
     int ok = 1;
     if (superseded)
         remove(tmp); /* written, then overwritten: as good as done */
     else if ((ok = rename_into_place(w, tmp, path, why)))
-        b->written[i] = f;
+        b->written[i * b->variants + v] = f;
     pthread_mutex_unlock(&b->lock);
     return ok;
 }
@@ -379,12 +419,14 @@ static name_stem stem_of(const char *input, int index) {
     return (name_stem){base, len, index};
 }
 
-/* OUT/<input name without extension>.<ext> */
+/* OUT/<input name without extension>[-<SIZE>].<ext>, SIZE as written
+ * when several variants are made. */
 static int output_path_in_dir(char *dst, size_t cap, const char *dir,
-                              const char *input, const char *ext) {
+                              const char *input, const size_arg *size,
+                              const char *ext) {
     name_stem stem = stem_of(input, 0);
-    return snprintf(dst, cap, "%s/%.*s.%s", dir, stem.len, stem.text, ext) <
-           (int)cap;
+    return snprintf(dst, cap, "%s/%.*s%s%s.%s", dir, stem.len, stem.text,
+                    size ? "-" : "", size ? size->text : "", ext) < (int)cap;
 }
 
 /* Reports a failure of input on one line, clearing the progress line
@@ -413,9 +455,8 @@ static void report_done(batch *b, const char *input, int ok) {
     pthread_mutex_unlock(&b->lock);
 }
 
-static void report_verbose(worker *w, const char *input, const char *output,
-                           size_t out_len) {
-    const thumb_ctx *ctx = w->ctx;
+static void report_verbose(worker *w, const thumb_ctx *ctx, const char *input,
+                           const char *output, size_t out_len) {
     pthread_mutex_lock(&w->b->lock);
     fprintf(
         stderr,
@@ -434,7 +475,64 @@ static void report_verbose(worker *w, const char *input, const char *output,
     pthread_mutex_unlock(&w->b->lock);
 }
 
-/* Converts input i of the batch; a failure is reported. */
+/* Where variant v of input i goes: the output file of a single input and
+ * variant, else a name in the OUT directory. 0 (reported) when it has
+ * none. */
+static int output_path(worker *w, int i, int v, char *path, size_t cap) {
+    batch *b = w->b;
+    const char *input = b->inputs[i];
+    if (b->output_file)
+        return snprintf(path, cap, "%s", b->output_file) < (int)cap;
+    thumb_format f =
+        (thumb_format)thumb_ctx_info(w->ctxs[v], THUMB_INFO_OUTPUT_FORMAT);
+    /* The library's usual extension of the format it wrote. */
+    const char *ext = thumb_format_extension(f);
+    if (!ext) {
+        report_failure(b, input, "no file extension for format %s",
+                       thumb_format_name(f));
+        return 0;
+    }
+    const size_arg *size = b->variants > 1 ? variant_size(b->c, v) : NULL;
+    if (!output_path_in_dir(path, cap, b->c->output, input, size, ext)) {
+        report_failure(b, input, "output path too long");
+        return 0;
+    }
+    return 1;
+}
+
+/* Writes variant v of input i, made by its context; a failure is
+ * reported. */
+static int write_output(worker *w, int i, int v) {
+    batch *b = w->b;
+    const char *input = b->inputs[i];
+    thumb_ctx *ctx = w->ctxs[v];
+    thumb_status st = thumb_ctx_status(ctx);
+    if (st != THUMB_OK) {
+        report_failure(b, input, "%s (%s)", thumb_ctx_error(ctx),
+                       thumb_strerror(st));
+        return 0;
+    }
+    const unsigned char *out;
+    size_t out_len;
+    thumb_ctx_output(ctx, &out, &out_len);
+    char path[PATH_MAX], tmp[PATH_MAX];
+    const char *why = NULL;
+    if (!output_path(w, i, v, path, sizeof path))
+        return 0;
+    thumb_format f =
+        (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);
+    if (!write_temp(w, path, out, out_len, tmp, sizeof tmp, &why) ||
+        !commit_output(w, i, v, f, tmp, path, &why)) {
+        report_failure(b, input, "cannot write %s: %s", path, why);
+        return 0;
+    }
+    if (b->c->verbose)
+        report_verbose(w, ctx, input, path, out_len);
+    return 1;
+}
+
+/* Converts input i of the batch into every variant, from one decode; a
+ * failure is reported. */
 static int convert(worker *w, int i) {
     batch *b = w->b;
     const char *input = b->inputs[i];
@@ -444,41 +542,11 @@ static int convert(worker *w, int i) {
         report_failure(b, input, "cannot read: %s", why);
         return 0;
     }
-    const unsigned char *out;
-    size_t out_len;
-    thumb_status st = thumb_run(w->ctx, w->in, size, &out, &out_len);
-    if (st != THUMB_OK) {
-        report_failure(b, input, "%s (%s)", thumb_ctx_error(w->ctx),
-                       thumb_strerror(st));
-        return 0;
-    }
-    thumb_format f =
-        (thumb_format)thumb_ctx_info(w->ctx, THUMB_INFO_OUTPUT_FORMAT);
-    char path[PATH_MAX];
-    const char *output = b->output_file;
-    if (!output) {
-        /* The library's usual extension of the format it wrote. */
-        const char *ext = thumb_format_extension(f);
-        if (!ext) {
-            report_failure(b, input, "no file extension for format %s",
-                           thumb_format_name(f));
-            return 0;
-        }
-        if (!output_path_in_dir(path, sizeof path, b->c->output, input, ext)) {
-            report_failure(b, input, "output path too long");
-            return 0;
-        }
-        output = path;
-    }
-    char tmp[PATH_MAX];
-    if (!write_temp(w, output, out, out_len, tmp, sizeof tmp, &why) ||
-        !commit_output(w, i, f, tmp, output, &why)) {
-        report_failure(b, input, "cannot write %s: %s", output, why);
-        return 0;
-    }
-    if (b->c->verbose)
-        report_verbose(w, input, output, out_len);
-    return 1;
+    thumb_run_many(w->ctxs, (size_t)b->variants, w->in, size);
+    int ok = 1;
+    for (int v = 0; v < b->variants; v++)
+        ok &= write_output(w, i, v);
+    return ok;
 }
 
 /* A worker's loop: the next input not yet taken, until none is left. */
@@ -513,16 +581,40 @@ static int set(cli *c, thumb_option key, long long v) {
     return 1;
 }
 
-/* A context for one more worker, with the options of the first. */
-static thumb_ctx *new_worker_ctx(const cli *c) {
+/* The context of variant v for a worker: every option of the command
+ * line, then the variant's size and format. */
+static thumb_ctx *new_variant_ctx(const cli *c, int v) {
     thumb_ctx *ctx = thumb_ctx_new();
-    for (int k = 0; ctx && k < c->setting_count; k++)
-        if (thumb_ctx_set(ctx, c->settings[k].key, c->settings[k].value) !=
-            THUMB_OK) {
-            thumb_ctx_free(ctx);
-            ctx = NULL;
-        }
+    int ok = ctx != NULL;
+    for (int k = 0; ok && k < c->setting_count; k++)
+        ok = thumb_ctx_set(ctx, c->settings[k].key, c->settings[k].value) ==
+             THUMB_OK;
+    const size_arg *size = variant_size(c, v);
+    if (ok && size)
+        ok = thumb_ctx_set(ctx, THUMB_OPT_WIDTH, size->width) == THUMB_OK &&
+             thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, size->height) == THUMB_OK;
+    if (ok && c->format_count)
+        ok = thumb_ctx_set(ctx, THUMB_OPT_FORMAT, variant_format(c, v)) ==
+             THUMB_OK;
+    if (!ok) {
+        thumb_ctx_free(ctx);
+        ctx = NULL;
+    }
     return ctx;
+}
+
+/* A worker's contexts, one per variant; 0 when one cannot be made. */
+static int worker_open(worker *w, const cli *c, int variants) {
+    for (int v = 0; v < variants; v++)
+        if (!(w->ctxs[v] = new_variant_ctx(c, v)))
+            return 0;
+    return 1;
+}
+
+static void worker_close(worker *w) {
+    for (int v = 0; v < MAX_VARIANTS; v++)
+        thumb_ctx_free(w->ctxs[v]);
+    free(w->in);
 }
 
 enum {
@@ -584,7 +676,12 @@ static int apply_option(cli *c, int opt, const char *arg) {
     case 's':
         if (!parse_size(arg, &w, &h))
             return !usage_error("invalid size '%s'", arg);
-        return set(c, THUMB_OPT_WIDTH, w) && set(c, THUMB_OPT_HEIGHT, h);
+        if (c->size_count == MAX_SIZES)
+            return !usage_error("more than " TO_TEXT(MAX_SIZES) " sizes (-s "
+                                                                "%s)",
+                                arg);
+        c->sizes[c->size_count++] = (size_arg){arg, w, h};
+        return 1;
     case OPT_FIT:
         if (!strcmp(arg, "inside"))
             return set(c, THUMB_OPT_FIT, THUMB_FIT_INSIDE);
@@ -609,8 +706,12 @@ static int apply_option(cli *c, int opt, const char *arg) {
             return !usage_error("invalid format '%s' (a name, extension or "
                                 "MIME type: jpeg, jpg, png, image/webp...)",
                                 arg);
-        c->format_given = 1;
-        return set(c, THUMB_OPT_FORMAT, f);
+        if (c->format_count == MAX_FORMATS)
+            return !usage_error("more than " TO_TEXT(MAX_FORMATS) " formats "
+                                                                  "(-f %s)",
+                                arg);
+        c->formats[c->format_count++] = f;
+        return 1;
     case 'q':
         if (!parse_uint(arg, 100, &v) || v < 1)
             return !usage_error("invalid quality '%s' (1-100)", arg);
@@ -701,7 +802,8 @@ static int link_same_stems(batch *b) {
     name_stem *stems = malloc((size_t)b->count * sizeof *stems);
     b->same_stem = malloc((size_t)b->count * sizeof *b->same_stem);
     /* calloc: every entry THUMB_FORMAT_AUTO (0), nothing written yet */
-    b->written = calloc((size_t)b->count, sizeof *b->written);
+    b->written =
+        calloc((size_t)b->count * (size_t)b->variants, sizeof *b->written);
     if (!stems || !b->same_stem || !b->written) {
         free(stems);
         return 0;
@@ -738,34 +840,37 @@ static int job_count(const cli *c, int inputs) {
     return n < inputs ? (int)n : inputs;
 }
 
-/* Runs the batch on `jobs` workers: this thread is the first, with the
- * context the options were set on; each other one gets a thread and a
- * context of its own. A worker that cannot be made (no memory, no thread)
- * leaves its share to the others. One job: no thread at all. */
+/* Runs the batch on `jobs` workers: this thread is the first; each other
+ * one gets a thread. Each worker has contexts of its own. A worker that
+ * cannot be made (no memory, no thread) leaves its share to the others;
+ * when not even the first can be, every input fails. One job: no thread
+ * at all. */
 static void run_workers(const cli *c, batch *b, int jobs) {
-    worker first = {.b = b, .ctx = c->ctx, .index = 0};
+    worker first = {.b = b, .index = 0};
     int others = jobs - 1;
     worker *extra = others ? calloc((size_t)others, sizeof *extra) : NULL;
     pthread_t *threads = extra ? calloc((size_t)others, sizeof *threads) : NULL;
     int started = 0;
     for (; threads && started < others; started++) {
         worker *w = &extra[started];
-        *w = (worker){
-            .b = b, .ctx = new_worker_ctx(c), .index = (unsigned)started + 1};
-        if (!w->ctx)
-            break;
-        if (pthread_create(&threads[started], NULL, work, w) != 0) {
-            thumb_ctx_free(w->ctx);
+        *w = (worker){.b = b, .index = (unsigned)started + 1};
+        if (!worker_open(w, c, b->variants) ||
+            pthread_create(&threads[started], NULL, work, w) != 0) {
+            worker_close(w);
             break;
         }
     }
-    work(&first);
+    if (worker_open(&first, c, b->variants)) {
+        work(&first);
+    } else if (!started) {
+        fprintf(stderr, "thumbnail: out of memory\n");
+        b->failed = b->count;
+    }
     for (int k = 0; k < started; k++) {
         pthread_join(threads[k], NULL);
-        free(extra[k].in);
-        thumb_ctx_free(extra[k].ctx);
+        worker_close(&extra[k]);
     }
-    free(first.in);
+    worker_close(&first);
     free(threads);
     free(extra);
 }
@@ -813,9 +918,10 @@ int main(int argc, char **argv) {
     }
     b.inputs = argv + optind;
     b.count = inputs;
+    b.variants = variant_count(&c);
 
-    if (inputs == 1 && !is_directory(c.output)) {
-        if (!c.format_given) {
+    if (inputs == 1 && b.variants == 1 && !is_directory(c.output)) {
+        if (!c.format_count) {
             const char *dot = strrchr(base_name(c.output), '.');
             thumb_format f = THUMB_FORMAT_AUTO;
             /* "auto" is a name but no extension: x.auto tells nothing. */
@@ -826,10 +932,7 @@ int main(int argc, char **argv) {
                                      c.output);
                 goto out;
             }
-            if (!set(&c, THUMB_OPT_FORMAT, f)) {
-                status = EXIT_SOME_FAILED;
-                goto out;
-            }
+            c.formats[c.format_count++] = f;
         }
         b.output_file = c.output;
         run_workers(&c, &b, 1);
