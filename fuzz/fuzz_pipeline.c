@@ -5,7 +5,11 @@
  * Outputs are at most FUZZ_MAX_OUTPUT_SIDE pixels a side and inputs over
  * FUZZ_MAX_PIXELS are refused by the library's own limit, so each run is
  * fast. Each input runs twice on one context, which must give the same
- * result: state kept between runs is fuzzed too. THUMB_OPT_TIMEOUT_MS stays 0:
+ * result: state kept between runs is fuzzed too. For one input in
+ * MANY_EVERY (by its length, which the fuzzer varies freely),
+ * thumb_run_many then makes it with two more outputs drawn from the same
+ * bytes, which must each keep the promises of a run: on every input it
+ * would treble the time of a large one. THUMB_OPT_TIMEOUT_MS stays 0:
  * a slow input must reach libFuzzer's own timeout and be reported, not be cut
  * short by the library. */
 #include "fuzz_limits.h"
@@ -46,7 +50,22 @@
 /* The background byte is spread over 0xRRGGBB as grey or a colour. */
 #define BACKGROUND_COLOUR_BIT 0x80
 
+/* Outputs of the thumb_run_many pass, and how the others' option bytes
+ * are drawn from the first's. */
+#define MANY_OUTPUTS 3
+#define MANY_MIX 0x5B
+#define MANY_EVERY 4
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static thumb_ctx *limited_ctx(void) {
+    thumb_ctx *ctx = thumb_ctx_new();
+    if (ctx) {
+        thumb_ctx_set(ctx, THUMB_OPT_MAX_PIXELS, FUZZ_MAX_PIXELS);
+        thumb_ctx_set(ctx, THUMB_OPT_MAX_DIMENSION, FUZZ_MAX_DIMENSION);
+    }
+    return ctx;
+}
 
 static void set_options(thumb_ctx *ctx, const uint8_t *o) {
     /* Width is never 0 unless height-only is asked: both 0 would keep the
@@ -108,12 +127,47 @@ static void check_result(const thumb_ctx *ctx, thumb_status st,
     (void)sum;
 }
 
+/* The same input as three outputs of one decode: ctx, and two contexts
+ * whose option bytes are the input's mixed. Each keeps the promises of a
+ * run, and the call returns the first failure or success. */
+static void check_many(thumb_ctx *ctx, const uint8_t *data, size_t size) {
+    thumb_ctx *ctxs[MANY_OUTPUTS] = {ctx, NULL, NULL};
+    for (int k = 1; k < MANY_OUTPUTS; k++) {
+        ctxs[k] = limited_ctx();
+        if (!ctxs[k])
+            goto out;
+        if (size >= OPTION_BYTES) {
+            uint8_t o[OPTION_BYTES];
+            for (int i = 0; i < OPTION_BYTES; i++)
+                o[i] = (uint8_t)(data[size - OPTION_BYTES + i] * (k + 1) ^
+                                 MANY_MIX * k);
+            set_options(ctxs[k], o);
+        }
+    }
+    thumb_status st = thumb_run_many(ctxs, MANY_OUTPUTS, data, size);
+    thumb_status first_failure = THUMB_OK;
+    for (int k = 0; k < MANY_OUTPUTS; k++) {
+        const unsigned char *out;
+        size_t out_len;
+        thumb_status own = thumb_ctx_status(ctxs[k]);
+        if ((thumb_ctx_output(ctxs[k], &out, &out_len) == THUMB_OK) !=
+            (own == THUMB_OK))
+            abort();
+        check_result(ctxs[k], own, out, out_len);
+        if (first_failure == THUMB_OK)
+            first_failure = own;
+    }
+    if (st != first_failure)
+        abort();
+out:
+    for (int k = 1; k < MANY_OUTPUTS; k++)
+        thumb_ctx_free(ctxs[k]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    thumb_ctx *ctx = thumb_ctx_new();
+    thumb_ctx *ctx = limited_ctx();
     if (!ctx)
         return 0;
-    thumb_ctx_set(ctx, THUMB_OPT_MAX_PIXELS, FUZZ_MAX_PIXELS);
-    thumb_ctx_set(ctx, THUMB_OPT_MAX_DIMENSION, FUZZ_MAX_DIMENSION);
     if (size >= OPTION_BYTES)
         set_options(ctx, data + size - OPTION_BYTES);
     else
@@ -140,6 +194,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                            memcmp(out, first, out_len) != 0)))
         abort();
     free(first);
+    if (size % MANY_EVERY == 0)
+        check_many(ctx, data, size);
 out:
     thumb_ctx_free(ctx);
     return 0;

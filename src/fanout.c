@@ -367,12 +367,23 @@ static int same_geometry(const resize_geometry *a, const resize_geometry *b) {
            a->dst_q6 == b->dst_q6;
 }
 
+static int same_planes(const decoder_plane *a, const decoder_plane *b) {
+    for (int i = 0; i < DECODER_PLANES; i++)
+        if (a[i].width != b[i].width || a[i].height != b[i].height ||
+            a[i].extent_width != b[i].extent_width ||
+            a[i].extent_height != b[i].extent_height ||
+            a[i].group_rows != b[i].group_rows ||
+            a[i].row_bytes != b[i].row_bytes)
+            return 0;
+    return 1;
+}
+
 /* 1 when f was planned for this source and these outputs. */
 static int same_plan(const fanout *f, const decoder *dec,
                      const fanout_output *outputs, size_t n) {
     if (f->n != n || f->planar != dec->planar)
         return 0;
-    if (f->planar && memcmp(f->layout, dec->planes, sizeof f->layout) != 0)
+    if (f->planar && !same_planes(f->layout, dec->planes))
         return 0;
     for (size_t k = 0; k < n; k++)
         if (!same_geometry(&f->outs[k].g, &outputs[k].g))

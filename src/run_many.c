@@ -166,7 +166,9 @@ static thumb_status decode_shared(output *outs, size_t n, decoder *dec,
     if (st == THUMB_OK)
         st = ctx_check_deadline(ctx, "decoding");
     fanout_output *fo = ctx_calloc(ctx, n, sizeof *fo);
-    image **images = ctx_calloc(ctx, n, sizeof *images);
+    /* An array of pointers, which this check takes for a mistake. */
+    image **images = ctx_calloc(
+        ctx, n, sizeof *images); // NOLINT(bugprone-sizeof-expression)
     size_t m = 0;
     for (size_t i = 0; i < n && st == THUMB_OK; i++) {
         if (!outs[i].shared)
@@ -232,7 +234,7 @@ thumb_status pipeline_run_many(thumb_ctx *const *ctxs, size_t n,
             if (own != THUMB_OK)
                 output_fail(&outs[i], own);
         }
-        decoder_request req;
+        decoder_request req = {0};
         if (plan_shared(outs, n, &req)) {
             st = decode_shared(outs, n, &dec, &req, start_us);
             if (st != THUMB_OK)

@@ -14,15 +14,15 @@
 
 typedef struct format_desc {
     thumb_format format;
-    const char *name;  /* lower case, as thumb_format_name() gives it */
-    const char *title; /* as people write it, for messages: "WebP" */
+    int has_alpha;          /* the format can store an alpha channel */
+    int animates;           /* the format can store an animation */
+    uint32_t max_dimension; /* the largest width or height it can store */
+    const char *name;       /* lower case, as thumb_format_name() gives it */
+    const char *title;      /* as people write it, for messages: "WebP" */
     /* The usual file extension first, then the others a file of this
      * format is commonly given; no dots; NULL after the last. */
     const char *extensions[FORMAT_MAX_EXTENSIONS + 1];
     const char *mime_type;
-    int has_alpha;          /* the format can store an alpha channel */
-    int animates;           /* the format can store an animation */
-    uint32_t max_dimension; /* the largest width or height it can store */
 } format_desc;
 
 /* The entry of a format, or NULL for THUMB_FORMAT_AUTO and values that
