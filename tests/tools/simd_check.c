@@ -6,7 +6,10 @@
  *   simd_check [-v]            compare
  *   simd_check --bench [N [T]] time 4928x3279 -> 852x567, RGB8 and RGBA8,
  *                              per table (or table T): median of N runs
- * (default 11), thread CPU time, as the machine may be busy */
+ * (default 11), thread CPU time, as the machine may be busy
+ *   simd_check --once T CH W H DW DH
+ *                              one resize on table T, nothing else: for
+ * counting instructions (callgrind, qemu -d; tests/bench/insn_count.py) */
 #include "simd_compare.h"
 
 #include <stdio.h>
@@ -185,7 +188,40 @@ static int bench(int runs, const char *only) {
     return 0;
 }
 
+static int once(char **arg) {
+    const resize_kernels *tables[SIMD_MAX_TABLES];
+    size_t ntables = resize_test_kernel_tables(tables, SIMD_MAX_TABLES);
+    const resize_kernels *kernels = NULL;
+    for (size_t t = 0; t < ntables; t++)
+        if (strcmp(arg[0], tables[t]->name) == 0)
+            kernels = tables[t];
+    int ch = atoi(arg[1]);
+    uint32_t w = (uint32_t)atoi(arg[2]), h = (uint32_t)atoi(arg[3]);
+    uint32_t dw = (uint32_t)atoi(arg[4]), dh = (uint32_t)atoi(arg[5]);
+    if (!kernels || ch < 1 || ch > 4 || !w || !h || !dw || !dh) {
+        fprintf(stderr,
+                "simd_check --once: no table %s here, or a bad "
+                "size\n",
+                arg[0]);
+        return 2;
+    }
+    thumb_ctx *ctx = bare_ctx();
+    uint8_t *px = make_pattern(SOFT_ALPHA, w, h, ch, 42);
+    uint8_t *out = malloc((size_t)dw * dh * ch);
+    if (!ctx || !px || !out)
+        return 1;
+    simd_image img = {w, h, ch, px};
+    resize_geometry g = {w, h, dw, dh, 0, 0, dw, dh, ch, 0, 8, 8, 0, 0, 0, 0};
+    thumb_status st = simd_resize(ctx, &img, &g, kernels, out);
+    free(out);
+    free(px);
+    free(ctx);
+    return st != THUMB_OK;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 8 && strcmp(argv[1], "--once") == 0)
+        return once(argv + 2);
     if (argc >= 2 && strcmp(argv[1], "--bench") == 0)
         return bench(argc >= 3 ? atoi(argv[2]) : BENCH_DEFAULT_RUNS,
                      argc >= 4 ? argv[3] : NULL);
