@@ -215,7 +215,8 @@ static thumb_status plan(planar *p) {
         g.extent_height = pl->extent_height;
         g.channels = 1;
         g.dst_q6 = 1;
-        thumb_status st = resize_new(ctx, &g, &p->rs[i]);
+        thumb_status st =
+            resize_new_like(ctx, &g, i ? p->rs[i - 1] : NULL, &p->rs[i]);
         if (st != THUMB_OK)
             return st;
     }

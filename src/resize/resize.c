@@ -304,6 +304,27 @@ done:
     return st;
 }
 
+/* dst as a copy of src's tap sets (no pair windows). */
+static thumb_status axis_copy(thumb_ctx *ctx, resize_axis *dst,
+                              const resize_axis *src) {
+    /* Sizes that src's planning already checked. */
+    size_t sets = src->out_count;
+    size_t weights = sets * src->tap_stride * sizeof *src->weights;
+    *dst = *src;
+    dst->pair_first = NULL;
+    dst->pair_weights = NULL;
+    dst->pair_taps = 0;
+    dst->first = ctx_malloc(ctx, sets * sizeof *dst->first);
+    dst->count = ctx_malloc(ctx, sets * sizeof *dst->count);
+    dst->weights = ctx_malloc(ctx, weights);
+    if (!dst->first || !dst->count || !dst->weights)
+        return THUMB_ERR_NOMEM;
+    memcpy(dst->first, src->first, sets * sizeof *dst->first);
+    memcpy(dst->count, src->count, sets * sizeof *dst->count);
+    memcpy(dst->weights, src->weights, weights);
+    return THUMB_OK;
+}
+
 /* The ring must hold, when output row y is filtered, every row from its
  * first tap up to the last row pulled so far (the largest last tap of the
  * rows before it, since trimmed sets need not be monotonic). */
@@ -419,17 +440,20 @@ static thumb_status check_geometry(thumb_ctx *ctx, const resize_geometry *g) {
     return THUMB_OK;
 }
 
-/* Plans the tap sets and allocates the ring and rows. */
-static thumb_status plan(resize *r) {
+/* Plans the tap sets (or copies those of like, planned for the same
+ * geometry) and allocates the ring and rows. */
+static thumb_status plan(resize *r, const resize *like) {
     thumb_ctx *ctx = r->ctx;
     const resize_geometry *g = &r->g;
     thumb_status st =
-        axis_plan(ctx, &r->h, g->src_width, g->extent_width, g->scaled_width,
-                  g->crop_x, g->dst_width, "width");
+        like ? axis_copy(ctx, &r->h, &like->h)
+             : axis_plan(ctx, &r->h, g->src_width, g->extent_width,
+                         g->scaled_width, g->crop_x, g->dst_width, "width");
     if (st != THUMB_OK)
         return st;
-    st = axis_plan(ctx, &r->v, g->src_height, g->extent_height,
-                   g->scaled_height, g->crop_y, g->dst_height, "height");
+    st = like ? axis_copy(ctx, &r->v, &like->v)
+              : axis_plan(ctx, &r->v, g->src_height, g->extent_height,
+                          g->scaled_height, g->crop_y, g->dst_height, "height");
     if (st != THUMB_OK)
         return st;
     r->ring_rows = ring_rows_needed(&r->v);
@@ -502,9 +526,18 @@ static thumb_status plan(resize *r) {
                                g->dst_depth, g->linear);
 }
 
+static int same_geometry(const resize_geometry *a, const resize_geometry *b);
+
 thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
                         resize **out) {
+    return resize_new_like(ctx, g, NULL, out);
+}
+
+thumb_status resize_new_like(thumb_ctx *ctx, const resize_geometry *g,
+                             const resize *like, resize **out) {
     *out = NULL;
+    if (like && (like->identity || !same_geometry(&like->g, g)))
+        like = NULL;
     thumb_status st = check_geometry(ctx, g);
     if (st != THUMB_OK)
         return st;
@@ -531,7 +564,7 @@ thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
         (g->extent_height == 0 || g->extent_height == g->src_height) &&
         !g->dst_q6;
     if (!r->identity)
-        st = plan(r);
+        st = plan(r, like);
     if (st != THUMB_OK) {
         resize_free(r);
         return st;
