@@ -31,6 +31,10 @@ WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
 # The CLI batch: this many copies of T1 in one call, the call repeated.
 BATCH_COPIES = 20
 BATCH_REPEATS = 5
+# The first image of a process (issue 19): the CLI making T1's thumbnail
+# as a whole process and djpeg -scale 1/2 of the same file, this many
+# times each per batch round, taking turns with each other and the batch.
+ONESHOT_PER_ROUND = 4
 # The raw kernel benchmark of the issue.
 KERNEL_SRC = (4928, 3279)
 KERNEL_DST = (852, 567)
@@ -349,7 +353,10 @@ class Bench:
         another (-j 1) and on every core (-j CORES), the two calls taking
         turns BATCH_REPEATS times (after one warm-up each), so that a change
         of load weighs on both. Per image: the call's wall and CPU time
-        (all threads) over the copies; medians of the calls."""
+        (all threads) over the copies; medians of the calls. Between the
+        calls, the CLI once on T1 alone (a whole process: the first image
+        of a process, what a script calling it per image or a fresh Lambda
+        pays) and djpeg -scale 1/2 of the same file, in turns."""
         t1 = TASKS[0]
         src = self.path(t1)
         inputs = []
@@ -367,15 +374,29 @@ class Bench:
             return [self.cli, "-j", str(j), "-s", "%dx%d" % (w, h), "-q",
                     str(t1["quality"]), "-f", "jpeg", "-o", outdir] + inputs
 
+        single = {
+            "cli": [self.cli, "-s", "%dx%d" % (w, h), "-q",
+                    str(t1["quality"]), "-o",
+                    os.path.join(self.tmp, "oneshot.jpg"), src],
+            "djpeg": ["djpeg", "-scale", "1/2", "-outfile", os.devnull, src]}
         runs = {j: ([], []) for j in jobs}
-        log("CLI batch: %d copies of T1, -j %s, %d calls each in turns" % (
-            BATCH_COPIES, " and -j ".join(map(str, jobs)), BATCH_REPEATS))
+        once = {k: ([], []) for k in single}
+        log("CLI batch: %d copies of T1, -j %s, %d calls each in turns, "
+            "with the CLI on T1 alone and djpeg -scale 1/2" % (
+                BATCH_COPIES, " and -j ".join(map(str, jobs)),
+                BATCH_REPEATS))
         for i in range(-1, BATCH_REPEATS):
             for j in jobs:
                 wall, cpu, _ = timed_process(cmd(j))
                 if i >= 0:
                     runs[j][0].append(wall / BATCH_COPIES)
                     runs[j][1].append(cpu / BATCH_COPIES)
+            for _ in range(ONESHOT_PER_ROUND):
+                for k, c in single.items():
+                    wall, cpu, _ = timed_process(c)
+                    if i >= 0:
+                        once[k][0].append(wall)
+                        once[k][1].append(cpu)
         out = {"copies": BATCH_COPIES, "calls": BATCH_REPEATS,
                "cores": cores, "by_jobs": []}
         for j in jobs:
@@ -384,6 +405,9 @@ class Bench:
                 "jobs": j, "wall_ms": median(walls), "cpu_ms": median(cpus),
                 "wall_ms_runs": walls, "cpu_ms_runs": cpus,
                 "peak_rss_kib": peak_rss_kib(self.build, cmd(j))})
+        out["oneshot"] = {k: {"wall_ms": median(v[0]), "cpu_ms": median(v[1]),
+                              "wall_ms_runs": v[0], "cpu_ms_runs": v[1]}
+                          for k, v in once.items()}
         return out
 
 
