@@ -153,12 +153,21 @@ static inline int32x4_t lane_sums(int32x4_t a, int32x4_t b, int32x4_t c,
     return vpaddq_s32(vpaddq_s32(a, b), vpaddq_s32(c, d));
 }
 
+/* One tap set of N (2, 3 or 4) channels into acc[0..N): ldN splits eight
+ * pixels into one register per channel, each multiplied by the same
+ * eight weights into its channel's accumulator. */
+#define NEON_SPLIT_TAPS(N, acc)                                                \
+    for (uint32_t k = 0; k < n; k += 8) {                                      \
+        const int16x8_t wk = vld1q_s16(w + k);                                 \
+        const int16x8x##N##_t p = vld##N##q_s16(s + N * (size_t)k);            \
+        for (int c = 0; c < N; c++)                                            \
+            acc[c] = mac8(acc[c], p.val[c], wk);                               \
+    }
+
 /* Eight taps a step, whatever the channels: tap_stride pads every set
  * with zero weights to a multiple of TAP_ALIGN pixels, which rows carry
- * as slack. ld2/ld3/ld4 split eight pixels into one register per channel,
- * each multiplied by the same eight weights into its channel's
- * accumulator; one pixel per tap, 4 lanes for 3 channels, took three
- * times the instructions. */
+ * as slack. One pixel per tap, 4 lanes for 3 channels, took three times
+ * the instructions. */
 static void neon_horizontal_any(const resize_axis *ax, const int16_t *src,
                                 void *dst, int channels, int q6) {
     const int32x4_t zero = vdupq_n_s32(0);
@@ -166,47 +175,30 @@ static void neon_horizontal_any(const resize_axis *ax, const int16_t *src,
         const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
         const int16_t *s = src + (size_t)ax->first[i] * channels;
         const uint32_t n = (ax->count[i] + TAP_ALIGN - 1) & ~(TAP_ALIGN - 1u);
-        int32x4_t a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+        int32x4_t acc[4] = {zero, zero, zero, zero};
         switch (channels) {
         case 1:
             for (uint32_t k = 0; k < n; k += 8)
-                a0 = mac8(a0, vld1q_s16(s + k), vld1q_s16(w + k));
-            a0 = vsetq_lane_s32(vaddvq_s32(a0), zero, 0);
-            break;
+                acc[0] = mac8(acc[0], vld1q_s16(s + k), vld1q_s16(w + k));
+            acc[0] = vsetq_lane_s32(vaddvq_s32(acc[0]), zero, 0);
+            store_px(acc[0], dst, i, 1, 0, q6);
+            continue;
         case 2:
-            for (uint32_t k = 0; k < n; k += 8) {
-                const int16x8_t wk = vld1q_s16(w + k);
-                const int16x8x2_t p = vld2q_s16(s + 2 * (size_t)k);
-                a0 = mac8(a0, p.val[0], wk);
-                a1 = mac8(a1, p.val[1], wk);
-            }
-            a0 = lane_sums(a0, a1, zero, zero);
+            NEON_SPLIT_TAPS(2, acc);
             break;
         case 3:
-            for (uint32_t k = 0; k < n; k += 8) {
-                const int16x8_t wk = vld1q_s16(w + k);
-                const int16x8x3_t p = vld3q_s16(s + 3 * (size_t)k);
-                a0 = mac8(a0, p.val[0], wk);
-                a1 = mac8(a1, p.val[1], wk);
-                a2 = mac8(a2, p.val[2], wk);
-            }
-            a0 = lane_sums(a0, a1, a2, zero);
+            NEON_SPLIT_TAPS(3, acc);
             break;
         default:
-            for (uint32_t k = 0; k < n; k += 8) {
-                const int16x8_t wk = vld1q_s16(w + k);
-                const int16x8x4_t p = vld4q_s16(s + 4 * (size_t)k);
-                a0 = mac8(a0, p.val[0], wk);
-                a1 = mac8(a1, p.val[1], wk);
-                a2 = mac8(a2, p.val[2], wk);
-                a3 = mac8(a3, p.val[3], wk);
-            }
-            a0 = lane_sums(a0, a1, a2, a3);
+            NEON_SPLIT_TAPS(4, acc);
             break;
         }
-        store_px(a0, dst, i, channels, channels % 2 == 0, q6);
+        store_px(lane_sums(acc[0], acc[1], acc[2], acc[3]), dst, i, channels,
+                 channels % 2 == 0, q6);
     }
 }
+
+#undef NEON_SPLIT_TAPS
 
 static void neon_horizontal(const resize_axis *ax, const int16_t *src,
                             uint8_t *dst, int channels) {

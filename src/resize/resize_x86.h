@@ -43,8 +43,8 @@ static inline int32_t KERNEL(weight_pair)(const int16_t *w) {
     return pair;
 }
 
-/* Tap pair (k, k+1) over 2 x LANES16 samples at x of two rows into a
- * pair of accumulators. */
+/* Tap pair (k, k+1) over LANES16 samples at x of two rows into a pair
+ * of accumulators. */
 #define V_TAP_PAIR(load, r0, r1, x, wk, lo, hi)                                \
     do {                                                                       \
         VEC p_ = load((r0) + (x)), q_ = load((r1) + (x));                      \
@@ -52,13 +52,32 @@ static inline int32_t KERNEL(weight_pair)(const int16_t *w) {
         hi = V_MADD_ACC(hi, V_UNPACKHI16(p_, q_), wk);                         \
     } while (0)
 
+/* body for every tap pair (k, k+1) of rows at x, with its weights wk and
+ * rows r0, r1 (taps >= 2). */
+#define V_OVER_TAPS(T, body)                                                   \
+    do {                                                                       \
+        uint32_t k = 0;                                                        \
+        do {                                                                   \
+            const VEC wk = V_SET1_32(KERNEL(weight_pair)(w + k));              \
+            const T *r0 = rows[k] + x, *r1 = rows[k + 1] + x;                  \
+            body;                                                              \
+            k += 2;                                                            \
+        } while (k < taps);                                                    \
+    } while (0)
+
+/* A pair of accumulators rounded into LANES16 samples at out. */
+#define V_OUT_PAIR(out, lo, hi, shift)                                         \
+    V_STORE(out, V_PACKS32(V_SRAI32(lo, shift), V_SRAI32(hi, shift)))
+
 /* Keeps an accumulator in one register across a loop: GCC 12 otherwise
  * adds into a fresh register and copies it back, one extra instruction
  * per multiply-add. */
 #if defined(__GNUC__)
 #define V_PIN(v) __asm__("" : "+x"(v))
+#define V_PIN4(a, b, c, d) __asm__("" : "+x"(a), "+x"(b), "+x"(c), "+x"(d))
 #else
 #define V_PIN(v) (void)0
+#define V_PIN4(a, b, c, d) (void)0
 #endif
 
 /* The vertical passes, from rows of type T read with `load`, rounded by
@@ -72,55 +91,28 @@ static inline int32_t KERNEL(weight_pair)(const int16_t *w) {
 #define V_PASS(T, load, shift)                                                 \
     do {                                                                       \
         const VEC half = V_SET1_32(1 << ((shift)-1));                          \
+        const size_t l = LANES16;                                              \
         size_t x = 0;                                                          \
-        for (; x + 2 * (size_t)LANES16 < len; x += 4 * (size_t)LANES16) {      \
+        for (; x + 2 * l < len; x += 4 * l) {                                  \
             VEC a0 = half, a1 = half, a2 = half, a3 = half;                    \
             VEC a4 = half, a5 = half, a6 = half, a7 = half;                    \
-            uint32_t k = 0;                                                    \
-            do {                                                               \
-                const VEC wk = V_SET1_32(KERNEL(weight_pair)(w + k));          \
-                const T *r0 = rows[k] + x, *r1 = rows[k + 1] + x;              \
-                V_TAP_PAIR(load, r0, r1, 0, wk, a0, a1);                       \
-                V_TAP_PAIR(load, r0, r1, LANES16, wk, a2, a3);                 \
-                V_TAP_PAIR(load, r0, r1, 2 * LANES16, wk, a4, a5);             \
-                V_TAP_PAIR(load, r0, r1, 3 * LANES16, wk, a6, a7);             \
-                V_PIN(a0);                                                     \
-                V_PIN(a1);                                                     \
-                V_PIN(a2);                                                     \
-                V_PIN(a3);                                                     \
-                V_PIN(a4);                                                     \
-                V_PIN(a5);                                                     \
-                V_PIN(a6);                                                     \
-                V_PIN(a7);                                                     \
-                k += 2;                                                        \
-            } while (k < taps);                                                \
-            V_STORE(out + x,                                                   \
-                    V_PACKS32(V_SRAI32(a0, shift), V_SRAI32(a1, shift)));      \
-            V_STORE(out + x + LANES16,                                         \
-                    V_PACKS32(V_SRAI32(a2, shift), V_SRAI32(a3, shift)));      \
-            V_STORE(out + x + 2 * LANES16,                                     \
-                    V_PACKS32(V_SRAI32(a4, shift), V_SRAI32(a5, shift)));      \
-            V_STORE(out + x + 3 * LANES16,                                     \
-                    V_PACKS32(V_SRAI32(a6, shift), V_SRAI32(a7, shift)));      \
+            V_OVER_TAPS(T, V_TAP_PAIR(load, r0, r1, 0, wk, a0, a1);            \
+                        V_TAP_PAIR(load, r0, r1, l, wk, a2, a3);               \
+                        V_TAP_PAIR(load, r0, r1, 2 * l, wk, a4, a5);           \
+                        V_TAP_PAIR(load, r0, r1, 3 * l, wk, a6, a7);           \
+                        V_PIN4(a0, a1, a2, a3); V_PIN4(a4, a5, a6, a7));       \
+            V_OUT_PAIR(out + x, a0, a1, shift);                                \
+            V_OUT_PAIR(out + x + l, a2, a3, shift);                            \
+            V_OUT_PAIR(out + x + 2 * l, a4, a5, shift);                        \
+            V_OUT_PAIR(out + x + 3 * l, a6, a7, shift);                        \
         }                                                                      \
         if (x < len) {                                                         \
             VEC a0 = half, a1 = half, a2 = half, a3 = half;                    \
-            uint32_t k = 0;                                                    \
-            do {                                                               \
-                const VEC wk = V_SET1_32(KERNEL(weight_pair)(w + k));          \
-                const T *r0 = rows[k] + x, *r1 = rows[k + 1] + x;              \
-                V_TAP_PAIR(load, r0, r1, 0, wk, a0, a1);                       \
-                V_TAP_PAIR(load, r0, r1, LANES16, wk, a2, a3);                 \
-                V_PIN(a0);                                                     \
-                V_PIN(a1);                                                     \
-                V_PIN(a2);                                                     \
-                V_PIN(a3);                                                     \
-                k += 2;                                                        \
-            } while (k < taps);                                                \
-            V_STORE(out + x,                                                   \
-                    V_PACKS32(V_SRAI32(a0, shift), V_SRAI32(a1, shift)));      \
-            V_STORE(out + x + LANES16,                                         \
-                    V_PACKS32(V_SRAI32(a2, shift), V_SRAI32(a3, shift)));      \
+            V_OVER_TAPS(T, V_TAP_PAIR(load, r0, r1, 0, wk, a0, a1);            \
+                        V_TAP_PAIR(load, r0, r1, l, wk, a2, a3);               \
+                        V_PIN4(a0, a1, a2, a3));                               \
+            V_OUT_PAIR(out + x, a0, a1, shift);                                \
+            V_OUT_PAIR(out + x + l, a2, a3, shift);                            \
         }                                                                      \
     } while (0)
 
@@ -135,6 +127,8 @@ static void KERNEL(vertical_q6)(const int16_t *const *rows, const int16_t *w,
 }
 
 #undef V_PASS
+#undef V_OUT_PAIR
+#undef V_OVER_TAPS
 #undef V_TAP_PAIR
 
 /* resize_premul() on LANES16 samples at a time: whole pixels, as 2 and 4
