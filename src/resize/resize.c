@@ -211,6 +211,7 @@ static thumb_status axis_plan(thumb_ctx *ctx, resize_axis *ax, uint32_t src,
     ax->out_count = out;
     ax->tap_stride = stride;
     ax->max_taps = 0;
+    ax->min_taps = UINT32_MAX;
     ax->min_first = src - 1;
     ax->max_last = 0;
 
@@ -302,6 +303,8 @@ static thumb_status axis_plan(thumb_ctx *ctx, resize_axis *ax, uint32_t src,
         ax->count[i] = n;
         if (n > ax->max_taps)
             ax->max_taps = n;
+        if (n < ax->min_taps)
+            ax->min_taps = n;
         if (f < ax->min_first)
             ax->min_first = f;
         if (f + n - 1 > ax->max_last)

@@ -212,6 +212,16 @@ static inline __m128i KERNEL(taps_1)(const resize_axis *ax, const int16_t *src,
     return acc;
 }
 
+/* The sums of outputs i..i+3 of a one-channel row, one 128-bit set each,
+ * summed across together (two rounds of hadd). */
+static inline __m128i KERNEL(sets_1x4)(const resize_axis *ax,
+                                       const int16_t *src, uint32_t i) {
+    return _mm_hadd_epi32(_mm_hadd_epi32(KERNEL(taps_1)(ax, src, i),
+                                         KERNEL(taps_1)(ax, src, i + 1)),
+                          _mm_hadd_epi32(KERNEL(taps_1)(ax, src, i + 2),
+                                         KERNEL(taps_1)(ax, src, i + 3)));
+}
+
 #if LANES16 == 16
 /* Eight samples of a one-channel row at a in the low lane, at b in the
  * high one. */
@@ -223,29 +233,34 @@ static inline __m256i KERNEL(load_two)(const int16_t *a, const int16_t *b) {
 
 /* The sums of outputs i..i+3 of a one-channel row, AVX2: outputs i and
  * i+1 share a register, one per 128-bit lane (i+2 and i+3 the other), so
- * a multiply-add does 8 taps of two outputs. The four run the longest of
- * their sets: the others' weights are zero there up to tap_stride, and
- * rows carry the slack. 0.75 as many instructions as four 128-bit sets. */
+ * a multiply-add does 8 taps of two outputs: 0.75 as many instructions
+ * as four 128-bit sets. All four run n taps, the axis's longest set:
+ * shorter ones have zero weights there up to tap_stride, and as every set
+ * ends within its row, reading at most RUN_SLACK samples further stays in
+ * the row's slack (axes whose sets differ more, the clamped edges of a
+ * strong shrink, take the 128-bit path). */
+#define RUN_SLACK (ROW_SLACK / 2)
 static inline __m128i KERNEL(taps_1x4)(const resize_axis *ax,
-                                       const int16_t *src, uint32_t i) {
+                                       const int16_t *src, uint32_t i,
+                                       uint32_t n) {
     const size_t stride = ax->tap_stride;
     const int16_t *w0 = ax->weights + (size_t)i * stride, *w1 = w0 + stride;
     const int16_t *w2 = w1 + stride, *w3 = w2 + stride;
     const int16_t *s0 = src + ax->first[i], *s1 = src + ax->first[i + 1];
     const int16_t *s2 = src + ax->first[i + 2], *s3 = src + ax->first[i + 3];
-    uint32_t n = ax->count[i];
-    for (uint32_t j = 1; j < 4; j++)
-        if (ax->count[i + j] > n)
-            n = ax->count[i + j];
     __m256i a01 = _mm256_setzero_si256(), a23 = a01;
-    for (uint32_t k = 0; k < n; k += 8) {
+    uint32_t k = 0;
+    do { /* n >= 1 */
         a01 = _mm256_add_epi32(
             a01, _mm256_madd_epi16(KERNEL(load_two)(s0 + k, s1 + k),
                                    KERNEL(load_two)(w0 + k, w1 + k)));
         a23 = _mm256_add_epi32(
             a23, _mm256_madd_epi16(KERNEL(load_two)(s2 + k, s3 + k),
                                    KERNEL(load_two)(w2 + k, w3 + k)));
-    }
+        V_PIN(a01);
+        V_PIN(a23);
+        k += 8;
+    } while (k < n);
     /* Lanes (i, i+2 | i+1, i+3) after two rounds of hadd. */
     __m256i h = _mm256_hadd_epi32(a01, a23);
     h = _mm256_hadd_epi32(h, h);
@@ -257,18 +272,18 @@ static inline __m128i KERNEL(taps_1x4)(const resize_axis *ax,
 static void KERNEL(horizontal_1)(const resize_axis *ax, const int16_t *src,
                                  void *dst, int q6) {
     uint32_t i = 0;
+#if LANES16 == 16
+    const int run = ax->max_taps - ax->min_taps <= RUN_SLACK;
+#endif
     /* Four outputs a step, summed across together (two rounds of hadd):
      * their chains of multiply-adds overlap, and one store writes all
      * four. Planar JPEG luma and chroma spend their time here. */
     for (; i + 4 <= ax->out_count; i += 4) {
 #if LANES16 == 16
-        __m128i sums = KERNEL(taps_1x4)(ax, src, i);
+        __m128i sums = run ? KERNEL(taps_1x4)(ax, src, i, ax->max_taps)
+                           : KERNEL(sets_1x4)(ax, src, i);
 #else
-        __m128i sums =
-            _mm_hadd_epi32(_mm_hadd_epi32(KERNEL(taps_1)(ax, src, i),
-                                          KERNEL(taps_1)(ax, src, i + 1)),
-                           _mm_hadd_epi32(KERNEL(taps_1)(ax, src, i + 2),
-                                          KERNEL(taps_1)(ax, src, i + 3)));
+        __m128i sums = KERNEL(sets_1x4)(ax, src, i);
 #endif
         if (q6) {
             sums = _mm_srai_epi32(
