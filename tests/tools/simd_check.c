@@ -105,6 +105,13 @@ static uint8_t *make_pattern(enum pattern p, uint32_t w, uint32_t h, int ch,
     return px;
 }
 
+/* w x h of ch channels resized to dw x dh as a whole, 8-bit. */
+static resize_geometry fill_geometry(uint32_t w, uint32_t h, uint32_t dw,
+                                     uint32_t dh, int ch) {
+    resize_geometry g = {w, h, dw, dh, 0, 0, dw, dh, ch, 0, 8, 8, 0, 0, 0, 0};
+    return g;
+}
+
 static int compare(int verbose) {
     static const uint32_t sizes[][2] = {
         {301, 203}, {97, 61}, {640, 427}, {33, 7}};
@@ -141,10 +148,8 @@ static int compare(int verbose) {
         if (!px)
             return 1;
         simd_image img = {WIDE_SRC_W, WIDE_SRC_H, ch, px};
-        resize_geometry g = {WIDE_SRC_W, WIDE_SRC_H, WIDE_DST_W, WIDE_SRC_H,
-                             0,          0,          WIDE_DST_W, WIDE_SRC_H,
-                             ch,         0,          8,          8,
-                             0,          0,          0,          0};
+        resize_geometry g =
+            fill_geometry(WIDE_SRC_W, WIDE_SRC_H, WIDE_DST_W, WIDE_SRC_H, ch);
         char name[64];
         snprintf(name, sizeof name, "strong shrink x%d", ch);
         int d = simd_compare_geometry(ctx, &img, &g, name, MAX_DIFF, verbose);
@@ -187,10 +192,8 @@ static int bench(int runs, const char *only) {
         if (!px || !out)
             return 1;
         simd_image img = {BENCH_SRC_W, BENCH_SRC_H, ch, px};
-        resize_geometry g = {BENCH_SRC_W, BENCH_SRC_H, BENCH_DST_W, BENCH_DST_H,
-                             0,           0,           BENCH_DST_W, BENCH_DST_H,
-                             ch,          0,           8,           8,
-                             0,           0,           0,           0};
+        resize_geometry g = fill_geometry(BENCH_SRC_W, BENCH_SRC_H, BENCH_DST_W,
+                                          BENCH_DST_H, ch);
         for (size_t t = 0; t < ntables; t++) {
             if (only && strcmp(only, tables[t]->name) != 0)
                 continue;
@@ -236,7 +239,7 @@ static int once(char **arg) {
     if (!ctx || !px || !out)
         return 1;
     simd_image img = {w, h, ch, px};
-    resize_geometry g = {w, h, dw, dh, 0, 0, dw, dh, ch, 0, 8, 8, 0, 0, 0, 0};
+    resize_geometry g = fill_geometry(w, h, dw, dh, ch);
     thumb_status st = simd_resize(ctx, &img, &g, kernels, out);
     free(out);
     free(px);
