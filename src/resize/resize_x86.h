@@ -48,8 +48,8 @@ static inline int32_t KERNEL(weight_pair)(const int16_t *w) {
 #define V_TAP_PAIR(load, r0, r1, x, wk, lo, hi)                                \
     do {                                                                       \
         VEC p_ = load((r0) + (x)), q_ = load((r1) + (x));                      \
-        lo = V_MADD_ACC(lo, V_UNPACKLO16(p_, q_), wk);                         \
-        hi = V_MADD_ACC(hi, V_UNPACKHI16(p_, q_), wk);                         \
+        (lo) = V_MADD_ACC(lo, V_UNPACKLO16(p_, q_), wk);                       \
+        (hi) = V_MADD_ACC(hi, V_UNPACKHI16(p_, q_), wk);                       \
     } while (0)
 
 /* body for every tap pair (k, k+1) of rows at x, with its weights wk and
@@ -472,7 +472,7 @@ static void KERNEL(horizontal_3_wide)(const resize_axis *ax, const int16_t *src,
         /* Whole groups of four taps, within the padded set (tap_stride is
          * a multiple of 8); count >= 1, so at least one group. */
         const uint32_t groups = (count[i] + 3) / 4;
-        const int16_t *end = w + groups * 4;
+        const int16_t *end = w + (size_t)groups * 4;
         __m256i acc = _mm256_setzero_si256(), acc2 = acc;
         /* An odd group first, so that the loop ends where the set does. */
         if (groups & 1) {
@@ -482,20 +482,20 @@ static void KERNEL(horizontal_3_wide)(const resize_axis *ax, const int16_t *src,
                 acc, KERNEL(gather4_rgb)(p, lanes, order),
                 _mm256_shuffle_epi8(_mm256_set1_epi64x(four), spread_lo));
             w += 4;
-            p += 4 * 3;
+            p += (size_t)4 * 3;
         }
         while (w < end) {
             __m256i wk = _mm256_broadcastsi128_si256(
                 _mm_loadu_si128((const __m128i *)w));
             acc = V_MADD_ACC(acc, KERNEL(gather4_rgb)(p, lanes, order),
                              _mm256_shuffle_epi8(wk, spread_lo));
-            acc2 =
-                V_MADD_ACC(acc2, KERNEL(gather4_rgb)(p + 4 * 3, lanes, order),
-                           _mm256_shuffle_epi8(wk, spread_hi));
+            acc2 = V_MADD_ACC(
+                acc2, KERNEL(gather4_rgb)(p + (size_t)4 * 3, lanes, order),
+                _mm256_shuffle_epi8(wk, spread_hi));
             V_PIN(acc);
             V_PIN(acc2);
             w += 8;
-            p += 8 * 3;
+            p += (size_t)8 * 3;
         }
         acc = _mm256_add_epi32(acc, acc2);
         __m128i sum = _mm_add_epi32(_mm256_castsi256_si128(acc),
