@@ -49,18 +49,18 @@ static inline int32x4_t half32(int shift) {
     do {                                                                       \
         vst1q_s16(out, vcombine_s16(vqshrn_n_s32(a0, shift),                   \
                                     vqshrn_n_s32(a1, shift)));                 \
-        vst1q_s16(out + 8, vcombine_s16(vqshrn_n_s32(a2, shift),               \
-                                        vqshrn_n_s32(a3, shift)));             \
+        vst1q_s16((out) + 8, vcombine_s16(vqshrn_n_s32(a2, shift),             \
+                                          vqshrn_n_s32(a3, shift)));           \
     } while (0)
 
 /* Tap pair (k, k+1) of one widened row pair (p from rows[k], q from
  * rows[k + 1]) into two accumulators, 8 samples. */
 #define NEON_TAP2(lo, hi, p, q, wk)                                            \
     do {                                                                       \
-        lo = vmlal_lane_s16(lo, vget_low_s16(p), wk, 0);                       \
-        hi = vmlal_high_lane_s16(hi, p, wk, 0);                                \
-        lo = vmlal_lane_s16(lo, vget_low_s16(q), wk, 1);                       \
-        hi = vmlal_high_lane_s16(hi, q, wk, 1);                                \
+        (lo) = vmlal_lane_s16(lo, vget_low_s16(p), wk, 0);                     \
+        (hi) = vmlal_high_lane_s16(hi, p, wk, 0);                              \
+        (lo) = vmlal_lane_s16(lo, vget_low_s16(q), wk, 1);                     \
+        (hi) = vmlal_high_lane_s16(hi, q, wk, 1);                              \
     } while (0)
 
 /* The weights of taps k and k+1 in lanes 0 and 1 (four would read past
@@ -159,9 +159,9 @@ static inline int32x4_t lane_sums(int32x4_t a, int32x4_t b, int32x4_t c,
 #define NEON_SPLIT_TAPS(N, acc)                                                \
     for (uint32_t k = 0; k < n; k += 8) {                                      \
         const int16x8_t wk = vld1q_s16(w + k);                                 \
-        const int16x8x##N##_t p = vld##N##q_s16(s + N * (size_t)k);            \
-        for (int c = 0; c < N; c++)                                            \
-            acc[c] = mac8(acc[c], p.val[c], wk);                               \
+        const int16x8x##N##_t p = vld##N##q_s16(s + (N) * (size_t)k);          \
+        for (int c = 0; c < (N); c++)                                          \
+            (acc)[c] = mac8((acc)[c], p.val[c], wk);                           \
     }
 
 /* Eight taps a step, whatever the channels: tap_stride pads every set
