@@ -74,7 +74,13 @@ static inline int32_t KERNEL(weight_pair)(const int16_t *w) {
  * per multiply-add. */
 #if defined(__GNUC__)
 #define V_PIN(v) __asm__("" : "+x"(v))
-#define V_PIN4(a, b, c, d) __asm__("" : "+x"(a), "+x"(b), "+x"(c), "+x"(d))
+#define V_PIN4(a, b, c, d)                                                     \
+    do {                                                                       \
+        V_PIN(a);                                                              \
+        V_PIN(b);                                                              \
+        V_PIN(c);                                                              \
+        V_PIN(d);                                                              \
+    } while (0)
 #else
 #define V_PIN(v) (void)0
 #define V_PIN4(a, b, c, d) (void)0
