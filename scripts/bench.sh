@@ -49,6 +49,14 @@ if ! (cd tests/bench && node -e "require('./node_modules/sharp')" 2>/dev/null); 
     --loglevel=error)
 fi
 
+# djpeg (the first-image comparison) is not a build dependency.
+if ! command -v djpeg >/dev/null; then
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -q \
+    libjpeg-turbo-progs
+fi
+
 cmake -S tests/bench -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j2 >/dev/null
 

@@ -294,7 +294,9 @@ static thumb_status plan_output(fanout *f, fan_output *o) {
             g.linear = 0;
             g.dst_q6 = 1;
         }
-        thumb_status st = resize_new(f->ctx, &g, &o->rs[i]);
+        /* Cb and Cr share one plan of their taps (resize_new_like()). */
+        thumb_status st =
+            resize_new_like(f->ctx, &g, i ? o->rs[i - 1] : NULL, &o->rs[i]);
         if (st != THUMB_OK)
             return st;
         o->feeds[i] = (fan_feed){f, (size_t)(o - f->outs), i};
@@ -385,6 +387,16 @@ static int same_plan(const fanout *f, const decoder *dec,
         return 0;
     if (f->planar && !same_planes(f->layout, dec->planes))
         return 0;
+    /* The rows the decoder gives (CMYK or RGB, 8 or 16 bits) size the
+     * ring and each copy. */
+    fanout now = {.planar = f->planar};
+    plan_sources(&now, dec);
+    for (int i = 0; i < f->planes; i++)
+        if (now.src[i].row_bytes != f->src[i].row_bytes ||
+            now.src[i].copy_bytes != f->src[i].copy_bytes ||
+            now.src[i].group_rows != f->src[i].group_rows ||
+            now.src[i].height != f->src[i].height)
+            return 0;
     for (size_t k = 0; k < n; k++)
         if (!same_geometry(&f->outs[k].g, &outputs[k].g))
             return 0;

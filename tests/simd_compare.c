@@ -43,9 +43,9 @@ static uint32_t scaled(uint32_t n, double f) {
 }
 
 /* One geometry on every table; the largest difference from the first. */
-static int compare_one(thumb_ctx *ctx, const simd_image *img,
-                       const resize_geometry *g, const char *what, int max_diff,
-                       int verbose) {
+int simd_compare_geometry(thumb_ctx *ctx, const simd_image *img,
+                          const resize_geometry *g, const char *what,
+                          int max_diff, int verbose) {
     const resize_kernels *tables[SIMD_MAX_TABLES];
     size_t n = resize_test_kernel_tables(tables, SIMD_MAX_TABLES);
     size_t bytes = (size_t)g->dst_width * g->dst_height * g->channels;
@@ -121,7 +121,8 @@ int simd_compare_all(thumb_ctx *ctx, const simd_image *img, const char *name,
     for (size_t i = 0; i < n; i++) {
         char what[96];
         snprintf(what, sizeof what, "%s #%zu", name, i);
-        int d = compare_one(ctx, img, &gs[i], what, max_diff, verbose);
+        int d =
+            simd_compare_geometry(ctx, img, &gs[i], what, max_diff, verbose);
         if (d < 0)
             return -1;
         if (d > worst)

@@ -27,6 +27,13 @@ thumb_status simd_resize(thumb_ctx *ctx, const simd_image *img,
                          const resize_geometry *g,
                          const resize_kernels *kernels, uint8_t *out);
 
+/* Runs every table on img resized per g; the largest difference from the
+ * scalar table in any sample, or -1 when a resize fails (what names the
+ * case in messages). */
+int simd_compare_geometry(thumb_ctx *ctx, const simd_image *img,
+                          const resize_geometry *g, const char *what,
+                          int max_diff, int verbose);
+
 /* Runs every table on img over a set of geometries (shrinks by 2, 3.7, 8,
  * 1.5 and 5.78, a fill with a different scale per axis, an enlargement
  * and a crop window) and returns the largest difference from the scalar

@@ -590,6 +590,52 @@ START_TEST(test_weights_sum_to_exactly_one) {
 }
 END_TEST
 
+/* Sets of a along one axis equal those of b. */
+static void assert_same_taps(const resize *a, const resize *b, int vertical,
+                             uint32_t sets) {
+    for (uint32_t i = 0; i < sets; i++) {
+        uint32_t fa, na, ra, fb, nb, rb;
+        int32_t one;
+        const int16_t *wa =
+            resize_test_taps(a, vertical, i, &fa, &na, &one, &ra);
+        const int16_t *wb =
+            resize_test_taps(b, vertical, i, &fb, &nb, &one, &rb);
+        ck_assert_ptr_nonnull(wa);
+        ck_assert_ptr_nonnull(wb);
+        ck_assert_uint_eq(fa, fb);
+        ck_assert_uint_eq(na, nb);
+        ck_assert_uint_eq(ra, rb);
+        ck_assert_mem_eq(wa, wb, (na + 7) / 8 * 8 * sizeof *wa);
+    }
+}
+
+/* resize_new_like() copies the sets of a plan of the same geometry (the
+ * chroma planes of a JPEG) and plans anew for any other. */
+START_TEST(test_new_like_copies_only_the_same_geometry) {
+    thumb_ctx *ctx = thumb_ctx_new();
+    resize_geometry g = {1363, 1113, 720, 588, 0, 0, 720, 588,
+                         1,    0,    8,   8,   0, 0, 0,   0};
+    g.dst_q6 = 1;
+    resize_geometry other = g;
+    other.src_width = 2725;
+    other.src_height = 2225;
+    resize *planned = NULL, *copied = NULL, *fresh = NULL, *unlike = NULL;
+    ck_assert_int_eq(resize_new(ctx, &g, &planned), THUMB_OK);
+    ck_assert_int_eq(resize_new_like(ctx, &g, planned, &copied), THUMB_OK);
+    ck_assert_int_eq(resize_new(ctx, &other, &fresh), THUMB_OK);
+    ck_assert_int_eq(resize_new_like(ctx, &other, planned, &unlike), THUMB_OK);
+    for (int vertical = 0; vertical < 2; vertical++) {
+        assert_same_taps(planned, copied, vertical, vertical ? 588 : 720);
+        assert_same_taps(fresh, unlike, vertical, vertical ? 588 : 720);
+    }
+    resize_free(unlike);
+    resize_free(fresh);
+    resize_free(copied);
+    resize_free(planned);
+    thumb_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(test_lanczos3_kernel) {
     ck_assert(resize_lanczos3(0.0) == 1.0);
     for (int i = 1; i <= 2; i++) {
@@ -864,6 +910,7 @@ static Suite *resize_suite(void) {
     tcase_set_timeout(exact, busy_machine_timeout);
     tcase_add_test(exact, test_lanczos3_kernel);
     tcase_add_test(exact, test_weights_sum_to_exactly_one);
+    tcase_add_test(exact, test_new_like_copies_only_the_same_geometry);
     tcase_add_test(exact, test_constant_image_stays_constant);
     tcase_add_test(exact, test_identity_is_a_copy);
     tcase_add_test(exact, test_one_axis_identity_is_exact);

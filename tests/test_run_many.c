@@ -346,6 +346,54 @@ START_TEST(a_decoding_error_fails_every_output_with_its_message) {
 }
 END_TEST
 
+/* The same contexts, run after run over files whose decoded rows differ
+ * in layout but not in size (CMYK inks with a profile, RGB without one):
+ * what a run keeps for the next must be planned anew, so each output is
+ * what fresh contexts make. */
+static void set_reused(thumb_ctx *ctx, int i) {
+    thumb_ctx_set(ctx, THUMB_OPT_WIDTH, i % 2 ? 32 : 128);
+    thumb_ctx_set(ctx, THUMB_OPT_FORMAT,
+                  i < 2 ? THUMB_FORMAT_AUTO : THUMB_FORMAT_PNG);
+}
+
+START_TEST(contexts_run_again_on_another_row_layout) {
+    static const char *const files[] = {
+        "jpeg/Channel_digital_image_CMYK_color.jpg",
+        "jpeg/Channel_digital_image_CMYK_color_no_profile.jpg",
+        "jpeg/Channel_digital_image_CMYK_color.jpg", "png/buggie.png"};
+    enum { REUSED = 4 };
+    thumb_ctx *kept[REUSED], *fresh[REUSED];
+    for (int i = 0; i < REUSED; i++) {
+        kept[i] = thumb_ctx_new();
+        set_reused(kept[i], i);
+    }
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        size_t size;
+        uint8_t *data = read_corpus(files[f], &size);
+        for (int i = 0; i < REUSED; i++) {
+            fresh[i] = thumb_ctx_new();
+            set_reused(fresh[i], i);
+        }
+        ck_assert_int_eq(thumb_run_many(kept, REUSED, data, size), THUMB_OK);
+        ck_assert_int_eq(thumb_run_many(fresh, REUSED, data, size), THUMB_OK);
+        for (int i = 0; i < REUSED; i++) {
+            size_t a_len, b_len;
+            unsigned char *a = copy_output(kept[i], &a_len);
+            unsigned char *b = copy_output(fresh[i], &b_len);
+            ck_assert_msg(a_len == b_len && memcmp(a, b, a_len) == 0,
+                          "%s: output %d of reused contexts differs", files[f],
+                          i);
+            free(a);
+            free(b);
+            thumb_ctx_free(fresh[i]);
+        }
+        free(data);
+    }
+    for (int i = 0; i < REUSED; i++)
+        thumb_ctx_free(kept[i]);
+}
+END_TEST
+
 START_TEST(bad_arguments_are_refused) {
     thumb_ctx *a = thumb_ctx_new(), *b = thumb_ctx_new();
     thumb_ctx *dup[2] = {a, a}, *with_null[2] = {a, NULL}, *two[2] = {a, b};
@@ -443,6 +491,7 @@ static Suite *run_many_suite(void) {
     tcase_add_test(tc, animations_go_frame_by_frame_to_every_animated_output);
     tcase_add_test(tc, an_output_that_fails_leaves_the_others_complete);
     tcase_add_test(tc, a_decoding_error_fails_every_output_with_its_message);
+    tcase_add_test(tc, contexts_run_again_on_another_row_layout);
     tcase_add_test(tc, bad_arguments_are_refused);
     tcase_add_loop_test(tc, allocation_failures_leak_nothing, 0, 3);
     suite_add_tcase(s, tc);

@@ -120,25 +120,33 @@ double resize_lanczos3(double x) {
 }
 
 /* resize_lanczos3() at the taps x, x + dx, x + 2 dx... of one set, with
- * sin(pi x) and sin(pi x / 3) carried from tap to tap by rotation: four
- * sin/cos calls per set instead of two per tap, which took a millisecond
- * of a 4928 -> 852 plan. The rotation's rounding stays near 1e-15, far
- * below a Q14 weight's step. */
+ * sin(pi x) and sin(pi x / 3) carried from tap to tap by rotation: two
+ * sincos calls per set instead of two per tap, which took a millisecond
+ * of a 4928 -> 852 plan, and two per axis for the step, the same for
+ * every set (the first image of a process pays all of planning). The rotation's
+ * rounding stays near 1e-15, far below a Q14 weight's step. */
 typedef struct lanczos_walk {
     double s1, c1, s3, c3;     /* sin, cos of pi x and pi x / 3 */
     double ds1, dc1, ds3, dc3; /* the same of one step */
 } lanczos_walk;
 
-static void lanczos_walk_start(lanczos_walk *w, double x, double dx) {
-    double px = RESIZE_PI * x, pdx = RESIZE_PI * dx;
+/* A walk of steps dx, not yet started. */
+static lanczos_walk lanczos_walk_steps(double dx) {
+    double pdx = RESIZE_PI * dx;
+    lanczos_walk w = {0};
+    w.ds1 = sin(pdx);
+    w.dc1 = cos(pdx);
+    w.ds3 = sin(pdx / LANCZOS_A);
+    w.dc3 = cos(pdx / LANCZOS_A);
+    return w;
+}
+
+static void lanczos_walk_start(lanczos_walk *w, double x) {
+    double px = RESIZE_PI * x;
     w->s1 = sin(px);
     w->c1 = cos(px);
     w->s3 = sin(px / LANCZOS_A);
     w->c3 = cos(px / LANCZOS_A);
-    w->ds1 = sin(pdx);
-    w->dc1 = cos(pdx);
-    w->ds3 = sin(pdx / LANCZOS_A);
-    w->dc3 = cos(pdx / LANCZOS_A);
 }
 
 /* The kernel at x (the walk's current tap), then one step on. */
@@ -204,9 +212,11 @@ static thumb_status axis_plan(thumb_ctx *ctx, resize_axis *ax, uint32_t src,
     ax->out_count = out;
     ax->tap_stride = stride;
     ax->max_taps = 0;
+    ax->min_taps = UINT32_MAX;
     ax->min_first = src - 1;
     ax->max_last = 0;
 
+    const lanczos_walk steps = lanczos_walk_steps(1.0 / widen);
     for (uint32_t i = 0; i < out; i++) {
         double centre = ((double)crop + i + 0.5) * scale - 0.5;
         int64_t lo = (int64_t)ceil(centre - support);
@@ -222,8 +232,8 @@ static thumb_status axis_plan(thumb_ctx *ctx, resize_axis *ax, uint32_t src,
         uint32_t n = (uint32_t)(last - first + 1);
         memset(tmp, 0, n * sizeof *tmp);
         double sum = 0.0;
-        lanczos_walk walk;
-        lanczos_walk_start(&walk, ((double)lo - centre) / widen, 1.0 / widen);
+        lanczos_walk walk = steps;
+        lanczos_walk_start(&walk, ((double)lo - centre) / widen);
         for (int64_t j = lo; j <= hi; j++) {
             int64_t s = j < first ? first : j > last ? last : j;
             double w = lanczos_walk_next(&walk, ((double)j - centre) / widen);
@@ -294,6 +304,8 @@ static thumb_status axis_plan(thumb_ctx *ctx, resize_axis *ax, uint32_t src,
         ax->count[i] = n;
         if (n > ax->max_taps)
             ax->max_taps = n;
+        if (n < ax->min_taps)
+            ax->min_taps = n;
         if (f < ax->min_first)
             ax->min_first = f;
         if (f + n - 1 > ax->max_last)
@@ -303,6 +315,27 @@ static thumb_status axis_plan(thumb_ctx *ctx, resize_axis *ax, uint32_t src,
 done:
     ctx_free(ctx, tmp);
     return st;
+}
+
+/* dst as a copy of src's tap sets (no pair windows). */
+static thumb_status axis_copy(thumb_ctx *ctx, resize_axis *dst,
+                              const resize_axis *src) {
+    /* Sizes that src's planning already checked. */
+    size_t sets = src->out_count;
+    size_t weights = sets * src->tap_stride * sizeof *src->weights;
+    *dst = *src;
+    dst->pair_first = NULL;
+    dst->pair_weights = NULL;
+    dst->pair_taps = 0;
+    dst->first = ctx_malloc(ctx, sets * sizeof *dst->first);
+    dst->count = ctx_malloc(ctx, sets * sizeof *dst->count);
+    dst->weights = ctx_malloc(ctx, weights);
+    if (!dst->first || !dst->count || !dst->weights)
+        return THUMB_ERR_NOMEM;
+    memcpy(dst->first, src->first, sets * sizeof *dst->first);
+    memcpy(dst->count, src->count, sets * sizeof *dst->count);
+    memcpy(dst->weights, src->weights, weights);
+    return THUMB_OK;
 }
 
 /* The ring must hold, when output row y is filtered, every row from its
@@ -420,17 +453,20 @@ static thumb_status check_geometry(thumb_ctx *ctx, const resize_geometry *g) {
     return THUMB_OK;
 }
 
-/* Plans the tap sets and allocates the ring and rows. */
-static thumb_status plan(resize *r) {
+/* Plans the tap sets (or copies those of like, planned for the same
+ * geometry) and allocates the ring and rows. */
+static thumb_status plan(resize *r, const resize *like) {
     thumb_ctx *ctx = r->ctx;
     const resize_geometry *g = &r->g;
     thumb_status st =
-        axis_plan(ctx, &r->h, g->src_width, g->extent_width, g->scaled_width,
-                  g->crop_x, g->dst_width, "width");
+        like ? axis_copy(ctx, &r->h, &like->h)
+             : axis_plan(ctx, &r->h, g->src_width, g->extent_width,
+                         g->scaled_width, g->crop_x, g->dst_width, "width");
     if (st != THUMB_OK)
         return st;
-    st = axis_plan(ctx, &r->v, g->src_height, g->extent_height,
-                   g->scaled_height, g->crop_y, g->dst_height, "height");
+    st = like ? axis_copy(ctx, &r->v, &like->v)
+              : axis_plan(ctx, &r->v, g->src_height, g->extent_height,
+                          g->scaled_height, g->crop_y, g->dst_height, "height");
     if (st != THUMB_OK)
         return st;
     r->ring_rows = ring_rows_needed(&r->v);
@@ -503,9 +539,18 @@ static thumb_status plan(resize *r) {
                                g->dst_depth, g->linear);
 }
 
+static int same_geometry(const resize_geometry *a, const resize_geometry *b);
+
 thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
                         resize **out) {
+    return resize_new_like(ctx, g, NULL, out);
+}
+
+thumb_status resize_new_like(thumb_ctx *ctx, const resize_geometry *g,
+                             const resize *like, resize **out) {
     *out = NULL;
+    if (like && (like->identity || !same_geometry(&like->g, g)))
+        like = NULL;
     thumb_status st = check_geometry(ctx, g);
     if (st != THUMB_OK)
         return st;
@@ -532,7 +577,7 @@ thumb_status resize_new(thumb_ctx *ctx, const resize_geometry *g,
         (g->extent_height == 0 || g->extent_height == g->src_height) &&
         !g->dst_q6;
     if (!r->identity)
-        st = plan(r);
+        st = plan(r, like);
     if (st != THUMB_OK) {
         resize_free(r);
         return st;

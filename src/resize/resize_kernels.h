@@ -60,6 +60,7 @@ typedef struct resize_axis {
     uint32_t out_count;  /* output samples along the axis */
     uint32_t tap_stride; /* int16 weights per output, multiple of TAP_ALIGN */
     uint32_t max_taps;   /* largest count[i] */
+    uint32_t min_taps;   /* smallest count[i] */
     uint32_t min_first;  /* the source range any output touches */
     uint32_t max_last;
     uint32_t *first;

@@ -1,7 +1,9 @@
 /* The kernels for aarch64 Advanced SIMD (NEON, in every ARMv8-A core).
- * The vertical passes keep 16 samples in four int32x4 accumulators and
- * multiply-accumulate one widened row per tap (vmlal_n_s16); the
- * horizontal pass holds one output pixel's channels in one int32x4. */
+ * The vertical passes keep 32 samples in eight int32x4 accumulators and
+ * take the taps in pairs, multiplying by weight lane (smlal/smlal2); the
+ * horizontal pass splits eight pixels per channel (ld2/ld3/ld4) and
+ * multiplies them by eight weights at once. Instruction counts against
+ * the x86 kernels: tests/bench/insn_count.py. */
 #include "resize_kernels.h"
 
 #include <arm_neon.h>
@@ -47,40 +49,72 @@ static inline int32x4_t half32(int shift) {
     do {                                                                       \
         vst1q_s16(out, vcombine_s16(vqshrn_n_s32(a0, shift),                   \
                                     vqshrn_n_s32(a1, shift)));                 \
-        vst1q_s16(out + 8, vcombine_s16(vqshrn_n_s32(a2, shift),               \
-                                        vqshrn_n_s32(a3, shift)));             \
+        vst1q_s16((out) + 8, vcombine_s16(vqshrn_n_s32(a2, shift),             \
+                                          vqshrn_n_s32(a3, shift)));           \
     } while (0)
 
+/* Tap pair (k, k+1) of one widened row pair (p from rows[k], q from
+ * rows[k + 1]) into two accumulators, 8 samples. */
+#define NEON_TAP2(lo, hi, p, q, wk)                                            \
+    do {                                                                       \
+        (lo) = vmlal_lane_s16(lo, vget_low_s16(p), wk, 0);                     \
+        (hi) = vmlal_high_lane_s16(hi, p, wk, 0);                              \
+        (lo) = vmlal_lane_s16(lo, vget_low_s16(q), wk, 1);                     \
+        (hi) = vmlal_high_lane_s16(hi, q, wk, 1);                              \
+    } while (0)
+
+/* The weights of taps k and k+1 in lanes 0 and 1 (four would read past
+ * the last set). */
+static inline int16x4_t weight_pair(const int16_t *w) {
+    int32_t pair;
+    memcpy(&pair, w, sizeof pair);
+    return vreinterpret_s16_s32(vdup_n_s32(pair));
+}
+
+/* 32 samples a step and taps in pairs (taps is even): the rows' addresses,
+ * the weights and the loop then cost 6 instructions per 64
+ * multiply-adds; one row per tap and 16 samples took 15 per 16. The
+ * multiply by lane uses the high halves in place (smlal2). */
 static void neon_vertical_u8(const uint8_t *const *rows, const int16_t *w,
                              uint32_t taps, size_t len, int16_t *out) {
-    for (size_t x = 0; x < len; x += 16) {
+    for (size_t x = 0; x < len; x += 32) {
         int32x4_t a0 = half32(V_SHIFT_U8), a1 = a0, a2 = a0, a3 = a0;
-        for (uint32_t k = 0; k < taps; k++) {
-            uint8x16_t p = vld1q_u8(rows[k] + x);
-            int16x8_t lo = vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(p)));
-            int16x8_t hi = vreinterpretq_s16_u16(vmovl_u8(vget_high_u8(p)));
-            a0 = vmlal_n_s16(a0, vget_low_s16(lo), w[k]);
-            a1 = vmlal_n_s16(a1, vget_high_s16(lo), w[k]);
-            a2 = vmlal_n_s16(a2, vget_low_s16(hi), w[k]);
-            a3 = vmlal_n_s16(a3, vget_high_s16(hi), w[k]);
+        int32x4_t a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (uint32_t k = 0; k < taps; k += 2) {
+            const int16x4_t wk = weight_pair(w + k);
+            uint8x16_t p0 = vld1q_u8(rows[k] + x);
+            uint8x16_t p1 = vld1q_u8(rows[k] + x + 16);
+            uint8x16_t q0 = vld1q_u8(rows[k + 1] + x);
+            uint8x16_t q1 = vld1q_u8(rows[k + 1] + x + 16);
+            NEON_TAP2(a0, a1, vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(p0))),
+                      vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(q0))), wk);
+            NEON_TAP2(a2, a3, vreinterpretq_s16_u16(vmovl_high_u8(p0)),
+                      vreinterpretq_s16_u16(vmovl_high_u8(q0)), wk);
+            NEON_TAP2(a4, a5, vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(p1))),
+                      vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(q1))), wk);
+            NEON_TAP2(a6, a7, vreinterpretq_s16_u16(vmovl_high_u8(p1)),
+                      vreinterpretq_s16_u16(vmovl_high_u8(q1)), wk);
         }
         NEON_STORE16(out + x, a0, a1, a2, a3, V_SHIFT_U8);
+        NEON_STORE16(out + x + 16, a4, a5, a6, a7, V_SHIFT_U8);
     }
 }
 
 static void neon_vertical_q6(const int16_t *const *rows, const int16_t *w,
                              uint32_t taps, size_t len, int16_t *out) {
-    for (size_t x = 0; x < len; x += 16) {
+    for (size_t x = 0; x < len; x += 32) {
         int32x4_t a0 = half32(V_SHIFT_Q6), a1 = a0, a2 = a0, a3 = a0;
-        for (uint32_t k = 0; k < taps; k++) {
-            int16x8_t lo = vld1q_s16(rows[k] + x);
-            int16x8_t hi = vld1q_s16(rows[k] + x + 8);
-            a0 = vmlal_n_s16(a0, vget_low_s16(lo), w[k]);
-            a1 = vmlal_n_s16(a1, vget_high_s16(lo), w[k]);
-            a2 = vmlal_n_s16(a2, vget_low_s16(hi), w[k]);
-            a3 = vmlal_n_s16(a3, vget_high_s16(hi), w[k]);
+        int32x4_t a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (uint32_t k = 0; k < taps; k += 2) {
+            const int16x4_t wk = weight_pair(w + k);
+            const int16_t *p = rows[k] + x, *q = rows[k + 1] + x;
+            NEON_TAP2(a0, a1, vld1q_s16(p), vld1q_s16(q), wk);
+            NEON_TAP2(a2, a3, vld1q_s16(p + 8), vld1q_s16(q + 8), wk);
+            NEON_TAP2(a4, a5, vld1q_s16(p + 16), vld1q_s16(q + 16), wk);
+            NEON_TAP2(a6, a7, vld1q_s16(p + 24), vld1q_s16(q + 24), wk);
         }
         NEON_STORE16(out + x, a0, a1, a2, a3, V_SHIFT_Q6);
+        NEON_STORE16(out + x + 16, a4, a5, a6, a7, V_SHIFT_Q6);
     }
 }
 
@@ -107,48 +141,64 @@ static inline void store_px(int32x4_t acc, void *dst, size_t i, int channels,
             resize_floor_shift(a[c] + (1 << (H_SHIFT - 1)), H_SHIFT));
 }
 
+/* acc plus the products of 8 samples and 8 weights, four lanes. */
+static inline int32x4_t mac8(int32x4_t acc, int16x8_t px, int16x8_t w) {
+    acc = vmlal_s16(acc, vget_low_s16(px), vget_low_s16(w));
+    return vmlal_high_s16(acc, px, w);
+}
+
+/* The lane sums of four accumulators, a's in lane 0 ... d's in lane 3. */
+static inline int32x4_t lane_sums(int32x4_t a, int32x4_t b, int32x4_t c,
+                                  int32x4_t d) {
+    return vpaddq_s32(vpaddq_s32(a, b), vpaddq_s32(c, d));
+}
+
+/* One tap set of N (2, 3 or 4) channels into acc[0..N): ldN splits eight
+ * pixels into one register per channel, each multiplied by the same
+ * eight weights into its channel's accumulator. */
+#define NEON_SPLIT_TAPS(N, acc)                                                \
+    for (uint32_t k = 0; k < n; k += 8) {                                      \
+        const int16x8_t wk = vld1q_s16(w + k);                                 \
+        const int16x8x##N##_t p = vld##N##q_s16(s + (N) * (size_t)k);          \
+        for (int c = 0; c < (N); c++)                                          \
+            (acc)[c] = mac8((acc)[c], p.val[c], wk);                           \
+    }
+
+/* Eight taps a step, whatever the channels: tap_stride pads every set
+ * with zero weights to a multiple of TAP_ALIGN pixels, which rows carry
+ * as slack. One pixel per tap, 4 lanes for 3 channels, took three times
+ * the instructions. */
 static void neon_horizontal_any(const resize_axis *ax, const int16_t *src,
                                 void *dst, int channels, int q6) {
+    const int32x4_t zero = vdupq_n_s32(0);
     for (uint32_t i = 0; i < ax->out_count; i++) {
         const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
         const int16_t *s = src + (size_t)ax->first[i] * channels;
-        uint32_t n = ax->count[i];
-        int32x4_t acc = vdupq_n_s32(0);
+        const uint32_t n = (ax->count[i] + TAP_ALIGN - 1) & ~(TAP_ALIGN - 1u);
+        int32x4_t acc[4] = {zero, zero, zero, zero};
         switch (channels) {
         case 1:
-            /* Four taps a step (tap_stride pads sets with zeros), summed
-             * across at the end. */
-            for (uint32_t k = 0; k < n; k += 4)
-                acc = vmlal_s16(acc, vld1_s16(s + k), vld1_s16(w + k));
-            acc = vsetq_lane_s32(vaddvq_s32(acc), vdupq_n_s32(0), 0);
-            store_px(acc, dst, i, 1, 0, q6);
+            for (uint32_t k = 0; k < n; k += 8)
+                acc[0] = mac8(acc[0], vld1q_s16(s + k), vld1q_s16(w + k));
+            acc[0] = vsetq_lane_s32(vaddvq_s32(acc[0]), zero, 0);
+            store_px(acc[0], dst, i, 1, 0, q6);
+            continue;
+        case 2:
+            NEON_SPLIT_TAPS(2, acc);
             break;
-        case 2: {
-            /* Two pixels (g a g a) against (w0 w0 w1 w1). */
-            int32x4_t acc2 = vdupq_n_s32(0);
-            for (uint32_t k = 0; k < n; k += 2) {
-                /* w[k] and w[k + 1] only: four would read past the
-                 * last set when k is tap_stride - 2. */
-                int32_t pair;
-                memcpy(&pair, w + k, sizeof pair);
-                int16x4_t wk = vreinterpret_s16_s32(vdup_n_s32(pair));
-                acc2 = vmlal_s16(acc2, vld1_s16(s + 2 * k), vzip1_s16(wk, wk));
-            }
-            acc = vaddq_s32(acc2, vextq_s32(acc2, acc2, 2));
-            store_px(acc, dst, i, 2, 1, q6);
+        case 3:
+            NEON_SPLIT_TAPS(3, acc);
             break;
-        }
         default:
-            /* One pixel per tap; with 3 channels the fourth lane holds the
-             * next pixel's first sample and is dropped. */
-            for (uint32_t k = 0; k < n; k++)
-                acc =
-                    vmlal_n_s16(acc, vld1_s16(s + (size_t)k * channels), w[k]);
-            store_px(acc, dst, i, channels, channels == 4, q6);
+            NEON_SPLIT_TAPS(4, acc);
             break;
         }
+        store_px(lane_sums(acc[0], acc[1], acc[2], acc[3]), dst, i, channels,
+                 channels % 2 == 0, q6);
     }
 }
+
+#undef NEON_SPLIT_TAPS
 
 static void neon_horizontal(const resize_axis *ax, const int16_t *src,
                             uint8_t *dst, int channels) {

@@ -31,6 +31,10 @@ WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
 # The CLI batch: this many copies of T1 in one call, the call repeated.
 BATCH_COPIES = 20
 BATCH_REPEATS = 5
+# The first image of a process (issue 19): the CLI making T1's thumbnail
+# as a whole process and djpeg -scale 1/2 of the same file, this many
+# times each per batch round, taking turns with each other and the batch.
+ONESHOT_PER_ROUND = 4
 # The raw kernel benchmark of the issue.
 KERNEL_SRC = (4928, 3279)
 KERNEL_DST = (852, 567)
@@ -52,14 +56,18 @@ TASKS = [
 ]
 # libjpeg-turbo's scaled decode, the floor, for these tasks.
 FLOOR_TASKS = {"T2", "T5"}
-# The floor target wants a few per cent told apart on a shared machine:
-# libthumbnail and the floor take turns, this many rounds of RUNS/ROUNDS
-# runs each, so that a change of load between the two weighs on both.
-FLOOR_ROUNDS = 5
+# Variants compared take turns (A B C A B C ...), this many rounds of
+# RUNS/ROUNDS runs each, so that drift, a change of load and the first
+# touch of a file weigh on all of them: the tools of a task with the
+# floor, the kernel's instruction sets with sharp.
+ROUNDS = 5
 # The accurate mode is measured where the issue sets it a target.
 ACCURATE_TASKS = {"T1"}
-TOOLS = ["libthumbnail", "libthumbnail accurate", "sharp", "Pillow",
-         "vipsthumbnail", "libjpeg-turbo scaled decode"]
+TOOLS = ["libthumbnail", "libthumbnail accurate", "libthumbnail avx2",
+         "sharp", "Pillow", "vipsthumbnail", "libjpeg-turbo scaled decode"]
+# The forced AVX2 row, on a machine where auto picks AVX-512: the README
+# then holds the figures of both kinds of machine.
+FORCED_AVX2 = "libthumbnail avx2"
 
 
 def log(msg):
@@ -106,6 +114,26 @@ def median(v):
     return statistics.median(v) if v else None
 
 
+def join_runs(into, raw):
+    """Appends a driver's per-run lists to into; scalars are kept."""
+    for k, v in raw.items():
+        if isinstance(v, list):
+            into.setdefault(k, []).extend(v)
+        else:
+            into[k] = v
+
+
+def alternate(cmds, envs):
+    """Runs the driver commands in turns, ROUNDS rounds (each command
+    prints the JSON of RUNS/ROUNDS runs); returns each one's joined runs
+    summarised, in the order of cmds."""
+    joined = [{} for _ in cmds]
+    for _ in range(ROUNDS):
+        for cmd, env, into in zip(cmds, envs, joined):
+            join_runs(into, run_json(cmd, env))
+    return [summarise(j) for j in joined]
+
+
 def summarise(raw):
     """The medians bench.py reports, from a driver's per-run lists."""
     out = {"runs": len(raw["ms"]), "wall_ms": median(raw["ms"]),
@@ -144,6 +172,7 @@ class Bench:
                      "libvips-tools: scripts/install-deps.sh)")
         self.vips_env = dict(os.environ, VIPS_CONCURRENCY="1")
         self.cli = os.path.join(build, "libthumbnail", "thumbnail")
+        self.simd_auto = simd_auto(build)
 
     def skip(self, what, why):
         log("skipped: %s: %s" % (what, why))
@@ -197,75 +226,65 @@ class Bench:
     def available(self, tool, task):
         if tool == "libthumbnail accurate" and task["id"] not in ACCURATE_TASKS:
             return False
+        if tool == FORCED_AVX2:
+            return self.simd_auto == "avx512"
         return True
 
     def env(self, tool):
+        if tool == FORCED_AVX2:
+            return dict(os.environ, THUMB_SIMD="avx2")
         return self.vips_env if tool == "vipsthumbnail" else None
 
-    def time_tool(self, tool, task):
-        if tool == "vipsthumbnail":
-            walls, cpus = [], []
-            for i in range(-WARMUP, RUNS):
-                wall, cpu, _ = timed_process(self.cmd(tool, task, 1, 0),
-                                             self.vips_env)
-                if i >= 0:
-                    walls.append(wall)
-                    cpus.append(cpu)
-            # The output of the last run, for the size column.
-            dest = self.cmd(tool, task, 1, 0)[-1].split("[")[0]
-            return summarise({"ms": walls, "cpu_ms": cpus,
-                              "out_bytes": os.path.getsize(dest)})
-        return summarise(run_json(self.cmd(tool, task, RUNS, WARMUP)))
+    def time_vips(self, task):
+        """vipsthumbnail, one whole process per run."""
+        tool = "vipsthumbnail"
+        walls, cpus = [], []
+        for i in range(-WARMUP, RUNS):
+            wall, cpu, _ = timed_process(self.cmd(tool, task, 1, 0),
+                                         self.vips_env)
+            if i >= 0:
+                walls.append(wall)
+                cpus.append(cpu)
+        # The output of the last run, for the size column.
+        dest = self.cmd(tool, task, 1, 0)[-1].split("[")[0]
+        return summarise({"ms": walls, "cpu_ms": cpus,
+                          "out_bytes": os.path.getsize(dest)})
 
-    def with_floor(self, task, width, height):
-        """libthumbnail and libjpeg-turbo's scaled decode to width x height,
-        FLOOR_ROUNDS times in turn, RUNS runs in all for each; the run
-        lists of each are joined before the medians are taken."""
-        per = max(1, RUNS // FLOOR_ROUNDS)
-        cmds = [self.cmd("libthumbnail", task, per, WARMUP),
-                [os.path.join(self.build, "bench_turbo"), self.path(task),
-                 str(width), str(height), str(per), str(WARMUP)]]
-        joined = [{}, {}]
-        for _ in range(FLOOR_ROUNDS):
-            for cmd, into in zip(cmds, joined):
-                for k, v in run_json(cmd).items():
-                    if isinstance(v, list):
-                        into.setdefault(k, []).extend(v)
-                    else:
-                        into[k] = v
-        return summarise(joined[0]), summarise(joined[1])
+    def floor_cmd(self, task, per):
+        """libjpeg-turbo's scaled decode to the size libthumbnail decodes
+        the task at (one run of it tells)."""
+        t = run_json(self.cmd("libthumbnail", task, 1, 0))
+        return [os.path.join(self.build, "bench_turbo"), self.path(task),
+                str(t["decoded_width"]), str(t["decoded_height"]), str(per),
+                str(WARMUP)]
 
     def run_task(self, task):
-        rows = {}
+        """Every in-process tool (and the floor) in turns; vipsthumbnail,
+        a process per run, on its own."""
+        tools = [t for t in TOOLS[:-1] if self.available(t, task)]
+        turns = [t for t in tools if t != "vipsthumbnail"]
+        per = max(1, RUNS // ROUNDS)
+        cmds = [self.cmd(t, task, per, WARMUP) for t in turns]
+        envs = [self.env(t) for t in turns]
+        if task["id"] in FLOOR_TASKS:
+            turns.append(TOOLS[-1])
+            cmds.append(self.floor_cmd(task, per))
+            envs.append(None)
+        log("%s: %s in turns, %d rounds of %d runs" % (
+            task["id"], ", ".join(turns), ROUNDS, per))
+        rows = dict(zip(turns, alternate(cmds, envs)))
+        if "vipsthumbnail" in tools:
+            log("%s vipsthumbnail: %d runs" % (task["id"], RUNS))
+            rows["vipsthumbnail"] = self.time_vips(task)
         pngs = {}
-        for tool in TOOLS[:-1]:
-            if not self.available(tool, task):
-                continue
-            log("%s %s: %d runs" % (task["id"], tool, RUNS))
-            if tool == "libthumbnail" and task["id"] in FLOOR_TASKS:
-                # Timed below, in turns with the floor; one run here for
-                # the decoded size the floor decodes to.
-                r = summarise(run_json(self.cmd(tool, task, 1, 0)))
-            else:
-                r = self.time_tool(tool, task)
-            r["peak_rss_kib"] = peak_rss_kib(
+        for tool in tools:
+            rows[tool]["peak_rss_kib"] = peak_rss_kib(
                 self.build, self.cmd(tool, task, 1, 0), self.env(tool))
             png = os.path.join(self.tmp, "%s-%s.png" % (
                 task["id"], tool.replace(" ", "-")))
             subprocess.run(self.cmd(tool, task, 1, 0, "png", png),
                            check=True, capture_output=True, env=self.env(tool))
             pngs[tool] = png
-            rows[tool] = r
-        if task["id"] in FLOOR_TASKS and "libthumbnail" in rows:
-            t = rows["libthumbnail"]
-            log("%s libthumbnail and libjpeg-turbo's scaled decode to %sx%s, "
-                "in turns" % (task["id"], t["decoded_width"],
-                              t["decoded_height"]))
-            thumb, floor = self.with_floor(task, t["decoded_width"],
-                                           t["decoded_height"])
-            thumb["peak_rss_kib"] = t["peak_rss_kib"]
-            rows["libthumbnail"] = thumb
-            rows["libjpeg-turbo scaled decode"] = floor
         if pngs:
             log("%s PSNR against the exact Lanczos3 of the full decode"
                 % task["id"])
@@ -299,27 +318,30 @@ class Bench:
         for name, ch in (("RGB8", 3), ("RGBA8", 4)):
             raw = os.path.join(self.tmp, "kernel-%d.raw" % ch)
             rng.integers(0, 256, size=w * h * ch, dtype=np.uint8).tofile(raw)
-            rows = {}
-            args = [raw, str(w), str(h), str(ch), str(ow), str(oh),
-                    str(RUNS), str(WARMUP)]
-            log("kernel %s libthumbnail" % name)
-            rows["libthumbnail"] = summarise(run_json(
-                [os.path.join(self.build, "bench_kernel")] + args))
+            args = [raw, str(w), str(h), str(ch), str(ow), str(oh)]
+            kernel = [os.path.join(self.build, "bench_kernel")] + args
+            names, envs = ["libthumbnail"], [None]
             for simd in SIMD_PATHS:
                 env = dict(os.environ, THUMB_SIMD=simd)
                 try:
-                    rows["libthumbnail " + simd] = summarise(run_json(
-                        [os.path.join(self.build, "bench_kernel")] + args,
-                        env))
+                    run_json(kernel + ["1", "0"], env)
                 except RuntimeError as e:
                     # Only a path this CPU lacks may be left out.
                     if "not on this CPU or build" not in str(e):
                         raise
                     self.skip("kernel %s THUMB_SIMD=%s" % (name, simd),
                               str(e).splitlines()[-1])
-            log("kernel %s sharp" % name)
-            rows["sharp"] = summarise(run_json(
-                ["node", os.path.join(HERE, "sharp_bench.js"), "raw"] + args))
+                    continue
+                names.append("libthumbnail " + simd)
+                envs.append(env)
+            per = [str(max(1, RUNS // ROUNDS)), str(WARMUP)]
+            cmds = [kernel + per for _ in names]
+            names.append("sharp")
+            envs.append(None)
+            cmds.append(["node", os.path.join(HERE, "sharp_bench.js"), "raw"]
+                        + args + per)
+            log("kernel %s: %s in turns" % (name, ", ".join(names)))
+            rows = dict(zip(names, alternate(cmds, envs)))
             os.unlink(raw)
             result[name] = rows
         return result
@@ -331,7 +353,10 @@ class Bench:
         another (-j 1) and on every core (-j CORES), the two calls taking
         turns BATCH_REPEATS times (after one warm-up each), so that a change
         of load weighs on both. Per image: the call's wall and CPU time
-        (all threads) over the copies; medians of the calls."""
+        (all threads) over the copies; medians of the calls. Between the
+        calls, the CLI once on T1 alone (a whole process: the first image
+        of a process, what a script calling it per image or a fresh Lambda
+        pays) and djpeg -scale 1/2 of the same file, in turns."""
         t1 = TASKS[0]
         src = self.path(t1)
         inputs = []
@@ -349,15 +374,29 @@ class Bench:
             return [self.cli, "-j", str(j), "-s", "%dx%d" % (w, h), "-q",
                     str(t1["quality"]), "-f", "jpeg", "-o", outdir] + inputs
 
+        single = {
+            "cli": [self.cli, "-s", "%dx%d" % (w, h), "-q",
+                    str(t1["quality"]), "-o",
+                    os.path.join(self.tmp, "oneshot.jpg"), src],
+            "djpeg": ["djpeg", "-scale", "1/2", "-outfile", os.devnull, src]}
         runs = {j: ([], []) for j in jobs}
-        log("CLI batch: %d copies of T1, -j %s, %d calls each in turns" % (
-            BATCH_COPIES, " and -j ".join(map(str, jobs)), BATCH_REPEATS))
+        once = {k: ([], []) for k in single}
+        log("CLI batch: %d copies of T1, -j %s, %d calls each in turns, "
+            "with the CLI on T1 alone and djpeg -scale 1/2" % (
+                BATCH_COPIES, " and -j ".join(map(str, jobs)),
+                BATCH_REPEATS))
         for i in range(-1, BATCH_REPEATS):
             for j in jobs:
                 wall, cpu, _ = timed_process(cmd(j))
                 if i >= 0:
                     runs[j][0].append(wall / BATCH_COPIES)
                     runs[j][1].append(cpu / BATCH_COPIES)
+            for _ in range(ONESHOT_PER_ROUND):
+                for k, c in single.items():
+                    wall, cpu, _ = timed_process(c)
+                    if i >= 0:
+                        once[k][0].append(wall)
+                        once[k][1].append(cpu)
         out = {"copies": BATCH_COPIES, "calls": BATCH_REPEATS,
                "cores": cores, "by_jobs": []}
         for j in jobs:
@@ -366,7 +405,22 @@ class Bench:
                 "jobs": j, "wall_ms": median(walls), "cpu_ms": median(cpus),
                 "wall_ms_runs": walls, "cpu_ms_runs": cpus,
                 "peak_rss_kib": peak_rss_kib(self.build, cmd(j))})
+        out["oneshot"] = {k: {"wall_ms": median(v[0]), "cpu_ms": median(v[1]),
+                              "wall_ms_runs": v[0], "cpu_ms_runs": v[1]}
+                          for k, v in once.items()}
         return out
+
+
+def simd_auto(build):
+    """The instruction set THUMB_SIMD=auto picks here, as bench_kernel
+    reports it (a tiny resize)."""
+    with tempfile.NamedTemporaryFile(suffix=".raw") as f:
+        f.write(bytes(64 * 64 * 3))
+        f.flush()
+        r = run_json([os.path.join(build, "bench_kernel"), f.name, "64", "64",
+                      "3", "16", "16", "1", "0"])
+    return {1: "scalar", 2: "sse41", 3: "avx2", 4: "avx512",
+            5: "neon"}.get(r.get("simd"), "?")
 
 
 def machine():
@@ -374,9 +428,13 @@ def machine():
             "cores": os.cpu_count()}
     try:
         for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
+            if line.startswith("model name") and "cpu" not in info:
                 info["cpu"] = line.split(":", 1)[1].strip()
-                break
+            if line.startswith("flags") and "isa" not in info:
+                flags = set(line.split(":", 1)[1].split())
+                info["isa"] = [f for f in ("sse4_1", "avx2", "avx512bw",
+                                           "avx512vl", "avx512_vnni")
+                               if f in flags]
         for line in open("/proc/meminfo"):
             if line.startswith("MemTotal"):
                 info["memory_gib"] = round(int(line.split()[1]) / MIB / MIB, 1)
@@ -425,7 +483,8 @@ def main():
         "runs": RUNS, "warmup": WARMUP,
         "load_average_before": load_before,
         "load_average_after": os.getloadavg(),
-        "machine": machine(), "sharp": sharp_versions,
+        "machine": dict(machine(), simd_auto=b.simd_auto),
+        "rounds": ROUNDS, "sharp": sharp_versions,
         "tasks": tasks, "kernel": kernel, "batch": batch,
         "skipped": b.skipped,
     }
