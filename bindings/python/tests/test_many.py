@@ -113,6 +113,23 @@ class TestAgainstSingleRuns(unittest.TestCase):
         self.assertGreater(counts["finer"], 0)  # the other branch was taken too
         self.assertLessEqual(counts["failed"], 4 * len(SIZES) * len(FORMATS))
 
+    def test_reused_thumbnailers_give_what_fresh_ones_do(self):
+        # A Thumbnailer keeps its plan's buffers for the next image of the
+        # same shape: images of one size but another pixel layout (CMYK
+        # with and without a profile, gray, 16-bit) must not reuse them.
+        rows = [r for d in corpus.GOOD_DIRS for r in corpus.rows(d)]
+        ts = [Thumbnailer(size, format=format) for size, format in itertools.product(SIZES, FORMATS)]
+        try:
+            for row in rows:
+                data = corpus.read(row.path)
+                got = Thumbnailer.run_many(ts, data)
+                want = thumbnail.thumbnails(data, SIZES, FORMATS)
+                for g, w in zip(got, want):
+                    self.assertEqual((g.data, str(g.error)), (w.data, str(w.error)), row.path)
+        finally:
+            for t in ts:
+                t.close()
+
     def test_order_is_sizes_then_formats(self):
         data = corpus.read(PHOTO)
         outs = thumbnail.thumbnails(data, sizes=["100x", (None, 40), 64], formats=["webp", "jpeg"])
