@@ -7,12 +7,15 @@ import dataclasses
 import enum
 import threading
 import weakref
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import _lib
 from ._buffer import with_input
 from ._names import VALUE_ENUMS, Crop, Fit, Format, Info, Option, Subsampling
 from .errors import ThumbnailError, error_for
+
+if TYPE_CHECKING:  # _many imports this module
+    from ._many import Output
 
 __all__ = [
     "ImageInfo",
@@ -337,7 +340,7 @@ class Thumbnailer:
             self._busy.release()
 
     @staticmethod
-    def run_many(thumbnailers: Iterable["Thumbnailer"], data: Data) -> List[Any]:
+    def run_many(thumbnailers: Iterable["Thumbnailer"], data: Data) -> List["Output"]:
         """Thumbnails of ``data`` for several Thumbnailers from one decode,
         each with its own options, as if each had called :meth:`run`::
 
