@@ -8,6 +8,13 @@
 //		Width: 256, Height: 256, Format: thumbnail.FormatWebP,
 //	})
 //
+// ThumbnailMany makes several (a srcset's sizes and formats) from one
+// decode, each output with its own error:
+//
+//	outs, err := thumbnail.ThumbnailMany(in,
+//		thumbnail.Options{Width: 1280, Height: 1280, Format: thumbnail.FormatWebP},
+//		thumbnail.Options{Width: 320, Height: 320, Format: thumbnail.FormatJPEG})
+//
 // A Context keeps its scratch memory between runs; use one per goroutine
 // for the fastest batch work. Separate contexts share nothing and run in
 // parallel; one Context used from several goroutines serialises their

@@ -94,3 +94,38 @@ func ExampleParseFormat() {
 	// webp webp image/webp
 	// gif gif image/gif
 }
+
+// Several sizes and formats of one upload (a srcset) from one decode. An
+// output that fails has its Err set; the others are made.
+func ExampleThumbnailMany() {
+	in, err := os.ReadFile("../../examples/sample/portrait-exif6.jpg")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var opts []thumbnail.Options
+	for _, size := range []int{640, 320} {
+		for _, f := range []thumbnail.Format{thumbnail.FormatWebP, thumbnail.FormatJPEG} {
+			opts = append(opts, thumbnail.Options{Width: size, Height: size, Format: f})
+		}
+	}
+	// WebP stops at 16383 pixels a side.
+	opts = append(opts, thumbnail.Options{Width: 20000, Height: 100, Fit: thumbnail.FitFill,
+		Enlarge: true, Format: thumbnail.FormatWebP})
+	outs, err := thumbnail.ThumbnailMany(in, opts...)
+	if err != nil {
+		log.Fatal(err) // no output was tried: an option out of range
+	}
+	for _, out := range outs {
+		if out.Err != nil {
+			fmt.Println(errors.Is(out.Err, thumbnail.ErrEncode), out.Err)
+			continue
+		}
+		fmt.Printf("%v %dx%d, %t\n", out.Format, out.Width, out.Height, len(out.Data) > 0)
+	}
+	// Output:
+	// webp 427x640, true
+	// jpeg 427x640, true
+	// webp 213x320, true
+	// jpeg 213x320, true
+	// true thumbnail: WebP: a 20000x100 image is larger than WebP's limit of 16383 pixels a side
+}

@@ -61,7 +61,7 @@ v=$(installed_version "$tmp/venv-sdist")
 [ "$v" = "$header_version" ] || { echo "sdist installed $v, header $header_version" >&2; exit 1; }
 
 echo "-- Python: test suites against the installed package"
-for suite in thumbnail names readme; do
+for suite in thumbnail names readme many; do
   (cd "$tmp" && THUMBNAIL_LIBRARY="$build/libthumbnail.so" THUMB_CORPUS_DIR="$corpus" \
     PYTHONDONTWRITEBYTECODE=1 "$tmp/venv/bin/python" -m unittest discover \
     -s "$repo/bindings/python/tests" -p "test_$suite.py")

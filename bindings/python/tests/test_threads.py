@@ -72,6 +72,30 @@ class TestThreads(unittest.TestCase):
         print("\nmain thread looped %d times during a %.0f ms C call" % (loops, elapsed * 1000), file=sys.stderr)
         self.assertGreater(loops, MIN_LOOPS_DURING_C_CALL)
 
+    def test_python_runs_while_run_many_works(self):
+        # The whole run_many, one decode and three encodes, is one C call
+        # without the GIL.
+        data = corpus.read(LONG_IMAGE)
+        ts = [Thumbnailer(size, format="webp") for size in (1024, 512, 256)]
+        try:
+            outs = []
+            worker = threading.Thread(target=lambda: outs.extend(Thumbnailer.run_many(ts, data)))
+            worker.start()
+            while not ts[-1]._busy.locked() and worker.is_alive():
+                pass
+            loops = 0
+            start = time.perf_counter()
+            while ts[-1]._busy.locked():
+                loops += 1
+            elapsed = time.perf_counter() - start
+            worker.join()
+        finally:
+            for t in ts:
+                t.close()
+        print("\nmain thread looped %d times during a %.0f ms run_many" % (loops, elapsed * 1000), file=sys.stderr)
+        self.assertEqual([o.width for o in outs], [1024, 512, 256])
+        self.assertGreater(loops, MIN_LOOPS_DURING_C_CALL)
+
     def test_calls_from_two_threads_overlap(self):
         # Concurrency, whatever the machine's load: the time each thread
         # spends inside the library overlaps the other's.

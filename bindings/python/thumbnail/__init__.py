@@ -10,6 +10,10 @@
     with thumbnail.Thumbnailer(size=(320, 240), fit="cover") as t:
         thumbs = [t.run(d) for d in images]   # one Thumbnailer per thread
 
+    srcset = thumbnail.thumbnails(data, sizes=[1280, 640], formats=["webp", "jpeg"])
+    # one decode; [Output(1280 webp), (1280 jpeg), (640 webp), (640 jpeg)],
+    # each with .data and .info, or .error
+
 Errors raise ThumbnailError subclasses (UnsupportedFormatError,
 CorruptImageError, LimitExceededError, OutOfMemoryError, ...). The library
 is found through $THUMBNAIL_LIBRARY, next to this package, or the system
@@ -28,6 +32,7 @@ from ._core import (
     version,
 )
 from ._lib import LibraryNotFoundError
+from ._many import Output, thumbnails
 from ._names import Color, Crop, Fit, Format, Info, Option, Simd, Subsampling
 from .errors import (
     CallbackError,
@@ -56,9 +61,11 @@ def __getattr__(name: str) -> str:
 
 __all__ = [
     "thumbnail",
+    "thumbnails",
     "probe",
     "Thumbnailer",
     "ImageInfo",
+    "Output",
     "Format",
     "Fit",
     "Subsampling",

@@ -7,12 +7,15 @@ import dataclasses
 import enum
 import threading
 import weakref
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import _lib
 from ._buffer import with_input
 from ._names import VALUE_ENUMS, Crop, Fit, Format, Info, Option, Subsampling
-from .errors import error_for
+from .errors import ThumbnailError, error_for
+
+if TYPE_CHECKING:  # _many imports this module
+    from ._many import Output
 
 __all__ = [
     "ImageInfo",
@@ -155,6 +158,15 @@ def _option_values(size: Size, fit: Any, format: Any, quality: Optional[int], op
     return values
 
 
+def ctx_error(lib: Any, status: int, ctx: int) -> ThumbnailError:
+    """The exception for a context's failed call: its message, else the
+    status's own words."""
+    message = lib.ctx_error(ctx).decode("utf-8", "replace")
+    if not message:
+        message = lib.strerror(status).decode("utf-8", "replace")
+    return error_for(status, message)
+
+
 def _free_ctx(ctx: int) -> None:
     _lib.lib().ctx_free(ctx)
 
@@ -247,10 +259,7 @@ class Thumbnailer:
         return self._ctx
 
     def _raise(self, status: int, ctx: int) -> None:
-        message = self._lib.ctx_error(ctx).decode("utf-8", "replace")
-        if not message:
-            message = self._lib.strerror(status).decode("utf-8", "replace")
-        raise error_for(status, message)
+        raise ctx_error(self._lib, status, ctx)
 
     # -- options ------------------------------------------------------------
 
@@ -329,6 +338,31 @@ class Thumbnailer:
             return ctypes.string_at(out.value, out_len.value)
         finally:
             self._busy.release()
+
+    @staticmethod
+    def run_many(thumbnailers: Iterable["Thumbnailer"], data: Data) -> List["Output"]:
+        """Thumbnails of ``data`` for several Thumbnailers from one decode,
+        each with its own options, as if each had called :meth:`run`::
+
+            big, small = Thumbnailer(1280, format="webp"), Thumbnailer(320)
+            outs = Thumbnailer.run_many([big, small], data)
+            webp = outs[0].result()
+
+        Returns one :class:`Output` per Thumbnailer, in their order: its
+        ``.data`` and ``.info``, or its ``.error`` (a failed output does not
+        raise and leaves the others made; a decoding error fails them all
+        with the same error). Each Thumbnailer's :meth:`info` describes its
+        own output afterwards. The first Thumbnailer's ``timeout_ms`` and
+        ``max_input_bytes`` apply to all; the other options, limits
+        included, are each one's own. An output much smaller than the
+        largest (or beside an ``accurate`` one) is made from a finer decode
+        than its own :meth:`run` would use, so its bytes may differ; its
+        ``Info.DECODED_WIDTH`` says. The GIL is released for the whole
+        run. Raises ValueError for no Thumbnailer, one given twice or a
+        closed one, RuntimeError for one busy in another thread."""
+        from ._many import run_many
+
+        return run_many(thumbnailers, data)
 
     def probe(self, data: Data) -> ImageInfo:
         """Reads the header of ``data`` only (no pixels are decoded, limits

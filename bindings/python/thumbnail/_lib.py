@@ -69,6 +69,17 @@ class _Lib:
                     ctypes.POINTER(ctypes.c_size_t),
                 ],
             ),
+            (
+                "thumb_run_many",
+                ctypes.c_int,
+                [ctypes.POINTER(ctx_p), ctypes.c_size_t, ctypes.c_void_p, ctypes.c_size_t],
+            ),
+            (
+                "thumb_ctx_output",
+                ctypes.c_int,
+                [ctx_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_size_t)],
+            ),
+            ("thumb_ctx_status", ctypes.c_int, [ctx_p]),
             ("thumb_probe", ctypes.c_int, [ctx_p, ctypes.c_void_p, ctypes.c_size_t]),
             ("thumb_ctx_info", ctypes.c_int64, [ctx_p, ctypes.c_int]),
             ("thumb_ctx_error", ctypes.c_char_p, [ctx_p]),
