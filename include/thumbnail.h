@@ -108,14 +108,25 @@ THUMB_API const char *thumb_strerror(thumb_status status);
 
 /** Image formats, as detected in the input and as chosen for the output. */
 typedef enum thumb_format {
-    /** As output: the input's format, GIF included (as sharp does). */
+    /** As output: the input's format, GIF included (as sharp does); for
+     * an input the library cannot write (HEIF, AVIF, JPEG XL), JPEG, or
+     * PNG when the image has alpha. */
     THUMB_FORMAT_AUTO = 0,
     THUMB_FORMAT_JPEG = 1,
     THUMB_FORMAT_PNG = 2,
     THUMB_FORMAT_WEBP = 3,
     /** As output: up to 255 colours per frame (median cut, no dithering)
      * and a transparent index for alpha below 128; the rest is opaque. */
-    THUMB_FORMAT_GIF = 4
+    THUMB_FORMAT_GIF = 4,
+    /** Input only (HEIC and other HEIF stills): the library reads it but
+     * cannot write it. As output, THUMB_FORMAT_AUTO gives JPEG for these
+     * three input-only formats, or PNG when the image has alpha. Since
+     * 0.3.0. */
+    THUMB_FORMAT_HEIF = 5,
+    /** Input only (see THUMB_FORMAT_HEIF). Since 0.3.0. */
+    THUMB_FORMAT_AVIF = 6,
+    /** JPEG XL, input only (see THUMB_FORMAT_HEIF). Since 0.3.0. */
+    THUMB_FORMAT_JXL = 7
 } thumb_format;
 
 /** How the image fits the WIDTHxHEIGHT box (THUMB_OPT_FIT). */

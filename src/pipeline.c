@@ -244,7 +244,7 @@ static thumb_format output_format(const thumb_ctx *ctx, thumb_format in) {
     thumb_format f = (thumb_format)opt(ctx, THUMB_OPT_FORMAT);
     if (f != THUMB_FORMAT_AUTO)
         return f;
-    return in;
+    return format_auto_output(in, ctx->info.has_alpha);
 }
 
 static thumb_status encode(thumb_ctx *ctx, image *img, thumb_format format,

@@ -10,10 +10,14 @@ static const format_desc formats[] = {
      {"jpg", "jpeg", "jpe", "jfif"},
      "image/jpeg",
      0,
+     0,
      0},
-    {THUMB_FORMAT_PNG, "png", {"png"}, "image/png", 1, 0},
-    {THUMB_FORMAT_WEBP, "webp", {"webp"}, "image/webp", 1, 1},
-    {THUMB_FORMAT_GIF, "gif", {"gif"}, "image/gif", 1, 1},
+    {THUMB_FORMAT_PNG, "png", {"png"}, "image/png", 1, 0, 0},
+    {THUMB_FORMAT_WEBP, "webp", {"webp"}, "image/webp", 1, 1, 0},
+    {THUMB_FORMAT_GIF, "gif", {"gif"}, "image/gif", 1, 1, 0},
+    {THUMB_FORMAT_HEIF, "heif", {"heic", "heif", "hif"}, "image/heif", 1, 1, 1},
+    {THUMB_FORMAT_AVIF, "avif", {"avif", "avifs"}, "image/avif", 1, 1, 1},
+    {THUMB_FORMAT_JXL, "jxl", {"jxl"}, "image/jxl", 1, 1, 1},
 };
 
 #define FORMAT_COUNT (sizeof formats / sizeof formats[0])
@@ -56,4 +60,11 @@ int format_from_name(const char *name, thumb_format *format) {
         }
     }
     return 0;
+}
+
+thumb_format format_auto_output(thumb_format in, int has_alpha) {
+    const format_desc *d = format_describe(in);
+    if (!d || !d->input_only)
+        return in;
+    return has_alpha ? THUMB_FORMAT_PNG : THUMB_FORMAT_JPEG;
 }

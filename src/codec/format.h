@@ -17,8 +17,9 @@ typedef struct format_desc {
      * format is commonly given; no dots; NULL after the last. */
     const char *extensions[FORMAT_MAX_EXTENSIONS + 1];
     const char *mime_type;
-    int has_alpha; /* the format can store an alpha channel */
-    int animates;  /* the format can store an animation */
+    int has_alpha;  /* the format can store an alpha channel */
+    int animates;   /* the format can store an animation */
+    int input_only; /* the library reads the format but cannot write it */
 } format_desc;
 
 /* The entry of a format, or NULL for THUMB_FORMAT_AUTO and values that
@@ -32,5 +33,10 @@ const char *format_name(thumb_format format);
  * (with or without a leading dot) or its MIME type, in any case; "auto"
  * stands for THUMB_FORMAT_AUTO. 0 when the name is none of these. */
 int format_from_name(const char *name, thumb_format *format);
+
+/* The output format THUMB_FORMAT_AUTO stands for with an input of format
+ * `in`: the same, or for a format the library cannot write, JPEG, or PNG
+ * when the image has alpha. */
+thumb_format format_auto_output(thumb_format in, int has_alpha);
 
 #endif
