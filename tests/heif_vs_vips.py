@@ -41,7 +41,7 @@ MIN_PSNR = 30.0
 MAX_CLIPPED = 0.05
 MEAN_RANGE = (30, 225)
 HDR_TRANSFERS = ("/16/", "/18/")
-DIRS = ("heif/",)
+DIRS = ("heif/", "jxl/")
 # HDR test patterns whose flat areas lie far above HDR reference white
 # (PQ code 0.67, about 2.5 times 203 nits): white in any SDR rendering.
 BRIGHT_BY_DESIGN = {"heif/colors_hdr_srgb.avif"}

@@ -19,6 +19,8 @@ static const decoder_ops *ops_for(thumb_format format) {
     case THUMB_FORMAT_HEIF:
     case THUMB_FORMAT_AVIF:
         return &heif_decoder_ops;
+    case THUMB_FORMAT_JXL:
+        return &jxl_decoder_ops;
     default:
         return NULL;
     }

@@ -107,6 +107,7 @@ extern const decoder_ops png_decoder_ops;
 extern const decoder_ops webp_decoder_ops;
 extern const decoder_ops gif_decoder_ops;
 extern const decoder_ops heif_decoder_ops; /* HEIF and AVIF */
+extern const decoder_ops jxl_decoder_ops;
 
 /* Sniffs the format and probes the header. On failure nothing is left to
  * close. */
