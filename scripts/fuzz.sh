@@ -62,7 +62,8 @@ dict=$build/dict/$dict_name.dict
 mkdir -p "$build/dict"
 if [ "$dict_name" = all ]; then
   cat fuzz/dict/jpeg.dict fuzz/dict/png.dict fuzz/dict/webp.dict \
-    fuzz/dict/gif.dict fuzz/dict/exif.dict >"$dict"
+    fuzz/dict/gif.dict fuzz/dict/exif.dict fuzz/dict/heif.dict \
+    fuzz/dict/jxl.dict >"$dict"
 else
   cp "fuzz/dict/$dict_name.dict" "$dict"
 fi

@@ -183,8 +183,13 @@ static thumb_status heifdec_colour(decoder *d, heifdec_state *s) {
     }
     struct heif_color_profile_nclx *nclx = NULL;
     struct heif_error e = heif_image_handle_get_nclx_color_profile(h, &nclx);
-    if (e.code != heif_error_Ok || !nclx)
+    /* libheif 1.15 allocates the profile before it finds values it does
+     * not know (primaries, matrix), and then returns it with the error. */
+    if (e.code != heif_error_Ok || !nclx) {
+        if (nclx)
+            heif_nclx_color_profile_free(nclx);
         return THUMB_OK;
+    }
     color_cicp cicp = {
         .xy = {nclx->color_primary_red_x, nclx->color_primary_red_y,
                nclx->color_primary_green_x, nclx->color_primary_green_y,
