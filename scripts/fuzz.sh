@@ -68,6 +68,8 @@ else
   cp "fuzz/dict/$dict_name.dict" "$dict"
 fi
 
+# Leaks inside the codec libraries themselves (fuzz/lsan.supp).
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 # The first folder receives new inputs; the seeds are only read.
 exec "$build/fuzz/$harness" -max_total_time="$seconds" -max_len="$max_len" \
   -rss_limit_mb="$rss_limit_mb" -timeout="$input_timeout" -dict="$dict" \

@@ -316,6 +316,10 @@ static enum heif_chroma heifdec_chroma(int alpha, int wide) {
     return alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB;
 }
 
+/* How much larger than its ispe size a coded image may be: HEVC codes
+ * whole blocks of up to 64x64 (cat.hif's 1616x1080 thumbnail comes as
+ * 1664x1088), and the cut to ispe follows. */
+#define HEIFDEC_CODED_PADDING 128
 /* Thumbnails considered: phones embed one or two. */
 #define HEIFDEC_MAX_THUMBNAILS 8
 /* A thumbnail is the same picture when its aspect ratio is within this
@@ -384,6 +388,14 @@ static thumb_status heifdec_start(decoder *d, uint32_t min_width,
     int want_h = heif_image_handle_get_ispe_height(handle);
     int alpha = d->info.has_alpha;
     int wide = d->want_16 && d->info.bit_depth > BITS_8;
+    /* The caller checked this image's ispe size against its limits, but
+     * libheif 1.15 allocates what the coded stream declares: a 64x64 item
+     * whose HEVC stream says 10751x65501 took 4 GB. Nothing libheif makes
+     * while decoding it (tiles, alpha, the coded frame) may be larger
+     * than its larger side, plus the coded padding. */
+    int side = want_w > want_h ? want_w : want_h;
+    heif_context_set_maximum_image_size_limit(s->heif,
+                                              side + HEIFDEC_CODED_PADDING);
     struct heif_decoding_options *o = heif_decoding_options_alloc();
     struct heif_error e = {heif_error_Memory_allocation_error,
                            heif_suberror_Unspecified, "out of memory"};
