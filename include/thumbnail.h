@@ -413,7 +413,8 @@ THUMB_API thumb_status thumb_ctx_status(const thumb_ctx *ctx);
 
 /* ---- Format names, extensions and MIME types --------------------------- */
 
-/** Name of a format: "jpeg", "png", "webp", "gif", or "auto";
+/** Name of a format: "jpeg", "png", "webp", "gif", "heif", "avif", "jxl",
+ * or "auto";
  * "unknown" for a value that is no format. */
 THUMB_API const char *thumb_format_name(thumb_format format);
 
@@ -426,13 +427,13 @@ THUMB_API thumb_status thumb_format_from_name(const char *name,
                                               thumb_format *format);
 
 /** The usual file extension of a format, without the dot: "jpg", "png",
- * "webp", "gif". NULL for THUMB_FORMAT_AUTO and values that are no
- * format. Since 0.2.0. */
+ * "webp", "gif", "heic", "avif", "jxl". NULL for THUMB_FORMAT_AUTO and values
+ * that are no format. Since 0.2.0. */
 THUMB_API const char *thumb_format_extension(thumb_format format);
 
 /** The MIME type of a format: "image/jpeg", "image/png", "image/webp",
- * "image/gif". NULL for THUMB_FORMAT_AUTO and values that are no format.
- * Since 0.2.0. */
+ * "image/gif", "image/heif", "image/avif", "image/jxl". NULL for
+ * THUMB_FORMAT_AUTO and values that are no format. Since 0.2.0. */
 THUMB_API const char *thumb_format_mime_type(thumb_format format);
 
 #ifdef __cplusplus

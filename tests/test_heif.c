@@ -242,19 +242,22 @@ END_TEST
 
 /* ---- shrink on load ----------------------------------------------------- */
 
-/* Tomsk_with_thumbnails.avif (1280x720) carries 320x180 and 160x90
- * thumbnails: a 128 box decodes the 320 one; accurate, the primary. */
+/* example.heic (1280x854) carries a 320x212 thumbnail: a 100 box decodes
+ * it; accurate, the primary. Tomsk_with_thumbnails.avif codes its 320x180
+ * thumbnail at 1280x720: passed over for the primary. */
 START_TEST(a_large_enough_thumbnail_is_decoded_instead) {
     thumb_ctx *ctx = thumb_ctx_new();
-    static const option_value small[] = {{THUMB_OPT_WIDTH, 128}};
+    static const option_value small[] = {{THUMB_OPT_WIDTH, 100}};
+    ck_assert_int_eq(run_file(ctx, "heif/example.heic", small, 1), THUMB_OK);
+    ck_assert_int_eq(thumb_ctx_info(ctx, THUMB_INFO_DECODED_WIDTH), 320);
+    ck_assert_int_eq(thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH), 100);
+    static const option_value accurate[] = {{THUMB_OPT_ACCURATE, 1}};
+    ck_assert_int_eq(run_file(ctx, "heif/example.heic", accurate, 1), THUMB_OK);
+    ck_assert_int_eq(thumb_ctx_info(ctx, THUMB_INFO_DECODED_WIDTH), 1280);
+    thumb_ctx_free(ctx);
+    ctx = thumb_ctx_new();
     ck_assert_int_eq(run_file(ctx, "heif/Tomsk_with_thumbnails.avif", small, 1),
                      THUMB_OK);
-    ck_assert_int_eq(thumb_ctx_info(ctx, THUMB_INFO_DECODED_WIDTH), 320);
-    ck_assert_int_eq(thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH), 128);
-    static const option_value accurate[] = {{THUMB_OPT_ACCURATE, 1}};
-    ck_assert_int_eq(
-        run_file(ctx, "heif/Tomsk_with_thumbnails.avif", accurate, 1),
-        THUMB_OK);
     ck_assert_int_eq(thumb_ctx_info(ctx, THUMB_INFO_DECODED_WIDTH), 1280);
     thumb_ctx_free(ctx);
 }

@@ -375,15 +375,11 @@ heifdec_thumbnail(decoder *d, uint32_t min_width, uint32_t min_height) {
     return best;
 }
 
-/* Decodes the whole primary image, or a thumbnail large enough: libheif
- * 1.15 has no other shrink-on-load and no way to decode part of an
- * image. */
-static thumb_status heifdec_start(decoder *d, uint32_t min_width,
-                                  uint32_t min_height) {
+/* Decodes one item (the primary image, or a thumbnail) into s->image and
+ * sets the rows' layout; `thumb` says which. */
+static thumb_status
+heifdec_decode(decoder *d, const struct heif_image_handle *handle, int thumb) {
     heifdec_state *s = d->state;
-    struct heif_image_handle *thumb =
-        heifdec_thumbnail(d, min_width, min_height);
-    const struct heif_image_handle *handle = thumb ? thumb : s->handle;
     int want_w = heif_image_handle_get_ispe_width(handle);
     int want_h = heif_image_handle_get_ispe_height(handle);
     int alpha = d->info.has_alpha;
@@ -407,8 +403,12 @@ static thumb_status heifdec_start(decoder *d, uint32_t min_width,
                               heifdec_chroma(alpha, wide), o);
         heif_decoding_options_free(o);
     }
-    if (thumb)
-        heif_image_handle_release(thumb);
+    if (e.code != heif_error_Ok &&
+        e.subcode == heif_suberror_Security_limit_exceeded)
+        return ctx_fail(d->ctx, THUMB_ERR_CORRUPT,
+                        "%s: the coded image is larger than its declared "
+                        "%dx%d (%s)",
+                        heifdec_name(d), want_w, want_h, e.message);
     if (e.code != heif_error_Ok)
         return heifdec_fail(d, e, "decoding the image");
     int w = heif_image_get_width(s->image, heif_channel_interleaved);
@@ -444,6 +444,30 @@ static thumb_status heifdec_start(decoder *d, uint32_t min_width,
     d->channels = alpha ? HEIFDEC_RGBA_CHANNELS : HEIFDEC_RGB_CHANNELS;
     d->depth = wide ? BITS_16 : BITS_8;
     return THUMB_OK;
+}
+
+/* Decodes a thumbnail large enough, or else the whole primary image:
+ * libheif 1.15 has no other shrink-on-load and no way to decode part of
+ * an image. A thumbnail that does not decode as declared (Microsoft's
+ * Tomsk_with_thumbnails.avif codes its 320x180 thumbnail at 1280x720)
+ * is passed over for the primary image. */
+static thumb_status heifdec_start(decoder *d, uint32_t min_width,
+                                  uint32_t min_height) {
+    heifdec_state *s = d->state;
+    struct heif_image_handle *thumb =
+        heifdec_thumbnail(d, min_width, min_height);
+    if (thumb) {
+        thumb_status st = heifdec_decode(d, thumb, 1);
+        heif_image_handle_release(thumb);
+        if (st == THUMB_OK)
+            return THUMB_OK;
+        if (s->image)
+            heif_image_release(s->image);
+        s->image = NULL;
+        s->plane = NULL;
+        ctx_clear_error(d->ctx);
+    }
+    return heifdec_decode(d, s->handle, 0);
 }
 
 /* Samples of `bits` bits to the full 16-bit range, by repeating the top
