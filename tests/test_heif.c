@@ -390,8 +390,8 @@ END_TEST
 START_TEST(truncated_and_damaged_files_are_corrupt) {
     static const char *const files[] = {
         "bad/heif/truncated.heic", "bad/heif/corrupted.heic",
-        "bad/heif/clusterfuzz-testcase-minimized-file-fuzzer-"
-        "5671864958976000.heic"};
+        ("bad/heif/clusterfuzz-testcase-minimized-file-fuzzer-"
+         "5671864958976000.heic")};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         thumb_ctx *ctx = thumb_ctx_new();
         thumb_status st = run_file(ctx, files[i], NULL, 0);
