@@ -108,14 +108,25 @@ THUMB_API const char *thumb_strerror(thumb_status status);
 
 /** Image formats, as detected in the input and as chosen for the output. */
 typedef enum thumb_format {
-    /** As output: the input's format, GIF included (as sharp does). */
+    /** As output: the input's format, GIF included (as sharp does); for
+     * an input the library cannot write (HEIF, AVIF, JPEG XL), JPEG, or
+     * PNG when the image has alpha. */
     THUMB_FORMAT_AUTO = 0,
     THUMB_FORMAT_JPEG = 1,
     THUMB_FORMAT_PNG = 2,
     THUMB_FORMAT_WEBP = 3,
     /** As output: up to 255 colours per frame (median cut, no dithering)
      * and a transparent index for alpha below 128; the rest is opaque. */
-    THUMB_FORMAT_GIF = 4
+    THUMB_FORMAT_GIF = 4,
+    /** Input only (HEIC and other HEIF stills): the library reads it but
+     * cannot write it. As output, THUMB_FORMAT_AUTO gives JPEG for these
+     * three input-only formats, or PNG when the image has alpha. Since
+     * 0.3.0. */
+    THUMB_FORMAT_HEIF = 5,
+    /** Input only (see THUMB_FORMAT_HEIF). Since 0.2.0. */
+    THUMB_FORMAT_AVIF = 6,
+    /** JPEG XL, input only (see THUMB_FORMAT_HEIF). Since 0.2.0. */
+    THUMB_FORMAT_JXL = 7
 } thumb_format;
 
 /** How the image fits the WIDTHxHEIGHT box (THUMB_OPT_FIT). */
@@ -440,7 +451,8 @@ THUMB_API thumb_status thumb_ctx_status(const thumb_ctx *ctx);
 
 /* ---- Format names, extensions and MIME types --------------------------- */
 
-/** Name of a format: "jpeg", "png", "webp", "gif", or "auto";
+/** Name of a format: "jpeg", "png", "webp", "gif", "heif", "avif", "jxl",
+ * or "auto";
  * "unknown" for a value that is no format. */
 THUMB_API const char *thumb_format_name(thumb_format format);
 
@@ -453,13 +465,13 @@ THUMB_API thumb_status thumb_format_from_name(const char *name,
                                               thumb_format *format);
 
 /** The usual file extension of a format, without the dot: "jpg", "png",
- * "webp", "gif". NULL for THUMB_FORMAT_AUTO and values that are no
- * format. Since 0.2.0. */
+ * "webp", "gif", "heic", "avif", "jxl". NULL for THUMB_FORMAT_AUTO and values
+ * that are no format. Since 0.2.0. */
 THUMB_API const char *thumb_format_extension(thumb_format format);
 
 /** The MIME type of a format: "image/jpeg", "image/png", "image/webp",
- * "image/gif". NULL for THUMB_FORMAT_AUTO and values that are no format.
- * Since 0.2.0. */
+ * "image/gif", "image/heif", "image/avif", "image/jxl". NULL for
+ * THUMB_FORMAT_AUTO and values that are no format. Since 0.2.0. */
 THUMB_API const char *thumb_format_mime_type(thumb_format format);
 
 #ifdef __cplusplus

@@ -62,11 +62,14 @@ dict=$build/dict/$dict_name.dict
 mkdir -p "$build/dict"
 if [ "$dict_name" = all ]; then
   cat fuzz/dict/jpeg.dict fuzz/dict/png.dict fuzz/dict/webp.dict \
-    fuzz/dict/gif.dict fuzz/dict/exif.dict >"$dict"
+    fuzz/dict/gif.dict fuzz/dict/exif.dict fuzz/dict/heif.dict \
+    fuzz/dict/jxl.dict >"$dict"
 else
   cp "fuzz/dict/$dict_name.dict" "$dict"
 fi
 
+# Leaks inside the codec libraries themselves (fuzz/lsan.supp).
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 # The first folder receives new inputs; the seeds are only read.
 exec "$build/fuzz/$harness" -max_total_time="$seconds" -max_len="$max_len" \
   -rss_limit_mb="$rss_limit_mb" -timeout="$input_timeout" -dict="$dict" \

@@ -13,6 +13,9 @@ packages=(
   python3-pil python3-numpy libvips-tools
   # colour management
   liblcms2-dev
+  # HEIF/AVIF (libde265 and dav1d/aom come with libheif1) and JPEG XL input;
+  # heif-convert and djxl are the tests' reference decoders
+  libheif-dev libjxl-dev libheif-examples libjxl-tools
   # S3 adapter and Lambda runtime (examples/), their unit tests, packaging
   libcurl4-openssl-dev libcjson-dev libcmocka-dev libssl-dev zip graphviz
   # the S3 adapter's XML reader (examples/s3/aws_xml.c)

@@ -422,6 +422,32 @@ void color_transform_row(color_transform *t, const uint8_t *in, uint8_t *out,
     cmsDoTransform(t->xf, in, out, width);
 }
 
+/* Serialises p into *icc (ctx memory) with the fixed creation date; what
+ * names the profile goes into the messages. */
+static thumb_status save_profile(thumb_ctx *ctx, cmsHPROFILE p,
+                                 const color_heap *heap, const char *what,
+                                 uint8_t **icc, size_t *size) {
+    cmsUInt32Number n = 0;
+    if (!p || !cmsSaveProfileToMem(p, NULL, &n) || n == 0 || heap->failed)
+        return ctx_fail(ctx, THUMB_ERR_NOMEM,
+                        "colour: out of memory building the %s profile", what);
+    *icc = ctx_malloc(ctx, n);
+    if (!*icc)
+        return THUMB_ERR_NOMEM;
+    if (!cmsSaveProfileToMem(p, *icc, &n) || heap->failed) {
+        ctx_free(ctx, *icc);
+        *icc = NULL;
+        return ctx_fail(ctx, THUMB_ERR_NOMEM,
+                        "colour: out of memory serialising the %s profile",
+                        what);
+    }
+    if (n >= ICC_HEADER_SIZE)
+        memcpy(*icc + ICC_DATE_OFFSET, SRGB_PROFILE_DATE,
+               sizeof SRGB_PROFILE_DATE);
+    *size = n;
+    return THUMB_OK;
+}
+
 thumb_status color_srgb_profile(thumb_ctx *ctx, int grey, uint8_t **icc,
                                 size_t *size) {
     *icc = NULL;
@@ -431,33 +457,120 @@ thumb_status color_srgb_profile(thumb_ctx *ctx, int grey, uint8_t **icc,
     cmsContext c = color_context(&heap);
     if (!c)
         return THUMB_ERR_NOMEM;
-    thumb_status st = THUMB_OK;
     cmsHPROFILE p = srgb_profile(c, grey);
-    cmsUInt32Number n = 0;
-    if (!p || !cmsSaveProfileToMem(p, NULL, &n) || n == 0 || heap.failed) {
-        st = ctx_fail(ctx, THUMB_ERR_NOMEM,
-                      "colour: out of memory building the sRGB profile");
-        goto done;
-    }
-    *icc = ctx_malloc(ctx, n);
-    if (!*icc) {
-        st = THUMB_ERR_NOMEM;
-        goto done;
-    }
-    if (!cmsSaveProfileToMem(p, *icc, &n) || heap.failed) {
-        ctx_free(ctx, *icc);
-        *icc = NULL;
-        st = ctx_fail(ctx, THUMB_ERR_NOMEM,
-                      "colour: out of memory serialising the sRGB profile");
-        goto done;
-    }
-    if (n >= ICC_HEADER_SIZE)
-        memcpy(*icc + ICC_DATE_OFFSET, SRGB_PROFILE_DATE,
-               sizeof SRGB_PROFILE_DATE);
-    *size = n;
-done:
+    thumb_status st = save_profile(ctx, p, &heap, "sRGB", icc, size);
     if (p)
         cmsCloseProfile(p);
+    color_context_free(c, &heap);
+    return st;
+}
+
+/* ---- CICP (ITU-T H.273) colour descriptions as profiles --------------- */
+
+/* The transfer characteristics H.273 numbers that need their own curve;
+ * every other one is taken as sRGB's, as libvips and browsers do (BT.709,
+ * BT.601 and BT.2020's are close to it). */
+#define CICP_TRANSFER_LINEAR 8
+#define CICP_TRANSFER_PQ 16
+#define CICP_TRANSFER_HLG 18
+
+/* Samples of the tabulated curves: PQ rises steeply near black, and 4096
+ * steps keep each below a 16-bit level there. */
+#define CICP_CURVE_SAMPLES 4096
+
+/* SMPTE ST 2084 (PQ) EOTF constants. */
+#define PQ_M1 (2610.0 / 16384.0)
+#define PQ_M2 (2523.0 / 4096.0 * 128.0)
+#define PQ_C1 (3424.0 / 4096.0)
+#define PQ_C2 (2413.0 / 4096.0 * 32.0)
+#define PQ_C3 (2392.0 / 4096.0 * 32.0)
+#define PQ_PEAK_NITS 10000.0
+/* ARIB STD-B67 (HLG) inverse OETF constants, and the system gamma and
+ * peak of its reference 1000-nit display (BT.2100). */
+#define HLG_A 0.17883277
+#define HLG_B (1.0 - 4.0 * HLG_A)
+#define HLG_C 0.55991073
+#define HLG_SYSTEM_GAMMA 1.2
+#define HLG_PEAK_NITS 1000.0
+/* HDR graphics white (BT.2408): the level that becomes sRGB's white
+ * region. */
+#define HDR_REFERENCE_WHITE_NITS 203.0
+/* Below this fraction of sRGB white HDR light passes unchanged; above it
+ * highlights roll off smoothly towards white instead of clipping. */
+#define HDR_KNEE 0.75
+
+/* BT.709 (sRGB) red, green, blue and D65 white chromaticities. */
+static const double BT709_XY[8] = {0.64, 0.33, 0.30,   0.60,
+                                   0.15, 0.06, 0.3127, 0.3290};
+
+static double pq_nits(double e) {
+    double p = pow(e, 1.0 / PQ_M2);
+    double num = p - PQ_C1 > 0 ? p - PQ_C1 : 0;
+    return pow(num / (PQ_C2 - PQ_C3 * p), 1.0 / PQ_M1) * PQ_PEAK_NITS;
+}
+
+static double hlg_nits(double e) {
+    double scene =
+        e <= 0.5 ? e * e / 3.0 : (exp((e - HLG_C) / HLG_A) + HLG_B) / 12.0;
+    return pow(scene, HLG_SYSTEM_GAMMA) * HLG_PEAK_NITS;
+}
+
+/* HDR light (nits) to a relative SDR level in 0..1: reference white near
+ * the top, brighter light compressed into what is left (slope 1 at the
+ * knee, so no visible seam). */
+static double hdr_to_sdr(double nits) {
+    double l = nits / HDR_REFERENCE_WHITE_NITS;
+    if (l <= HDR_KNEE)
+        return l;
+    return HDR_KNEE +
+           (1.0 - HDR_KNEE) * (1.0 - exp(-(l - HDR_KNEE) / (1.0 - HDR_KNEE)));
+}
+
+static cmsToneCurve *cicp_curve(cmsContext c, int transfer) {
+    if (transfer == CICP_TRANSFER_LINEAR) {
+        cmsFloat64Number gamma = 1.0;
+        return cmsBuildParametricToneCurve(c, 1, &gamma);
+    }
+    if (transfer != CICP_TRANSFER_PQ && transfer != CICP_TRANSFER_HLG)
+        return cmsBuildParametricToneCurve(c, SRGB_CURVE_TYPE, SRGB_CURVE);
+    cmsFloat32Number v[CICP_CURVE_SAMPLES];
+    for (int i = 0; i < CICP_CURVE_SAMPLES; i++) {
+        double e = (double)i / (CICP_CURVE_SAMPLES - 1);
+        v[i] = (cmsFloat32Number)hdr_to_sdr(
+            transfer == CICP_TRANSFER_PQ ? pq_nits(e) : hlg_nits(e));
+    }
+    return cmsBuildTabulatedToneCurveFloat(c, CICP_CURVE_SAMPLES, v);
+}
+
+int color_cicp_is_srgb(const color_cicp *cicp) {
+    return cicp->srgb_primaries && cicp->transfer != CICP_TRANSFER_LINEAR &&
+           cicp->transfer != CICP_TRANSFER_PQ &&
+           cicp->transfer != CICP_TRANSFER_HLG;
+}
+
+thumb_status color_cicp_profile(thumb_ctx *ctx, const color_cicp *cicp,
+                                uint8_t **icc, size_t *size) {
+    *icc = NULL;
+    *size = 0;
+    color_heap heap;
+    heap_init(&heap, ctx);
+    cmsContext c = color_context(&heap);
+    if (!c)
+        return THUMB_ERR_NOMEM;
+    /* "Unspecified" primaries come with no chromaticities: BT.709's. */
+    const double *xy = cicp->srgb_primaries ? BT709_XY : cicp->xy;
+    cmsCIExyY white = {xy[6], xy[7], 1.0};
+    cmsCIExyYTRIPLE primaries = {
+        {xy[0], xy[1], 1.0}, {xy[2], xy[3], 1.0}, {xy[4], xy[5], 1.0}};
+    cmsToneCurve *curve = cicp_curve(c, cicp->transfer);
+    cmsToneCurve *curves[3] = {curve, curve, curve};
+    cmsHPROFILE p =
+        curve ? cmsCreateRGBProfileTHR(c, &white, &primaries, curves) : NULL;
+    thumb_status st = save_profile(ctx, p, &heap, "CICP", icc, size);
+    if (p)
+        cmsCloseProfile(p);
+    if (curve)
+        cmsFreeToneCurve(curve);
     color_context_free(c, &heap);
     return st;
 }

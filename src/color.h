@@ -51,4 +51,25 @@ void color_transform_free(color_transform *t);
 thumb_status color_srgb_profile(thumb_ctx *ctx, int grey, uint8_t **icc,
                                 size_t *size);
 
+/* An image's colour as an ITU-T H.273 (CICP, nclx) description instead of
+ * an ICC profile: the primaries' and white point's chromaticities (red x,
+ * y, green, blue, white) and the transfer characteristics' number. */
+typedef struct color_cicp {
+    double xy[8];
+    int srgb_primaries; /* the primaries are BT.709's (sRGB's) */
+    int transfer;
+} color_cicp;
+
+/* 1 when the pixels are sRGB as they are: BT.709 primaries and an
+ * SDR tone curve (taken as sRGB's). */
+int color_cicp_is_srgb(const color_cicp *cicp);
+
+/* An RGB profile describing such pixels, serialised into *icc (ctx
+ * memory, the caller frees it), to be handed on as an embedded profile
+ * is. PQ and HLG curves carry a tone mapping: HDR reference white (203
+ * nits) lands near sRGB white and brighter light rolls off smoothly into
+ * the remaining headroom instead of clipping. */
+thumb_status color_cicp_profile(thumb_ctx *ctx, const color_cicp *cicp,
+                                uint8_t **icc, size_t *size);
+
 #endif

@@ -248,7 +248,9 @@ thumb_status plan_make(thumb_ctx *ctx, const decoder *dec, run_plan *p) {
     if (st != THUMB_OK)
         return st;
     thumb_format wanted = (thumb_format)opt(ctx, THUMB_OPT_FORMAT);
-    p->format = wanted != THUMB_FORMAT_AUTO ? wanted : info->format;
+    p->format = wanted != THUMB_FORMAT_AUTO
+                    ? wanted
+                    : format_auto_output(info->format, info->has_alpha);
     p->animated = info->frames > 1 && opt(ctx, THUMB_OPT_ANIMATION) &&
                   animates(info->format) && animates(p->format);
     if (p->animated) {

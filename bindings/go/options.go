@@ -22,13 +22,18 @@ import (
 type Format int
 
 // Formats. As output, FormatAuto means the input's format, GIF included;
-// animated GIF and WebP stay animated in GIF and WebP output.
+// animated GIF and WebP stay animated in GIF and WebP output. HEIF, AVIF
+// and JPEG XL are input only: FormatAuto gives JPEG for them, or PNG when
+// the image has alpha.
 const (
 	FormatAuto Format = C.THUMB_FORMAT_AUTO
 	FormatJPEG Format = C.THUMB_FORMAT_JPEG
 	FormatPNG  Format = C.THUMB_FORMAT_PNG
 	FormatWebP Format = C.THUMB_FORMAT_WEBP
 	FormatGIF  Format = C.THUMB_FORMAT_GIF
+	FormatHEIF Format = C.THUMB_FORMAT_HEIF
+	FormatAVIF Format = C.THUMB_FORMAT_AVIF
+	FormatJXL  Format = C.THUMB_FORMAT_JXL
 )
 
 // String is the library's name of the format: "jpeg", "png", "webp",

@@ -23,6 +23,8 @@ nice cmake --build "$build" -j "$(nproc)"
 # fork mode and CTest both report as a failure.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Leaks inside the codec libraries themselves, not ours (fuzz/lsan.supp).
+export LSAN_OPTIONS=suppressions=$PWD/fuzz/lsan.supp
 # Instrumented code runs 2-3 times slower: Check's per-test timeouts,
 # set for the release build, stretch with it.
 export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-3}

@@ -16,6 +16,11 @@ static const decoder_ops *ops_for(thumb_format format) {
         return &webp_decoder_ops;
     case THUMB_FORMAT_GIF:
         return &gif_decoder_ops;
+    case THUMB_FORMAT_HEIF:
+    case THUMB_FORMAT_AVIF:
+        return &heif_decoder_ops;
+    case THUMB_FORMAT_JXL:
+        return &jxl_decoder_ops;
     default:
         return NULL;
     }
@@ -36,11 +41,11 @@ thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
         if (other)
             return ctx_fail(ctx, THUMB_ERR_UNSUPPORTED_FORMAT,
                             "unsupported format: %s (supported: JPEG, PNG, "
-                            "WebP, GIF)",
+                            "WebP, GIF, HEIF, AVIF, JPEG XL)",
                             other);
         return ctx_fail(ctx, THUMB_ERR_UNSUPPORTED_FORMAT,
                         "unrecognised format: the first bytes match no JPEG, "
-                        "PNG, WebP or GIF signature");
+                        "PNG, WebP, GIF, HEIF, AVIF or JPEG XL signature");
     }
     d->info.format = format;
     d->info.orientation = 1;

@@ -32,7 +32,7 @@ typedef struct decoder decoder;
 /* A YCbCr JPEG's planes: Y, Cb, Cr. */
 #define DECODER_PLANES 3
 
-/* One plane as the codec stores it (see decoder.want_planes). */
+/* One plane as the codec stores it (see decoder_request.planes). */
 typedef struct decoder_plane {
     uint32_t width, height; /* samples */
     /* The image's span in this plane's samples: a chroma plane of an odd
@@ -132,6 +132,8 @@ extern const decoder_ops jpeg_decoder_ops;
 extern const decoder_ops png_decoder_ops;
 extern const decoder_ops webp_decoder_ops;
 extern const decoder_ops gif_decoder_ops;
+extern const decoder_ops heif_decoder_ops; /* HEIF and AVIF */
+extern const decoder_ops jxl_decoder_ops;
 
 /* Sniffs the format and probes the header. On failure nothing is left to
  * close. */

@@ -14,8 +14,11 @@
 #define WEBP_MAX_DIMENSION 16383
 #define GIF_MAX_DIMENSION 65535
 
+/* HEIF, AVIF and JPEG XL are read (their first frame) and never
+ * written: no size to check, no animation to keep. */
 static const format_desc formats[] = {
     {THUMB_FORMAT_JPEG,
+     0,
      0,
      0,
      JPEG_MAX_DIMENSION,
@@ -26,6 +29,7 @@ static const format_desc formats[] = {
     {THUMB_FORMAT_PNG,
      1,
      0,
+     0,
      PNG_MAX_DIMENSION,
      "png",
      "PNG",
@@ -34,6 +38,7 @@ static const format_desc formats[] = {
     {THUMB_FORMAT_WEBP,
      1,
      1,
+     0,
      WEBP_MAX_DIMENSION,
      "webp",
      "WebP",
@@ -42,11 +47,31 @@ static const format_desc formats[] = {
     {THUMB_FORMAT_GIF,
      1,
      1,
+     0,
      GIF_MAX_DIMENSION,
      "gif",
      "GIF",
      {"gif"},
      "image/gif"},
+    {THUMB_FORMAT_HEIF,
+     1,
+     0,
+     1,
+     0,
+     "heif",
+     "HEIF",
+     {"heic", "heif", "hif"},
+     "image/heif"},
+    {THUMB_FORMAT_AVIF,
+     1,
+     0,
+     1,
+     0,
+     "avif",
+     "AVIF",
+     {"avif", "avifs"},
+     "image/avif"},
+    {THUMB_FORMAT_JXL, 1, 0, 1, 0, "jxl", "JPEG XL", {"jxl"}, "image/jxl"},
 };
 
 #define FORMAT_COUNT (sizeof formats / sizeof formats[0])
@@ -94,7 +119,7 @@ int format_from_name(const char *name, thumb_format *format) {
 thumb_status format_check_size(thumb_ctx *ctx, thumb_format format,
                                uint32_t width, uint32_t height) {
     const format_desc *d = format_describe(format);
-    if (!d)
+    if (!d || d->input_only)
         return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
                         "cannot write %s output", format_name(format));
     if (width > d->max_dimension || height > d->max_dimension)
@@ -103,4 +128,11 @@ thumb_status format_check_size(thumb_ctx *ctx, thumb_format format,
                         "pixels a side",
                         d->title, width, height, d->title, d->max_dimension);
     return THUMB_OK;
+}
+
+thumb_format format_auto_output(thumb_format in, int has_alpha) {
+    const format_desc *d = format_describe(in);
+    if (!d || !d->input_only)
+        return in;
+    return has_alpha ? THUMB_FORMAT_PNG : THUMB_FORMAT_JPEG;
 }

@@ -14,8 +14,9 @@
 
 typedef struct format_desc {
     thumb_format format;
-    int has_alpha;          /* the format can store an alpha channel */
-    int animates;           /* the format can store an animation */
+    int has_alpha;  /* the format can store an alpha channel */
+    int animates;   /* the library reads and writes its animations */
+    int input_only; /* the library reads the format but cannot write it */
     uint32_t max_dimension; /* the largest width or height it can store */
     const char *name;       /* lower case, as thumb_format_name() gives it */
     const char *title;      /* as people write it, for messages: "WebP" */
@@ -41,5 +42,10 @@ int format_from_name(const char *name, thumb_format *format);
  * width x height image. */
 thumb_status format_check_size(thumb_ctx *ctx, thumb_format format,
                                uint32_t width, uint32_t height);
+
+/* The output format THUMB_FORMAT_AUTO stands for with an input of format
+ * `in`: the same, or for a format the library cannot write, JPEG, or PNG
+ * when the image has alpha. */
+thumb_format format_auto_output(thumb_format in, int has_alpha);
 
 #endif

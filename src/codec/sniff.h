@@ -11,7 +11,7 @@
  * formats the library reads. */
 thumb_format sniff_format(const uint8_t *data, size_t size);
 
-/* For an unsupported file, a name for what it seems to be ("TIFF", "AVIF",
+/* For an unsupported file, a name for what it seems to be ("TIFF", "BMP",
  * "SVG", "JPEG 2000", ...), or NULL when unrecognised. */
 const char *sniff_other_format(const uint8_t *data, size_t size);
 

@@ -155,6 +155,9 @@ class TestFormatNames(unittest.TestCase):
                 "png": ("png", "image/png"),
                 "webp": ("webp", "image/webp"),
                 "gif": ("gif", "image/gif"),
+                "heif": ("heic", "image/heif"),
+                "avif": ("avif", "image/avif"),
+                "jxl": ("jxl", "image/jxl"),
             },
         )
 

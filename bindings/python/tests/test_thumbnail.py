@@ -243,6 +243,8 @@ class TestErrors(unittest.TestCase):
 
     def test_unsupported_formats(self):
         for name in os.listdir(os.path.join(corpus.corpus_dir(), "bad/unsupported")):
+            if name == "pitm.avif":  # a valid AVIF, read since 0.3.0
+                continue
             with self.subTest(name):
                 self.assertError(
                     UnsupportedFormatError, Status.UNSUPPORTED_FORMAT, thumbnail.thumbnail, corpus.read("bad/unsupported/" + name), 64

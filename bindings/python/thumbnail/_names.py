@@ -74,6 +74,11 @@ class Format(_Value):
     PNG = "png", 2
     WEBP = "webp", 3
     GIF = "gif", 4
+    # Input only: read, never written ("auto" gives JPEG, or PNG with
+    # alpha, for them).
+    HEIF = "heif", 5
+    AVIF = "avif", 6
+    JXL = "jxl", 7
 
     @classmethod
     def from_name(cls, name: str) -> "Format":
