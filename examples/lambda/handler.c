@@ -60,9 +60,13 @@ static void set_message(char *dst, size_t size, const char *fmt, ...) {
     va_end(ap);
 }
 
-static void fail_report(telemetry_report *r, const char *cls, const char *fmt,
-                        ...) {
-    r->outcome = TELEMETRY_ERROR;
+/* Ends an object's report other than with success. TELEMETRY_REFUSED is
+ * for a record that retrying can never help (it names an object this
+ * function must not read): logged and counted as Refused, and reported as
+ * done so that it neither loops nor lands in the DLQ. */
+static void end_report(telemetry_report *r, telemetry_outcome outcome,
+                       const char *cls, const char *fmt, ...) {
+    r->outcome = outcome;
     r->error_class = cls;
     va_list ap;
     va_start(ap, fmt);
@@ -76,63 +80,116 @@ static void add_stage(int64_t *total, int64_t us) {
     *total = *total < 0 ? us : *total + us;
 }
 
-/* Makes and uploads every configured size of one source image. */
+/* Sets one output's options for a run that ends before the deadline. */
+static void set_output(thumb_ctx *ctx, const lambda_config *cfg,
+                       const config_size *size, int64_t deadline_ms) {
+    thumb_ctx_set(ctx, THUMB_OPT_WIDTH, size->width);
+    thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, size->height);
+    thumb_ctx_set(ctx, THUMB_OPT_FIT, cfg->fit);
+    thumb_ctx_set(ctx, THUMB_OPT_FORMAT, cfg->format);
+    thumb_ctx_set(ctx, THUMB_OPT_QUALITY, cfg->quality);
+    handler_limit_run(ctx, deadline_ms);
+}
+
+/* Records that one output failed alone; the object then fails (and is
+ * retried) under the first such output's class. */
+static void fail_output(telemetry_report *r, const config_size *size,
+                        const char *cls, const char *fmt, ...) {
+    telemetry_failed_output *f = &r->failed[r->failed_count++];
+    f->size_name = size->name;
+    f->error_class = cls;
+    va_list ap;
+    va_start(ap, fmt);
+    set_messagev(f->error_message, sizeof f->error_message, fmt, ap);
+    va_end(ap);
+    if (r->outcome != TELEMETRY_ERROR)
+        end_report(r, TELEMETRY_ERROR, cls,
+                   "%zu of %zu outputs failed, %s first: %s", r->failed_count,
+                   r->size_count, size->name, f->error_message);
+    else
+        set_message(r->error_message, sizeof r->error_message,
+                    "%zu of %zu outputs failed (see failedOutputs)",
+                    r->failed_count, r->size_count);
+}
+
+/* Uploads output i of a run_many; a failure is that output's alone. */
+static void put_output(handler *h, const lambda_s3_record *rec, size_t i,
+                       telemetry_report *r) {
+    const lambda_config *cfg = h->cfg;
+    const config_size *size = &cfg->sizes.items[i];
+    thumb_ctx *ctx = h->ctxs[i];
+    const unsigned char *out;
+    size_t out_len;
+    thumb_status st = thumb_ctx_output(ctx, &out, &out_len);
+    add_stage(&r->encode_us, thumb_ctx_info(ctx, THUMB_INFO_ENCODE_US));
+    if (st != THUMB_OK) {
+        fail_output(r, size, classify_thumb_status(thumb_ctx_status(ctx)),
+                    "%s: %s", thumb_strerror(thumb_ctx_status(ctx)),
+                    thumb_ctx_error(ctx));
+        return;
+    }
+    thumb_format fmt =
+        (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);
+    telemetry_output *o = &r->outputs[r->output_count];
+    keytemplate_vars vars = {rec->key, size->name, size->width, size->height,
+                             thumb_format_extension(fmt)};
+    if (keytemplate_expand(cfg->key_template, &vars, o->key, sizeof o->key) !=
+        KEYTEMPLATE_OK) {
+        fail_output(r, size, "key_too_long",
+                    "destination key for %s is over %d bytes", size->name,
+                    KEYTEMPLATE_MAX_KEY_BYTES);
+        return;
+    }
+    s3_put_options opts = {thumb_format_mime_type(fmt), cfg->cache_control};
+    aws_error err;
+    int64_t t0 = handler_now_us();
+    aws_status s = s3_put_object(h->s3, cfg->dest_bucket, o->key, out, out_len,
+                                 &opts, &err);
+    add_stage(&r->put_us, handler_now_us() - t0);
+    if (s != AWS_OK) {
+        fail_output(r, size, classify_aws_status(s), "%s", err.message);
+        return;
+    }
+    o->size_name = size->name;
+    o->width = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH);
+    o->height = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT);
+    o->bytes = out_len;
+    r->output_bytes += (int64_t)out_len;
+    r->output_count++;
+}
+
+/* Makes every configured size of one source image from one decode
+ * (thumb_run_many) and uploads each: an output that fails (its encode,
+ * its key, its upload) fails alone and the others are still written; a
+ * decoding error fails them all. */
 static void make_thumbnails(handler *h, const lambda_s3_record *rec,
                             int64_t deadline_ms, const unsigned char *data,
                             size_t len, telemetry_report *r) {
     const lambda_config *cfg = h->cfg;
-    thumb_ctx *ctx = h->ctx;
+    size_t n = cfg->sizes.count;
+    for (size_t i = 0; i < n; i++)
+        set_output(h->ctxs[i], cfg, &cfg->sizes.items[i], deadline_ms);
+    thumb_status st = thumb_run_many(h->ctxs, n, data, len);
+    /* The decode and the resizes are shared: every context reports the
+     * same times, counted once. */
+    thumb_ctx *first = h->ctxs[0];
+    r->input_width = thumb_ctx_info(first, THUMB_INFO_WIDTH);
+    r->input_height = thumb_ctx_info(first, THUMB_INFO_HEIGHT);
+    r->decode_us = thumb_ctx_info(first, THUMB_INFO_DECODE_US);
+    r->resize_us = thumb_ctx_info(first, THUMB_INFO_RESIZE_US);
+    r->decodes = thumb_ctx_info(first, THUMB_INFO_DECODED_WIDTH) > 0;
     r->output_bytes = 0;
-    for (size_t i = 0; i < cfg->sizes.count; i++) {
-        const config_size *size = &cfg->sizes.items[i];
-        thumb_ctx_set(ctx, THUMB_OPT_WIDTH, size->width);
-        thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, size->height);
-        thumb_ctx_set(ctx, THUMB_OPT_FIT, cfg->fit);
-        thumb_ctx_set(ctx, THUMB_OPT_FORMAT, cfg->format);
-        thumb_ctx_set(ctx, THUMB_OPT_QUALITY, cfg->quality);
-        handler_limit_run(ctx, deadline_ms);
-        const unsigned char *out;
-        size_t out_len;
-        thumb_status st = thumb_run(ctx, data, len, &out, &out_len);
-        r->input_width = thumb_ctx_info(ctx, THUMB_INFO_WIDTH);
-        r->input_height = thumb_ctx_info(ctx, THUMB_INFO_HEIGHT);
-        add_stage(&r->decode_us, thumb_ctx_info(ctx, THUMB_INFO_DECODE_US));
-        add_stage(&r->resize_us, thumb_ctx_info(ctx, THUMB_INFO_RESIZE_US));
-        add_stage(&r->encode_us, thumb_ctx_info(ctx, THUMB_INFO_ENCODE_US));
-        if (st != THUMB_OK) {
-            fail_report(r, classify_thumb_status(st), "%s: %s",
-                        thumb_strerror(st), thumb_ctx_error(ctx));
-            return;
-        }
-        thumb_format fmt =
-            (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);
-        telemetry_output *o = &r->outputs[r->output_count];
-        keytemplate_vars vars = {rec->key, size->name, size->width,
-                                 size->height, thumb_format_extension(fmt)};
-        if (keytemplate_expand(cfg->key_template, &vars, o->key,
-                               sizeof o->key) != KEYTEMPLATE_OK) {
-            fail_report(r, "key_too_long",
-                        "destination key for %s is over %d bytes", size->name,
-                        KEYTEMPLATE_MAX_KEY_BYTES);
-            return;
-        }
-        s3_put_options opts = {thumb_format_mime_type(fmt), cfg->cache_control};
-        aws_error err;
-        int64_t t0 = handler_now_us();
-        aws_status s = s3_put_object(h->s3, cfg->dest_bucket, o->key, out,
-                                     out_len, &opts, &err);
-        add_stage(&r->put_us, handler_now_us() - t0);
-        if (s != AWS_OK) {
-            fail_report(r, classify_aws_status(s), "%s", err.message);
-            return;
-        }
-        o->size_name = size->name;
-        o->width = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH);
-        o->height = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT);
-        o->bytes = out_len;
-        r->output_bytes += (int64_t)out_len;
-        r->output_count++;
+    size_t made = 0;
+    for (size_t i = 0; i < n; i++)
+        made += thumb_ctx_status(h->ctxs[i]) == THUMB_OK;
+    if (st != THUMB_OK && made == 0) {
+        /* Nothing made: the decode failed (or every output did alike). */
+        end_report(r, TELEMETRY_ERROR, classify_thumb_status(st), "%s: %s",
+                   thumb_strerror(st), thumb_ctx_error(first));
+        return;
     }
+    for (size_t i = 0; i < n; i++)
+        put_output(h, rec, i, r);
 }
 
 /* The recursion guard at run time, for a trigger set up behind the
@@ -157,28 +214,26 @@ static int process_object(handler *h, const char *request_id,
 
     if (strncmp(rec->event_name, created_prefix, sizeof created_prefix - 1) !=
         0) {
-        r.outcome = TELEMETRY_SKIPPED;
-        set_message(r.error_message, sizeof r.error_message, "event %s",
-                    rec->event_name);
-        r.error_class = "not_a_creation";
+        end_report(&r, TELEMETRY_SKIPPED, "not_a_creation", "event %s",
+                   rec->event_name);
     } else if (is_own_output(cfg, rec)) {
-        fail_report(&r, "recursion_guard",
-                    "s3://%s/%s is where thumbnails are written: refused",
-                    rec->bucket, rec->key);
+        end_report(&r, TELEMETRY_REFUSED, "recursion_guard",
+                   "s3://%s/%s is where thumbnails are written: refused",
+                   rec->bucket, rec->key);
     } else if (strcmp(rec->bucket, cfg->source_bucket) != 0 ||
                strncmp(rec->key, cfg->source_prefix,
                        strlen(cfg->source_prefix)) != 0) {
-        fail_report(&r, "unexpected_source",
-                    "s3://%s/%s is outside THUMB_SOURCE_BUCKET/PREFIX "
-                    "s3://%s/%s",
-                    rec->bucket, rec->key, cfg->source_bucket,
-                    cfg->source_prefix);
+        end_report(&r, TELEMETRY_REFUSED, "unexpected_source",
+                   "s3://%s/%s is outside THUMB_SOURCE_BUCKET/PREFIX "
+                   "s3://%s/%s: refused",
+                   rec->bucket, rec->key, cfg->source_bucket,
+                   cfg->source_prefix);
     } else if (deadline_ms &&
                handler_unix_ms() > deadline_ms - cfg->min_remaining_ms) {
-        fail_report(&r, "deadline",
-                    "less than THUMB_MIN_REMAINING_MS (%lld ms) left before "
-                    "the invocation's deadline: not started",
-                    (long long)cfg->min_remaining_ms);
+        end_report(&r, TELEMETRY_ERROR, "deadline",
+                   "less than THUMB_MIN_REMAINING_MS (%lld ms) left before "
+                   "the invocation's deadline: not started",
+                   (long long)cfg->min_remaining_ms);
     } else {
         unsigned char *data = NULL;
         size_t len = 0;
@@ -190,12 +245,10 @@ static int process_object(handler *h, const char *request_id,
         r.get_us = handler_now_us() - t0;
         if (s == AWS_ERR_NOT_FOUND) {
             /* Deleted since the notification: a later event covers it. */
-            r.outcome = TELEMETRY_SKIPPED;
-            r.error_class = "source_gone";
-            set_message(r.error_message, sizeof r.error_message, "%s",
-                        err.message);
+            end_report(&r, TELEMETRY_SKIPPED, "source_gone", "%s", err.message);
         } else if (s != AWS_OK) {
-            fail_report(&r, classify_aws_status(s), "%s", err.message);
+            end_report(&r, TELEMETRY_ERROR, classify_aws_status(s), "%s",
+                       err.message);
         } else {
             r.input_bytes = (int64_t)len;
             make_thumbnails(h, rec, deadline_ms, data, len, &r);

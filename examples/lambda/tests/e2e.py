@@ -255,6 +255,52 @@ def check_thumbnail(s3, workdir, bucket, key, content_type):
     return path
 
 
+# A shared decode may be finer than a single run's (thumbnail.h): such an
+# output is not the single run's, but its pixels must be this close.
+MIN_PSNR_DB = 45.0
+
+
+def reference_runs(args, workdir, corpus_path, fmt, quality):
+    out = tempfile.mkdtemp(dir=workdir)
+    subprocess.run([args.reference, out, os.path.join(args.corpus,
+                                                      corpus_path),
+                    SIZES, fmt, quality], check=True)
+    return lambda kind, i: open(os.path.join(out, "%s-%d" % (kind, i)),
+                                "rb").read()
+
+
+def check_against_reference(args, workdir, corpus_path, thumbs):
+    """thumbs: the function's thumbnail files, in THUMB_SIZES order. Each
+    must be byte for byte the library's thumb_run_many output with the
+    function's options; and, made losslessly (PNG) so that encoding noise
+    does not hide it, thumb_run_many's pixels must be a single thumb_run's
+    or within MIN_PSNR_DB. Returns how many thumbnails are byte for byte
+    their single run's."""
+    ref = reference_runs(args, workdir, corpus_path, "webp", "80")
+    identical = 0
+    for i, path in enumerate(thumbs):
+        got = open(path, "rb").read()
+        check(got == ref("many", i), "%s size %d: not the bytes of "
+              "thumb_run_many" % (corpus_path, i))
+        identical += got == ref("single", i)
+    ref = reference_runs(args, workdir, corpus_path, "png", "80")
+    pairs = []
+    for i in range(len(thumbs)):
+        if ref("single", i) != ref("many", i):
+            for kind in ("single", "many"):
+                path = os.path.join(workdir, "%s-%d.png" % (kind, i))
+                open(path, "wb").write(ref(kind, i))
+                pairs.append(path)
+    if pairs:
+        res = subprocess.run([args.pil_python, os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "psnr.py")] + pairs,
+            check=True, capture_output=True)
+        for db, path in zip(json.loads(res.stdout), pairs[0::2]):
+            check(db >= MIN_PSNR_DB, "%s %s: %.1f dB from its single run" %
+                  (corpus_path, path, db))
+    return identical
+
+
 def check_dims(key, got_w, got_h, src_w, src_h, box_w, box_h):
     want_w, want_h = expected_dims(src_w, src_h, box_w, box_h)
     # Rounding differs between resizers by at most one pixel.
@@ -507,6 +553,13 @@ def phase_queue(procs, args, workdir, endpoint):
         check(fmt == "WEBP", "%s is %s" % (key, fmt))
         uw, uh = src_info[src_key][3:5]
         check_dims(key, w, h, uw, uh, bw, bh)
+    # One decode for every size: the bytes of thumb_run_many, and those of
+    # single runs (or as good).
+    identical = 0
+    for src_key in sorted(good_keys):
+        identical += check_against_reference(
+            args, workdir, sources[src_key],
+            [paths[meta.index(m)] for m in meta if m[1] == src_key])
 
     # DLQ: exactly the bad uploads, each once.
     dlq_keys = peek_keys(sqs, dlq_url)
@@ -545,6 +598,11 @@ def phase_queue(procs, args, workdir, endpoint):
     check(sum(d["Thumbnails"] for d in emf if "Thumbnails" in d)
           == len(good_keys) * len(sizes), "EMF Thumbnails sum")
     check(sum(d["Errors"] for d in emf) == len(failed), "EMF Errors sum")
+    # The decode counted once per object, each output once.
+    check(sum(d["Decodes"] for d in emf if d["Errors"] == 0)
+          == len(good_keys), "EMF Decodes sum")
+    check(all(d["OutputErrors"] == 0 and d["ClientErrors"] == 0 and
+              d["Refused"] == 0 for d in emf), "EMF other counts")
     for d in emf:
         directive = d["_aws"]["CloudWatchMetrics"][0]
         for m in directive["Metrics"]:
@@ -557,6 +615,9 @@ def phase_queue(procs, args, workdir, endpoint):
           "receives, %d invocations, %d log + %d EMF lines" %
           (len(good_keys), len(want), len(bad_keys), MAX_RECEIVES,
            invocations, len(logs), len(emf)))
+    print("one decode: %d thumbnails = thumb_run_many's bytes; %d equal "
+          "their single run, the rest within %.0f dB" %
+          (len(want), identical, MIN_PSNR_DB))
     return s3, sqs, q_url, q_arn, dlq_url, env, sources
 
 
@@ -592,6 +653,20 @@ def phase_invocations(procs, args, workdir, endpoint, ctx):
             "batchItemFailures": [{"itemIdentifier": "bad-1"},
                                   {"itemIdentifier": "junk-1"}]},
             "mixed batch: %s" % res.body)
+
+        # Messages retrying can never help: refused, reported done (so
+        # they never reach the DLQ), counted as Refused.
+        own = thumb_key(good_key, sizes[0][0])
+        refused = [{"MessageId": "own-1", "ReceiptHandle": "r4",
+                    "MD5OfBody": "",
+                    "Body": json.dumps(s3_event("dst", own, 1))},
+                   {"MessageId": "outside-1", "ReceiptHandle": "r5",
+                    "MD5OfBody": "",
+                    "Body": json.dumps(s3_event("src", "elsewhere/x.jpg",
+                                                1))}]
+        res = bs.invoke(sqs_event(q_arn, refused))
+        check(res.kind == "response" and res.json() == {
+            "batchItemFailures": []}, "refused batch: %s" % res.body)
 
         # Too little time left: not started, reported failed.
         res = bs.invoke(sqs_event(q_arn, fake[:1]), timeout_ms=200)
@@ -651,8 +726,22 @@ def phase_invocations(procs, args, workdir, endpoint, ctx):
         bs.close()
     traced = [r for r in logs if r.get("msg") == "thumbnail"]
     check(all(r["requestId"] for r in traced), "request ids in logs")
+    # Refused and client errors never count as Errors.
+    by_class = {}
+    for d in emf:
+        for metric in ("Errors", "ClientErrors", "Refused"):
+            if d[metric]:
+                by_class.setdefault(metric, []).append(d["ErrorClass"])
+    check(sorted(by_class.get("Refused", [])) ==
+          ["recursion_guard", "unexpected_source"],
+          "Refused: %s" % by_class)
+    check(sorted(by_class.get("ClientErrors", [])) ==
+          ["corrupt", "s3_not_found"], "ClientErrors: %s" % by_class)
+    check(sorted(by_class.get("Errors", [])) == ["corrupt", "deadline"],
+          "Errors: %s" % by_class)
     print("invocations: re-delivery idempotent, batchItemFailures exact, "
-          "deadline honoured, on-demand 200/400/404/422 as expected")
+          "deadline honoured, refused messages dropped, on-demand "
+          "200/400/404/422 as expected, 4xx counted as ClientErrors")
 
     # Recursion guard: writing where the trigger listens is refused at
     # start, through /init/error.
@@ -853,6 +942,7 @@ def main():
     ap.add_argument("--pil-python", default="/usr/bin/python3")
     ap.add_argument("--reconcile", required=True)
     ap.add_argument("--redrive", required=True)
+    ap.add_argument("--reference", required=True)
     args = ap.parse_args()
     check(os.path.isfile(os.path.join(args.corpus, "MANIFEST.tsv")),
           "corpus missing at %s" % args.corpus)
