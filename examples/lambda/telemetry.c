@@ -101,6 +101,10 @@ char *telemetry_log_line(const telemetry_report *r) {
             cJSON_AddItemToArray(failed, item);
         }
     }
+    if (r->deleted_count)
+        cJSON_AddNumberToObject(root, "deletedKeys", (double)r->deleted_count);
+    if (r->source_changes)
+        cJSON_AddNumberToObject(root, "sourceChanges", r->source_changes);
     add_count(root, "inputBytes", r->input_bytes);
     add_count(root, "outputBytes", r->output_count ? r->output_bytes : -1);
     add_count(root, "inputWidth", r->input_width);
@@ -194,6 +198,8 @@ char *telemetry_emf_line(const telemetry_report *r, const char *ns,
     add_metric(root, defs, "Decodes", "Count", r->decodes);
     add_metric(root, defs, "Thumbnails", "Count", (double)r->output_count);
     add_metric(root, defs, "OutputErrors", "Count", (double)r->failed_count);
+    add_metric(root, defs, "ThumbnailsDeleted", "Count",
+               (double)r->deleted_count);
     const char *by_class = class_metric(r->outcome);
     if (by_class) {
         /* A directive of its own, so that the per-class series holds this
@@ -209,7 +215,7 @@ char *telemetry_emf_line(const telemetry_report *r, const char *ns,
         } else {
             cJSON_Delete(def);
         }
-    } else {
+    } else if (r->decodes) {
         add_metric(root, defs, "DecodeMs", "Milliseconds",
                    (double)r->decode_us / US_PER_MS);
         add_metric(root, defs, "ResizeMs", "Milliseconds",

@@ -8,6 +8,7 @@
  *    "outcome":"ok"|"error"|"skipped","sizes":["256x256"],
  *    "outputs":[{"key":..,"size":..,"width":..,"height":..,"bytes":..}],
  *    "failedOutputs":[{"size":..,"errorClass":..,"errorMessage":..}],
+ *    "deletedKeys":..,"sourceChanges":..,
  *    "inputBytes":..,"outputBytes":..,"inputWidth":..,"inputHeight":..,
  *    "getMs":..,"decodeMs":..,"resizeMs":..,"encodeMs":..,"putMs":..,
  *    "totalMs":..,"errorClass":..,"errorMessage":..}
@@ -19,7 +20,8 @@
  * guard, a source outside THUMB_SOURCE_BUCKET/PREFIX), Decodes (1 when
  * the source was decoded: every size comes from one decode), Thumbnails
  * (outputs made), OutputErrors (outputs that failed alone while others
- * were made); and on success DecodeMs, ResizeMs, EncodeMs (the sum of the
+ * were made), ThumbnailsDeleted (keys deleted after the source was);
+ * and on success, once decoded, DecodeMs, ResizeMs, EncodeMs (the sum of the
  * outputs'), TotalMs, InputBytes, OutputBytes, InputMegapixels. Errors,
  * ClientErrors and Refused are also recorded under FunctionName +
  * ErrorClass, so each can be graphed by class.
@@ -71,6 +73,8 @@ typedef struct telemetry_report {
     telemetry_failed_output failed[CONFIG_MAX_SIZES];
     size_t failed_count;
     int decodes; /* 1 once the source is decoded, for all its outputs */
+    size_t deleted_count; /* thumbnail keys deleted (ObjectRemoved) */
+    int source_changes;   /* uploads that came in while it was made */
     int64_t input_bytes, output_bytes;
     int64_t input_width, input_height;
     int64_t get_us, decode_us, resize_us, encode_us, put_us, total_us;

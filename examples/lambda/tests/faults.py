@@ -19,7 +19,11 @@ and SQS, the Runtime API emulator running bootstrap, and a fault proxy
     from its Content-Length, without waiting for the body;
   - kill -9 of bootstrap in the middle of a batch: SQS redelivers after
     the visibility timeout and a new process makes every thumbnail, with
-    nothing in the DLQ.
+    nothing in the DLQ;
+  - deletions and overwrites, events late, twice or out of order, and an
+    upload or a delete landing while the thumbnails are being written
+    (the proxy does it when it sees the first thumbnail's PUT): in the
+    end the thumbnails are those of the latest version, or none.
 """
 
 import argparse
@@ -327,6 +331,122 @@ def phase_kill(procs, args, workdir, endpoint, s3):
           "timeout a new process made every thumbnail, the DLQ is empty")
 
 
+def life_event(key, name):
+    event = s3_event("src", key, 1)
+    event["Records"][0]["eventName"] = name
+    return event
+
+
+CREATED, REMOVED = "ObjectCreated:Put", "ObjectRemoved:Delete"
+
+
+def phase_lifecycle(procs, args, workdir, endpoint, s3):
+    """Deletions and overwrites in any order end with the thumbnails of the
+    latest version, or none."""
+    dst = "dst-life"
+    s3.create_bucket(Bucket=dst)
+    v1_path, v2_path = ("orientation/Landscape_1.jpg",
+                        "orientation/Portrait_1.jpg")
+    v1 = open(os.path.join(args.corpus, v1_path), "rb").read()
+    v2 = open(os.path.join(args.corpus, v2_path), "rb").read()
+    refs = {v1_path: expected(args, workdir, v1_path),
+            v2_path: expected(args, workdir, v2_path)}
+    # What to do, once, when the first thumbnail PUT arrives.
+    pending = []
+
+    def rule(method, path, seen):
+        if method == "PUT" and path.startswith("/" + dst + "/") and pending:
+            pending.pop()()
+        return None
+
+    proxy = FaultProxy(endpoint, rule)
+    bs = Bootstrap(procs, args.bootstrap, base_env(proxy.address, "src",
+                                                   dst))
+
+    def listed(key):
+        """The thumbnails of key in the destination."""
+        mine = {thumb_key(key, n) for n in sizes()}
+        return sorted(o["Key"] for o in s3.list_objects_v2(
+            Bucket=dst).get("Contents", []) if o["Key"] in mine)
+
+    def holds(key, version):
+        want = refs[version]
+        check(listed(key) == sorted(thumb_key(key, n) for n in want),
+              "%s: %s" % (key, listed(key)))
+        for name, data in want.items():
+            got = s3.get_object(Bucket=dst, Key=thumb_key(key, name))
+            check(got["Body"].read() == data, "%s %s: not %s" % (key, name,
+                                                                 version))
+
+    def run(key, *names):
+        for name in names:
+            res = bs.invoke(life_event(key, name))
+            check(res.kind == "response", "%s %s: %s" % (key, name,
+                                                         res.body))
+
+    try:
+        key = SOURCE_PREFIX + "life-1.jpg"
+        s3.put_object(Bucket="src", Key=key, Body=v1)
+        run(key, CREATED)
+        holds(key, v1_path)
+        s3.delete_object(Bucket="src", Key=key)
+        run(key, REMOVED)
+        check(listed(key) == [], "deleted: %s" % listed(key))
+
+        # A delete processed before an older create's redelivery.
+        key = SOURCE_PREFIX + "life-2.jpg"
+        s3.put_object(Bucket="src", Key=key, Body=v1)
+        s3.delete_object(Bucket="src", Key=key)
+        run(key, REMOVED, CREATED)
+        check(listed(key) == [], "late create: %s" % listed(key))
+
+        # Deleted while its thumbnails are written.
+        key = SOURCE_PREFIX + "life-3.jpg"
+        s3.put_object(Bucket="src", Key=key, Body=v1)
+        pending.append(lambda: s3.delete_object(Bucket="src", Key=key))
+        run(key, CREATED)
+        check(listed(key) == [], "deleted while made: %s" % listed(key))
+
+        # Overwritten while its thumbnails are written, then the first
+        # upload's event again, late; then v2's own.
+        key = SOURCE_PREFIX + "life-4.jpg"
+        s3.put_object(Bucket="src", Key=key, Body=v1)
+        pending.append(lambda: s3.put_object(Bucket="src", Key=key, Body=v2))
+        run(key, CREATED)
+        holds(key, v2_path)
+        run(key, CREATED, CREATED)
+        holds(key, v2_path)
+
+        # Deleted and uploaded again; the events come in reverse.
+        key = SOURCE_PREFIX + "life-5.jpg"
+        s3.put_object(Bucket="src", Key=key, Body=v1)
+        s3.delete_object(Bucket="src", Key=key)
+        s3.put_object(Bucket="src", Key=key, Body=v2)
+        run(key, CREATED, REMOVED, CREATED)
+        holds(key, v2_path)
+        s3.delete_object(Bucket="src", Key=key)
+        run(key, REMOVED)
+        check(listed(key) == [], "all deleted: %s" % listed(key))
+        logs, emf = records(bs)
+    finally:
+        bs.close()
+        proxy.close()
+    check(not pending, "a race was never played")
+    by_key = {}
+    for r in logs:
+        by_key.setdefault(r["key"].rsplit("/", 1)[-1], []).append(r)
+    check([r.get("sourceChanges") for r in by_key["life-4.jpg"]][0] == 1,
+          "overwrite: %s" % by_key["life-4.jpg"][0])
+    check([r["outcome"] for r in by_key["life-3.jpg"]] == ["skipped"],
+          "deleted while made: %s" % by_key["life-3.jpg"])
+    check(by_key["life-5.jpg"][1]["errorClass"] == "source_recreated",
+          "late remove: %s" % by_key["life-5.jpg"][1])
+    check(sum(d["Errors"] for d in emf) == 0, "lifecycle errors: %s" % emf)
+    print("lifecycle: deletions leave nothing; a late create, a delete or "
+          "an upload during the writes, and events out of order end with "
+          "the latest version's thumbnails (bytes checked) or none")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bootstrap", required=True)
@@ -357,6 +477,7 @@ def main():
         phase_stall(procs, args, endpoint, q_arn)
         phase_oversized(procs, args, endpoint, s3, q_arn)
         phase_kill(procs, args, workdir, endpoint, s3)
+        phase_lifecycle(procs, args, workdir, endpoint, s3)
     print("lambda faults: all checks passed")
 
 

@@ -425,6 +425,7 @@ static void telemetry_lines_are_json_with_the_metrics(void **state) {
     telemetry_report_init(&r, "req-1", "src", "a \"b\".jpg");
     r.sizes[r.size_count++] = &size;
     r.outcome = TELEMETRY_OK;
+    r.decodes = 1;
     r.input_bytes = 1000;
     r.output_bytes = 100;
     r.input_width = 2000;
