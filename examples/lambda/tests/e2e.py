@@ -425,21 +425,36 @@ def phase_auth(procs, args, workdir):
 
 # ---- phase 2: queue, notifications, awkward keys, DLQ ----
 
-def setup_open(endpoint):
+def make_queue(sqs, name, visibility_timeout, max_receives):
+    """A queue with a dead-letter queue: (url, ARN, DLQ url)."""
+    dlq_url = sqs.create_queue(QueueName=name + "-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(
+        QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    q_url = sqs.create_queue(QueueName=name, Attributes={
+        "VisibilityTimeout": str(visibility_timeout),
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
+                                     "maxReceiveCount": str(max_receives)})
+    })["QueueUrl"]
+    q_arn = sqs.get_queue_attributes(
+        QueueUrl=q_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return q_url, q_arn, dlq_url
+
+
+def clean_environment():
+    """Nothing of the caller's AWS or THUMB_ settings leaks into a test."""
+    for var in [v for v in os.environ if v.startswith(("AWS_", "THUMB_"))]:
+        del os.environ[var]
+    os.environ["AWS_DEFAULT_REGION"] = REGION
+
+
+def setup_open(endpoint, visibility_timeout=VISIBILITY_TIMEOUT,
+               max_receives=MAX_RECEIVES):
     s3 = client("s3", endpoint)
     sqs = client("sqs", endpoint)
     s3.create_bucket(Bucket="src")
     s3.create_bucket(Bucket="dst")
-    dlq_url = sqs.create_queue(QueueName="thumbs-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(
-        QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    q_url = sqs.create_queue(QueueName="thumbs", Attributes={
-        "VisibilityTimeout": str(VISIBILITY_TIMEOUT),
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
-                                     "maxReceiveCount": str(MAX_RECEIVES)})
-    })["QueueUrl"]
-    q_arn = sqs.get_queue_attributes(
-        QueueUrl=q_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    q_url, q_arn, dlq_url = make_queue(sqs, "thumbs", visibility_timeout,
+                                       max_receives)
     s3.put_bucket_notification_configuration(
         Bucket="src", NotificationConfiguration={"QueueConfigurations": [{
             "QueueArn": q_arn, "Events": ["s3:ObjectCreated:*"],
@@ -946,9 +961,7 @@ def main():
     args = ap.parse_args()
     check(os.path.isfile(os.path.join(args.corpus, "MANIFEST.tsv")),
           "corpus missing at %s" % args.corpus)
-    for var in [v for v in os.environ if v.startswith(("AWS_", "THUMB_"))]:
-        del os.environ[var]
-    os.environ["AWS_DEFAULT_REGION"] = REGION
+    clean_environment()
     with tempfile.TemporaryDirectory() as workdir, Processes() as procs:
         try:
             phase_auth(procs, args, workdir)

@@ -53,6 +53,8 @@ STALL_DEADLINE_MS = 4000
 HOLD_SECONDS = 5
 SMALL_LIMIT = 20000
 VISIBILITY_TIMEOUT = 2
+# More than the one receive a kill costs.
+KILL_MAX_RECEIVES = 3
 
 
 def base_env(endpoint, src, dst):
@@ -258,15 +260,8 @@ def phase_oversized(procs, args, endpoint, s3, q_arn):
 def phase_kill(procs, args, workdir, endpoint, s3):
     """kill -9 in the middle of a batch loses nothing."""
     sqs = client("sqs", endpoint)
-    dlq_url = sqs.create_queue(QueueName="kill-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(
-        QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    q_url = sqs.create_queue(QueueName="kill", Attributes={
-        "VisibilityTimeout": str(VISIBILITY_TIMEOUT),
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
-                                     "maxReceiveCount": "3"})})["QueueUrl"]
-    q_arn = sqs.get_queue_attributes(
-        QueueUrl=q_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    q_url, q_arn, dlq_url = e2e.make_queue(sqs, "kill", VISIBILITY_TIMEOUT,
+                                           KILL_MAX_RECEIVES)
     s3.create_bucket(Bucket="dst-kill")
     for _, key in GOOD:
         sqs.send_message(QueueUrl=q_url, MessageBody=json.dumps(
@@ -454,9 +449,7 @@ def main():
     ap.add_argument("--reference", required=True)
     ap.add_argument("--pil-python", default="/usr/bin/python3")
     args = ap.parse_args()
-    for var in [v for v in os.environ if v.startswith(("AWS_", "THUMB_"))]:
-        del os.environ[var]
-    os.environ["AWS_DEFAULT_REGION"] = e2e.REGION
+    e2e.clean_environment()
     with tempfile.TemporaryDirectory() as workdir, Processes() as procs:
         endpoint = e2e.start_moto(procs, workdir, "faults")
         s3 = client("s3", endpoint)

@@ -17,6 +17,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
+from coldstart import vm_hwm_kib  # noqa: E402
 from e2e import SOURCE_PREFIX, Bootstrap, Processes, check, client  # noqa
 
 # A srcset of three sizes, as a web page wants them.
@@ -58,13 +59,6 @@ def template_memory_mb(path):
     return int(m.group(1))
 
 
-def peak_kib(pid):
-    for line in open("/proc/%d/status" % pid):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    raise e2e.Failure("no VmHWM for %d" % pid)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bootstrap", required=True)
@@ -72,9 +66,7 @@ def main():
     ap.add_argument("--template", required=True)
     ap.add_argument("--pil-python", default="/usr/bin/python3")
     args = ap.parse_args()
-    for var in [v for v in os.environ if v.startswith(("AWS_", "THUMB_"))]:
-        del os.environ[var]
-    os.environ["AWS_DEFAULT_REGION"] = e2e.REGION
+    e2e.clean_environment()
     memory_mb = template_memory_mb(args.template)
     rows = []
     with tempfile.TemporaryDirectory() as workdir, Processes() as procs:
@@ -103,7 +95,7 @@ def main():
                 res = bs.invoke(e2e.s3_event("src", key, len(data)))
                 check(res.kind == "response", "%s: %s %s" % (what, res.kind,
                                                              res.body))
-                peak = peak_kib(bs.proc.pid)
+                peak = vm_hwm_kib(bs.proc.pid)
                 logs, _ = bs.records()
             finally:
                 bs.close()
