@@ -17,6 +17,7 @@
 
 #define PATH_SIZE 4096
 #define ARG_COUNT 6
+#define MAX_QUALITY 100
 
 static unsigned char *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
@@ -64,21 +65,29 @@ int main(int argc, char **argv) {
                 "usage: reference_runs OUTDIR INPUT SIZES FORMAT QUALITY\n");
         return EXIT_FAILURE;
     }
+    char *end;
+    long quality = strtol(argv[5], &end, 10);
+    if (*end || quality < 1 || quality > MAX_QUALITY) {
+        fprintf(stderr, "reference_runs: quality %s\n", argv[5]);
+        return EXIT_FAILURE;
+    }
     size_t len;
     unsigned char *data = read_file(argv[2], &len);
     thumb_ctx *ctxs[CONFIG_MAX_SIZES] = {NULL};
     int rc = data ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < sizes.count; i++) {
-        if (!(ctxs[i] = thumb_ctx_new()))
-            rc = -1;
-        else if (thumb_ctx_set(ctxs[i], THUMB_OPT_WIDTH,
-                               sizes.items[i].width) != THUMB_OK ||
-                 thumb_ctx_set(ctxs[i], THUMB_OPT_HEIGHT,
-                               sizes.items[i].height) != THUMB_OK ||
-                 thumb_ctx_set(ctxs[i], THUMB_OPT_FORMAT, format) != THUMB_OK ||
-                 thumb_ctx_set(ctxs[i], THUMB_OPT_QUALITY, atoi(argv[5])) !=
-                     THUMB_OK)
-            rc = -1;
+        ctxs[i] = thumb_ctx_new();
+        rc = ctxs[i] &&
+                     thumb_ctx_set(ctxs[i], THUMB_OPT_WIDTH,
+                                   sizes.items[i].width) == THUMB_OK &&
+                     thumb_ctx_set(ctxs[i], THUMB_OPT_HEIGHT,
+                                   sizes.items[i].height) == THUMB_OK &&
+                     thumb_ctx_set(ctxs[i], THUMB_OPT_FORMAT, format) ==
+                         THUMB_OK &&
+                     thumb_ctx_set(ctxs[i], THUMB_OPT_QUALITY, quality) ==
+                         THUMB_OK
+                 ? 0
+                 : -1;
     }
     for (size_t i = 0; rc == 0 && i < sizes.count; i++) {
         const unsigned char *out;
