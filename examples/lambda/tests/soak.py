@@ -52,7 +52,11 @@ DELETE_SHARE = 0.10
 VISIBILITY_TIMEOUT = 4
 MAX_RECEIVES = 5
 INVOCATION_MS = 30000
-DRAIN_SECONDS = 900
+# The queue must be empty within this many seconds per upload (moto on a
+# loaded machine manages about one object a second), plus a minute.
+DRAIN_SECONDS_PER_UPLOAD = 1.5
+# How long all_keys() hides what it has read.
+PEEK_HIDE_SECONDS = 120
 # Chance that a batch is the one bootstrap is killed in, until --kills.
 KILL_CHANCE = 0.15
 
@@ -149,7 +153,7 @@ def main():
         w.start()
         totals, kills, invocations = [], 0, 0
         bs = Bootstrap(procs, args.bootstrap, env)
-        end = time.monotonic() + DRAIN_SECONDS
+        end = time.monotonic() + 60 + DRAIN_SECONDS_PER_UPLOAD * args.uploads
         try:
             while True:
                 check(time.monotonic() < end, "soak not drained in time")
@@ -311,19 +315,23 @@ def verify(args, workdir, s3, sqs, dlq_url, ledger):
 
 
 def all_keys(sqs, url):
-    """Every key in a queue, however many, leaving the messages there (a
-    visibility timeout of 0 hides nothing)."""
-    count = int(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
-        "ApproximateNumberOfMessages"])["Attributes"][
-            "ApproximateNumberOfMessages"])
-    seen = {}
-    for _ in range(10 * count + 10):
-        if len(seen) >= count:
-            break
+    """Every key in a queue, however many, leaving the messages there:
+    received (and so hidden) until none is left, then made visible again.
+    A visibility timeout of 0 would show the same first ten every time."""
+    seen, handles = {}, []
+    while True:
         got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                  VisibilityTimeout=0)
-        for m in got.get("Messages", []):
+                                  VisibilityTimeout=PEEK_HIDE_SECONDS)
+        msgs = got.get("Messages", [])
+        if not msgs:
+            break
+        for m in msgs:
             seen[m["MessageId"]] = e2e.body_keys(m["Body"])
+            handles.append(m["ReceiptHandle"])
+    for i in range(0, len(handles), 10):
+        sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
+            {"Id": str(j), "ReceiptHandle": h, "VisibilityTimeout": 0}
+            for j, h in enumerate(handles[i:i + 10])])
     return [k for keys in seen.values() for k in keys]
 
 
