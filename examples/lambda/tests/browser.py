@@ -27,7 +27,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
-from e2e import SOURCE_PREFIX, Bootstrap, Processes, check, client  # noqa
+from e2e import SOURCE_PREFIX, Bootstrap, Processes, check  # noqa
 
 SOURCES = [("orientation/Landscape_1.jpg", "photo.jpg"),
            ("orientation/Portrait_6.jpg", "rotated.jpg"),
@@ -156,18 +156,9 @@ def main():
                                name))
             want[ident] = (key, name, src, uw, uh, bw, bh)
     with tempfile.TemporaryDirectory() as workdir, Processes() as procs:
-        endpoint = e2e.start_moto(procs, workdir, "browser")
-        s3 = client("s3", endpoint)
-        s3.create_bucket(Bucket="src")
-        s3.create_bucket(Bucket="dst")
-        for path, key in SOURCES:
-            s3.put_object(Bucket="src", Key=SOURCE_PREFIX + key,
-                          Body=open(os.path.join(args.corpus, path),
-                                    "rb").read())
-        env = {"AWS_ACCESS_KEY_ID": "testing",
-               "AWS_SECRET_ACCESS_KEY": "testing",
-               "AWS_ENDPOINT_URL_S3": endpoint}
-        env.update(e2e.thumbnail_config("src", "dst"))
+        endpoint, _ = e2e.moto_with_sources(procs, workdir, "browser",
+                                            args.corpus, SOURCES)
+        env = e2e.open_env(endpoint, "src", "dst")
         env["THUMB_ONDEMAND_SIZES"] = SIZES
         bs = Bootstrap(procs, args.bootstrap, env)
         front = Front(bs, PAGE % "\n".join(figures))

@@ -358,6 +358,28 @@ def thumbnail_config(src, dst):
             "THUMB_MIN_REMAINING_MS": "1000"}
 
 
+def open_env(endpoint, src, dst):
+    """bootstrap's environment against an open moto_server."""
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "AWS_ENDPOINT_URL_S3": endpoint}
+    env.update(thumbnail_config(src, dst))
+    return env
+
+
+def moto_with_sources(procs, workdir, name, corpus, sources):
+    """An open moto_server with buckets src and dst, and each corpus file
+    of sources [(corpus path, key under SOURCE_PREFIX)] uploaded to src.
+    Returns its endpoint and an S3 client."""
+    endpoint = start_moto(procs, workdir, name)
+    s3 = client("s3", endpoint)
+    s3.create_bucket(Bucket="src")
+    s3.create_bucket(Bucket="dst")
+    for path, key in sources:
+        with open(os.path.join(corpus, path), "rb") as f:
+            s3.put_object(Bucket="src", Key=SOURCE_PREFIX + key, Body=f.read())
+    return endpoint, s3
+
+
 def thumb_key(src_key, size_name, ext="webp"):
     stem = src_key.rsplit(".", 1)[0]
     return TEMPLATE.format(size=size_name, key_stem=stem, ext=ext)

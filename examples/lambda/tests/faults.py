@@ -58,10 +58,7 @@ KILL_MAX_RECEIVES = 3
 
 
 def base_env(endpoint, src, dst):
-    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-           "AWS_ENDPOINT_URL_S3": endpoint}
-    env.update(e2e.thumbnail_config(src, dst))
-    return env
+    return e2e.open_env(endpoint, src, dst)
 
 
 def sizes():
@@ -451,15 +448,9 @@ def main():
     args = ap.parse_args()
     e2e.clean_environment()
     with tempfile.TemporaryDirectory() as workdir, Processes() as procs:
-        endpoint = e2e.start_moto(procs, workdir, "faults")
-        s3 = client("s3", endpoint)
+        endpoint, s3 = e2e.moto_with_sources(procs, workdir, "faults",
+                                             args.corpus, GOOD)
         sqs = client("sqs", endpoint)
-        s3.create_bucket(Bucket="src")
-        s3.create_bucket(Bucket="dst")
-        for corpus_path, key in GOOD:
-            s3.put_object(Bucket="src", Key=SOURCE_PREFIX + key,
-                          Body=open(os.path.join(args.corpus, corpus_path),
-                                    "rb").read())
         q_url = sqs.create_queue(QueueName="direct")["QueueUrl"]
         q_arn = sqs.get_queue_attributes(
             QueueUrl=q_url,

@@ -74,10 +74,7 @@ def main():
         s3 = client("s3", endpoint)
         s3.create_bucket(Bucket="src")
         s3.create_bucket(Bucket="dst")
-        env = {"AWS_ACCESS_KEY_ID": "testing",
-               "AWS_SECRET_ACCESS_KEY": "testing",
-               "AWS_ENDPOINT_URL_S3": endpoint}
-        env.update(e2e.thumbnail_config("src", "dst"))
+        env = e2e.open_env(endpoint, "src", "dst")
         env["THUMB_SIZES"] = SIZES
         for i, (what, corpus_path, make) in enumerate(KINDS):
             path = os.path.join(args.corpus, corpus_path)

@@ -139,10 +139,7 @@ def main():
             return None
 
         proxy = FaultProxy(endpoint, rule)
-        env = {"AWS_ACCESS_KEY_ID": "testing",
-               "AWS_SECRET_ACCESS_KEY": "testing",
-               "AWS_ENDPOINT_URL_S3": proxy.address}
-        env.update(e2e.thumbnail_config("src", "dst"))
+        env = e2e.open_env(proxy.address, "src", "dst")
 
         ledger = Ledger()
         writer_s3 = client("s3", endpoint)
@@ -217,11 +214,8 @@ def main():
         verify(args, workdir, s3, sqs, dlq_url, ledger)
 
         # reconcile reports exactly the corrupt uploads (no thumbnails).
-        tool_env = {"AWS_ACCESS_KEY_ID": "testing",
-                    "AWS_SECRET_ACCESS_KEY": "testing",
-                    "AWS_ENDPOINT_URL_S3": endpoint,
-                    "AWS_ENDPOINT_URL_SQS": endpoint}
-        tool_env.update(e2e.thumbnail_config("src", "dst"))
+        tool_env = e2e.open_env(endpoint, "src", "dst")
+        tool_env["AWS_ENDPOINT_URL_SQS"] = endpoint
         reported = {r["key"] for r in e2e.run_tool([args.reconcile],
                                                    tool_env)}
         check(reported == ledger.corrupt, "reconcile: %d reported, %d "
