@@ -20,6 +20,8 @@ packages=(
   libcurl4-openssl-dev libcjson-dev libcmocka-dev libssl-dev zip graphviz
   # the S3 adapter's XML reader (examples/s3/aws_xml.c)
   libexpat1-dev
+  # a real browser as the Lambda on-demand path's client (lambda_browser)
+  chromium
   # bindings: Go toolchain, offline pip install of the Python package
   golang-go python3-wheel-whl python3-pip
   python3-setuptools-whl python3-venv

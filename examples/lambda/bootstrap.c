@@ -88,6 +88,24 @@ static int serve(runtime *rt, handler *h) {
     }
 }
 
+/* One context per THUMB_SIZES entry, all made from one decode
+ * (thumb_run_many); the first also serves on-demand requests. Each holds
+ * the input limits, as each output checks its own. Returns NULL, or why
+ * not (the contexts made so far are the caller's to free). */
+static const char *new_contexts(const lambda_config *cfg, thumb_ctx **ctxs,
+                                size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (!(ctxs[i] = thumb_ctx_new()))
+            return "out of memory";
+        if (thumb_ctx_set(ctxs[i], THUMB_OPT_MAX_INPUT_BYTES,
+                          (int64_t)cfg->max_input_bytes) != THUMB_OK ||
+            thumb_ctx_set(ctxs[i], THUMB_OPT_MAX_PIXELS, cfg->max_pixels) !=
+                THUMB_OK)
+            return thumb_ctx_error(ctxs[i]);
+    }
+    return NULL;
+}
+
 int main(void) {
     default_ca_bundle();
     char why[RUNTIME_ERROR_SIZE];
@@ -105,7 +123,8 @@ int main(void) {
     aws_error s3err;
     aws_transport transport;
     s3_client *s3 = NULL;
-    thumb_ctx *ctx = NULL;
+    thumb_ctx *ctxs[CONFIG_MAX_SIZES] = {NULL};
+    const char *ctx_error;
     if (config_load(&cfg, lookup_env, NULL, cfg_error, sizeof cfg_error) !=
         CONFIG_OK) {
         status = init_failed(rt, "InvalidConfiguration", cfg_error);
@@ -115,19 +134,15 @@ int main(void) {
                !(s3 =
                      s3_client_new_with_transport(&s3cfg, transport, &s3err))) {
         status = init_failed(rt, "InvalidConfiguration", s3err.message);
-    } else if (!(ctx = thumb_ctx_new()) ||
-               thumb_ctx_set(ctx, THUMB_OPT_MAX_INPUT_BYTES,
-                             (int64_t)cfg.max_input_bytes) != THUMB_OK ||
-               thumb_ctx_set(ctx, THUMB_OPT_MAX_PIXELS, cfg.max_pixels) !=
-                   THUMB_OK) {
-        status = init_failed(rt, "InitFailed",
-                             ctx ? thumb_ctx_error(ctx) : "out of memory");
+    } else if ((ctx_error = new_contexts(&cfg, ctxs, cfg.sizes.count))) {
+        status = init_failed(rt, "InitFailed", ctx_error);
     } else {
         const char *name = getenv("AWS_LAMBDA_FUNCTION_NAME");
-        handler h = {&cfg, ctx, s3, name ? name : "bootstrap"};
+        handler h = {&cfg, ctxs, s3, name ? name : "bootstrap"};
         status = serve(rt, &h);
     }
-    thumb_ctx_free(ctx);
+    for (size_t i = 0; i < CONFIG_MAX_SIZES; i++)
+        thumb_ctx_free(ctxs[i]);
     s3_client_free(s3);
     runtime_free(rt);
     return status;

@@ -67,9 +67,23 @@ def main(path):
         for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]):
             actions[a] = str(s["Resource"])
     need(set(a for a in actions if a.startswith("s3:")) ==
-         {"s3:GetObject", "s3:PutObject"}, "only s3:GetObject and s3:PutObject")
+         {"s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:DeleteObject"},
+         "only s3:GetObject, s3:ListBucket, s3:PutObject and s3:DeleteObject")
+    # Thumbnails are written and deleted under the key template's prefix
+    # only, never anywhere else in the destination.
+    for a in ("s3:PutObject", "s3:DeleteObject"):
+        need("DestinationBucketName}/${Prefix}*" in actions.get(a, "") and
+             "KeyTemplate" in actions.get(a, ""),
+             "%s on the thumbnail prefix only" % a)
+    events = [q["Event"] for q in src["QueueConfigurations"]]
+    need(sorted(events) == ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
+         "creations and removals notified: %s" % events)
     need("SourceBucketName" in actions.get("s3:GetObject", ""),
          "GetObject on the source only")
+    # On the bucket, not its objects: what makes S3 say 404 for a missing
+    # key instead of 403.
+    need(actions.get("s3:ListBucket", "").endswith("${SourceBucketName}'}"),
+         "ListBucket on the source bucket's ARN")
     need("DestinationBucketName" in actions.get("s3:PutObject", ""),
          "PutObject on the destination only")
     need(not any("*" == a or a.endswith(":*") for a in actions), "no wildcards")

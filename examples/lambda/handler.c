@@ -20,6 +20,7 @@
 #define NS_PER_MS 1000000
 /* S3 notification event names of new objects. */
 static const char created_prefix[] = "ObjectCreated:";
+static const char removed_prefix[] = "ObjectRemoved:";
 
 int64_t handler_now_us(void) {
     struct timespec ts;
@@ -60,9 +61,13 @@ static void set_message(char *dst, size_t size, const char *fmt, ...) {
     va_end(ap);
 }
 
-static void fail_report(telemetry_report *r, const char *cls, const char *fmt,
-                        ...) {
-    r->outcome = TELEMETRY_ERROR;
+/* Ends an object's report other than with success. TELEMETRY_REFUSED is
+ * for a record that retrying can never help (it names an object this
+ * function must not read): logged and counted as Refused, and reported as
+ * done so that it neither loops nor lands in the DLQ. */
+static void end_report(telemetry_report *r, telemetry_outcome outcome,
+                       const char *cls, const char *fmt, ...) {
+    r->outcome = outcome;
     r->error_class = cls;
     va_list ap;
     va_start(ap, fmt);
@@ -76,63 +81,116 @@ static void add_stage(int64_t *total, int64_t us) {
     *total = *total < 0 ? us : *total + us;
 }
 
-/* Makes and uploads every configured size of one source image. */
+/* Sets one output's options for a run that ends before the deadline. */
+static void set_output(thumb_ctx *ctx, const lambda_config *cfg,
+                       const config_size *size, int64_t deadline_ms) {
+    thumb_ctx_set(ctx, THUMB_OPT_WIDTH, size->width);
+    thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, size->height);
+    thumb_ctx_set(ctx, THUMB_OPT_FIT, cfg->fit);
+    thumb_ctx_set(ctx, THUMB_OPT_FORMAT, cfg->format);
+    thumb_ctx_set(ctx, THUMB_OPT_QUALITY, cfg->quality);
+    handler_limit_run(ctx, deadline_ms);
+}
+
+/* Records that one output failed alone; the object then fails (and is
+ * retried) under the first such output's class. */
+static void fail_output(telemetry_report *r, const config_size *size,
+                        const char *cls, const char *fmt, ...) {
+    telemetry_failed_output *f = &r->failed[r->failed_count++];
+    f->size_name = size->name;
+    f->error_class = cls;
+    va_list ap;
+    va_start(ap, fmt);
+    set_messagev(f->error_message, sizeof f->error_message, fmt, ap);
+    va_end(ap);
+    if (r->outcome != TELEMETRY_ERROR)
+        end_report(r, TELEMETRY_ERROR, cls,
+                   "%zu of %zu outputs failed, %s first: %s", r->failed_count,
+                   r->size_count, size->name, f->error_message);
+    else
+        set_message(r->error_message, sizeof r->error_message,
+                    "%zu of %zu outputs failed (see failedOutputs)",
+                    r->failed_count, r->size_count);
+}
+
+/* Uploads output i of a run_many; a failure is that output's alone. */
+static void put_output(handler *h, const lambda_s3_record *rec, size_t i,
+                       telemetry_report *r) {
+    const lambda_config *cfg = h->cfg;
+    const config_size *size = &cfg->sizes.items[i];
+    thumb_ctx *ctx = h->ctxs[i];
+    const unsigned char *out;
+    size_t out_len;
+    thumb_status st = thumb_ctx_output(ctx, &out, &out_len);
+    add_stage(&r->encode_us, thumb_ctx_info(ctx, THUMB_INFO_ENCODE_US));
+    if (st != THUMB_OK) {
+        fail_output(r, size, classify_thumb_status(thumb_ctx_status(ctx)),
+                    "%s: %s", thumb_strerror(thumb_ctx_status(ctx)),
+                    thumb_ctx_error(ctx));
+        return;
+    }
+    thumb_format fmt =
+        (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);
+    telemetry_output *o = &r->outputs[r->output_count];
+    keytemplate_vars vars = {rec->key, size->name, size->width, size->height,
+                             thumb_format_extension(fmt)};
+    if (keytemplate_expand(cfg->key_template, &vars, o->key, sizeof o->key) !=
+        KEYTEMPLATE_OK) {
+        fail_output(r, size, "key_too_long",
+                    "destination key for %s is over %d bytes", size->name,
+                    KEYTEMPLATE_MAX_KEY_BYTES);
+        return;
+    }
+    s3_put_options opts = {thumb_format_mime_type(fmt), cfg->cache_control};
+    aws_error err;
+    int64_t t0 = handler_now_us();
+    aws_status s = s3_put_object(h->s3, cfg->dest_bucket, o->key, out, out_len,
+                                 &opts, &err);
+    add_stage(&r->put_us, handler_now_us() - t0);
+    if (s != AWS_OK) {
+        fail_output(r, size, classify_aws_status(s), "%s", err.message);
+        return;
+    }
+    o->size_name = size->name;
+    o->width = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH);
+    o->height = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT);
+    o->bytes = out_len;
+    r->output_bytes += (int64_t)out_len;
+    r->output_count++;
+}
+
+/* Makes every configured size of one source image from one decode
+ * (thumb_run_many) and uploads each: an output that fails (its encode,
+ * its key, its upload) fails alone and the others are still written; a
+ * decoding error fails them all. */
 static void make_thumbnails(handler *h, const lambda_s3_record *rec,
                             int64_t deadline_ms, const unsigned char *data,
                             size_t len, telemetry_report *r) {
     const lambda_config *cfg = h->cfg;
-    thumb_ctx *ctx = h->ctx;
+    size_t n = cfg->sizes.count;
+    for (size_t i = 0; i < n; i++)
+        set_output(h->ctxs[i], cfg, &cfg->sizes.items[i], deadline_ms);
+    thumb_status st = thumb_run_many(h->ctxs, n, data, len);
+    /* The decode and the resizes are shared: every context reports the
+     * same times, counted once. */
+    thumb_ctx *first = h->ctxs[0];
+    r->input_width = thumb_ctx_info(first, THUMB_INFO_WIDTH);
+    r->input_height = thumb_ctx_info(first, THUMB_INFO_HEIGHT);
+    r->decode_us = thumb_ctx_info(first, THUMB_INFO_DECODE_US);
+    r->resize_us = thumb_ctx_info(first, THUMB_INFO_RESIZE_US);
+    r->decodes = thumb_ctx_info(first, THUMB_INFO_DECODED_WIDTH) > 0;
     r->output_bytes = 0;
-    for (size_t i = 0; i < cfg->sizes.count; i++) {
-        const config_size *size = &cfg->sizes.items[i];
-        thumb_ctx_set(ctx, THUMB_OPT_WIDTH, size->width);
-        thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, size->height);
-        thumb_ctx_set(ctx, THUMB_OPT_FIT, cfg->fit);
-        thumb_ctx_set(ctx, THUMB_OPT_FORMAT, cfg->format);
-        thumb_ctx_set(ctx, THUMB_OPT_QUALITY, cfg->quality);
-        handler_limit_run(ctx, deadline_ms);
-        const unsigned char *out;
-        size_t out_len;
-        thumb_status st = thumb_run(ctx, data, len, &out, &out_len);
-        r->input_width = thumb_ctx_info(ctx, THUMB_INFO_WIDTH);
-        r->input_height = thumb_ctx_info(ctx, THUMB_INFO_HEIGHT);
-        add_stage(&r->decode_us, thumb_ctx_info(ctx, THUMB_INFO_DECODE_US));
-        add_stage(&r->resize_us, thumb_ctx_info(ctx, THUMB_INFO_RESIZE_US));
-        add_stage(&r->encode_us, thumb_ctx_info(ctx, THUMB_INFO_ENCODE_US));
-        if (st != THUMB_OK) {
-            fail_report(r, classify_thumb_status(st), "%s: %s",
-                        thumb_strerror(st), thumb_ctx_error(ctx));
-            return;
-        }
-        thumb_format fmt =
-            (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);
-        telemetry_output *o = &r->outputs[r->output_count];
-        keytemplate_vars vars = {rec->key, size->name, size->width,
-                                 size->height, thumb_format_extension(fmt)};
-        if (keytemplate_expand(cfg->key_template, &vars, o->key,
-                               sizeof o->key) != KEYTEMPLATE_OK) {
-            fail_report(r, "key_too_long",
-                        "destination key for %s is over %d bytes", size->name,
-                        KEYTEMPLATE_MAX_KEY_BYTES);
-            return;
-        }
-        s3_put_options opts = {thumb_format_mime_type(fmt), cfg->cache_control};
-        aws_error err;
-        int64_t t0 = handler_now_us();
-        aws_status s = s3_put_object(h->s3, cfg->dest_bucket, o->key, out,
-                                     out_len, &opts, &err);
-        add_stage(&r->put_us, handler_now_us() - t0);
-        if (s != AWS_OK) {
-            fail_report(r, classify_aws_status(s), "%s", err.message);
-            return;
-        }
-        o->size_name = size->name;
-        o->width = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH);
-        o->height = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT);
-        o->bytes = out_len;
-        r->output_bytes += (int64_t)out_len;
-        r->output_count++;
+    size_t made = 0;
+    for (size_t i = 0; i < n; i++)
+        made += thumb_ctx_status(h->ctxs[i]) == THUMB_OK;
+    if (st != THUMB_OK && made == 0) {
+        /* Nothing made: the decode failed (or every output did alike). */
+        end_report(r, TELEMETRY_ERROR, classify_thumb_status(st), "%s: %s",
+                   thumb_strerror(st), thumb_ctx_error(first));
+        return;
     }
+    for (size_t i = 0; i < n; i++)
+        put_output(h, rec, i, r);
 }
 
 /* The recursion guard at run time, for a trigger set up behind the
@@ -144,8 +202,160 @@ static int is_own_output(const lambda_config *cfg,
            strncmp(rec->key, cfg->key_template, fixed) == 0;
 }
 
-/* Thumbnails of one S3 object. Returns 0 when done (or nothing to do),
- * -1 when it failed and should be retried. */
+/* How many times an object may change under one event before the event
+ * is failed and left to a redelivery. */
+#define MAX_SOURCE_CHANGES 3
+
+/* Every format a thumbnail may be written in. */
+static const thumb_format output_formats[] = {
+    THUMB_FORMAT_JPEG, THUMB_FORMAT_PNG, THUMB_FORMAT_WEBP, THUMB_FORMAT_GIF};
+#define OUTPUT_FORMAT_COUNT (sizeof output_formats / sizeof output_formats[0])
+
+/* The extensions a thumbnail of this configuration may have: with
+ * THUMB_FORMAT=auto, any format's, as the source's format is no longer
+ * known once it is deleted. */
+static size_t output_extensions(const lambda_config *cfg, const char **exts) {
+    if (cfg->format != THUMB_FORMAT_AUTO) {
+        exts[0] = thumb_format_extension(cfg->format);
+        return 1;
+    }
+    for (size_t i = 0; i < OUTPUT_FORMAT_COUNT; i++)
+        exts[i] = thumb_format_extension(output_formats[i]);
+    return OUTPUT_FORMAT_COUNT;
+}
+
+/* Deletes every thumbnail the object may have; 0, or -1 with the report
+ * failed. Deleting a key that is not there succeeds. */
+static int delete_thumbnails(handler *h, const lambda_s3_record *rec,
+                             telemetry_report *r) {
+    const lambda_config *cfg = h->cfg;
+    const char *exts[OUTPUT_FORMAT_COUNT];
+    size_t n_ext = output_extensions(cfg, exts);
+    for (size_t i = 0; i < cfg->sizes.count; i++) {
+        const config_size *size = &cfg->sizes.items[i];
+        for (size_t e = 0; e < n_ext; e++) {
+            char key[KEYTEMPLATE_MAX_KEY_BYTES + 1];
+            keytemplate_vars vars = {rec->key, size->name, size->width,
+                                     size->height, exts[e]};
+            if (keytemplate_expand(cfg->key_template, &vars, key, sizeof key) !=
+                KEYTEMPLATE_OK)
+                continue; /* never written either */
+            aws_error err;
+            aws_status s = s3_delete_object(h->s3, cfg->dest_bucket, key, &err);
+            if (s != AWS_OK) {
+                end_report(r, TELEMETRY_ERROR, classify_aws_status(s), "%s",
+                           err.message);
+                return -1;
+            }
+            r->deleted_count++;
+        }
+    }
+    return 0;
+}
+
+/* The source's current ETag into etag ("" when it is gone); -1 with the
+ * report failed when S3 cannot say. */
+static int source_etag(handler *h, const lambda_s3_record *rec, char *etag,
+                       telemetry_report *r) {
+    s3_object_info info;
+    aws_error err;
+    aws_status s = s3_head_object(h->s3, rec->bucket, rec->key, &info, &err);
+    if (s == AWS_ERR_NOT_FOUND) {
+        etag[0] = '\0';
+        return 0;
+    }
+    if (s != AWS_OK) {
+        end_report(r, TELEMETRY_ERROR, classify_aws_status(s), "%s",
+                   err.message);
+        return -1;
+    }
+    memcpy(etag, info.etag, sizeof info.etag);
+    return 0;
+}
+
+static void reset_outputs(telemetry_report *r) {
+    r->output_count = r->failed_count = 0;
+    r->output_bytes = 0;
+    r->encode_us = r->put_us = -1;
+    r->outcome = TELEMETRY_OK;
+    r->error_class = NULL;
+    r->error_message[0] = '\0';
+}
+
+/* Makes the thumbnails of the object as it is now, whatever the event
+ * said: each attempt reads the current object, writes its thumbnails,
+ * then reads the object's ETag again. Unchanged: the thumbnails are of the
+ * latest version, as any later upload has an event of its own that comes
+ * after this write. Changed: an upload came in between and its event may
+ * already be done, so this one does it again. Gone: a delete came in
+ * between, so what was just written is deleted. S3's read-after-write
+ * consistency is what makes the second read see every change made before
+ * it. */
+static void make_current(handler *h, const lambda_s3_record *rec,
+                         int64_t deadline_ms, telemetry_report *r) {
+    const lambda_config *cfg = h->cfg;
+    for (int attempt = 0; attempt < MAX_SOURCE_CHANGES; attempt++) {
+        reset_outputs(r);
+        unsigned char *data = NULL;
+        size_t len = 0;
+        s3_object_info info;
+        aws_error err;
+        int64_t t0 = handler_now_us();
+        aws_status s = s3_get_object(h->s3, rec->bucket, rec->key,
+                                     (size_t)cfg->max_input_bytes, &data, &len,
+                                     &info, &err);
+        add_stage(&r->get_us, handler_now_us() - t0);
+        if (s == AWS_ERR_NOT_FOUND) {
+            /* Deleted since: no thumbnail may outlive it, whatever an
+             * earlier attempt or event wrote. */
+            if (delete_thumbnails(h, rec, r) == 0)
+                end_report(r, TELEMETRY_SKIPPED, "source_gone", "%s",
+                           err.message);
+            return;
+        }
+        if (s != AWS_OK) {
+            end_report(r, TELEMETRY_ERROR, classify_aws_status(s), "%s",
+                       err.message);
+            return;
+        }
+        r->input_bytes = (int64_t)len;
+        make_thumbnails(h, rec, deadline_ms, data, len, r);
+        free(data);
+        char now[S3_ETAG_SIZE];
+        if (r->outcome == TELEMETRY_ERROR || source_etag(h, rec, now, r) != 0)
+            return;
+        if (strcmp(now, info.etag) == 0)
+            return;
+        r->source_changes++;
+    }
+    end_report(r, TELEMETRY_ERROR, "source_changing",
+               "s3://%s/%s changed %d times while its thumbnails were made",
+               rec->bucket, rec->key, MAX_SOURCE_CHANGES);
+}
+
+/* An ObjectRemoved event: deletes every thumbnail of the object, unless
+ * the object is there again (a later upload, whose event makes its
+ * thumbnails). Read again after the deletes, as make_current() does: an
+ * upload that came in between gets its thumbnails made here. */
+static void remove_thumbnails(handler *h, const lambda_s3_record *rec,
+                              int64_t deadline_ms, telemetry_report *r) {
+    char etag[S3_ETAG_SIZE];
+    if (source_etag(h, rec, etag, r) != 0)
+        return;
+    if (etag[0]) {
+        end_report(r, TELEMETRY_SKIPPED, "source_recreated",
+                   "s3://%s/%s exists again: its thumbnails are kept",
+                   rec->bucket, rec->key);
+        return;
+    }
+    if (delete_thumbnails(h, rec, r) != 0 || source_etag(h, rec, etag, r) != 0)
+        return;
+    if (etag[0])
+        make_current(h, rec, deadline_ms, r);
+}
+
+/* Thumbnails of one S3 object, made or deleted. Returns 0 when done (or nothing
+ * to do), -1 when it failed and should be retried. */
 static int process_object(handler *h, const char *request_id,
                           int64_t deadline_ms, const lambda_s3_record *rec) {
     const lambda_config *cfg = h->cfg;
@@ -155,52 +365,35 @@ static int process_object(handler *h, const char *request_id,
     for (size_t i = 0; i < cfg->sizes.count; i++)
         r.sizes[r.size_count++] = &cfg->sizes.items[i];
 
-    if (strncmp(rec->event_name, created_prefix, sizeof created_prefix - 1) !=
-        0) {
-        r.outcome = TELEMETRY_SKIPPED;
-        set_message(r.error_message, sizeof r.error_message, "event %s",
-                    rec->event_name);
-        r.error_class = "not_a_creation";
+    int created = strncmp(rec->event_name, created_prefix,
+                          sizeof created_prefix - 1) == 0;
+    int removed = strncmp(rec->event_name, removed_prefix,
+                          sizeof removed_prefix - 1) == 0;
+    if (!created && !removed) {
+        end_report(&r, TELEMETRY_SKIPPED, "not_a_creation", "event %s",
+                   rec->event_name);
     } else if (is_own_output(cfg, rec)) {
-        fail_report(&r, "recursion_guard",
-                    "s3://%s/%s is where thumbnails are written: refused",
-                    rec->bucket, rec->key);
+        end_report(&r, TELEMETRY_REFUSED, "recursion_guard",
+                   "s3://%s/%s is where thumbnails are written: refused",
+                   rec->bucket, rec->key);
     } else if (strcmp(rec->bucket, cfg->source_bucket) != 0 ||
                strncmp(rec->key, cfg->source_prefix,
                        strlen(cfg->source_prefix)) != 0) {
-        fail_report(&r, "unexpected_source",
-                    "s3://%s/%s is outside THUMB_SOURCE_BUCKET/PREFIX "
-                    "s3://%s/%s",
-                    rec->bucket, rec->key, cfg->source_bucket,
-                    cfg->source_prefix);
+        end_report(&r, TELEMETRY_REFUSED, "unexpected_source",
+                   "s3://%s/%s is outside THUMB_SOURCE_BUCKET/PREFIX "
+                   "s3://%s/%s: refused",
+                   rec->bucket, rec->key, cfg->source_bucket,
+                   cfg->source_prefix);
     } else if (deadline_ms &&
                handler_unix_ms() > deadline_ms - cfg->min_remaining_ms) {
-        fail_report(&r, "deadline",
-                    "less than THUMB_MIN_REMAINING_MS (%lld ms) left before "
-                    "the invocation's deadline: not started",
-                    (long long)cfg->min_remaining_ms);
+        end_report(&r, TELEMETRY_ERROR, "deadline",
+                   "less than THUMB_MIN_REMAINING_MS (%lld ms) left before "
+                   "the invocation's deadline: not started",
+                   (long long)cfg->min_remaining_ms);
+    } else if (created) {
+        make_current(h, rec, deadline_ms, &r);
     } else {
-        unsigned char *data = NULL;
-        size_t len = 0;
-        aws_error err;
-        int64_t t0 = handler_now_us();
-        aws_status s = s3_get_object(h->s3, rec->bucket, rec->key,
-                                     (size_t)cfg->max_input_bytes, &data, &len,
-                                     NULL, &err);
-        r.get_us = handler_now_us() - t0;
-        if (s == AWS_ERR_NOT_FOUND) {
-            /* Deleted since the notification: a later event covers it. */
-            r.outcome = TELEMETRY_SKIPPED;
-            r.error_class = "source_gone";
-            set_message(r.error_message, sizeof r.error_message, "%s",
-                        err.message);
-        } else if (s != AWS_OK) {
-            fail_report(&r, classify_aws_status(s), "%s", err.message);
-        } else {
-            r.input_bytes = (int64_t)len;
-            make_thumbnails(h, rec, deadline_ms, data, len, &r);
-        }
-        free(data);
+        remove_thumbnails(h, rec, deadline_ms, &r);
     }
     r.total_us = handler_now_us() - start;
 

@@ -20,7 +20,9 @@
 
 typedef struct handler {
     const lambda_config *cfg;
-    thumb_ctx *ctx; /* reused across objects and invocations */
+    /* One per THUMB_SIZES entry, in its order, reused across objects and
+     * invocations; ctxs[0] also serves on-demand requests. */
+    thumb_ctx *const *ctxs;
     s3_client *s3;
     const char *function_name; /* the EMF FunctionName dimension */
 } handler;

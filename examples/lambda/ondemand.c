@@ -93,6 +93,16 @@ static void emit_report(handler *h, telemetry_report *r) {
     }
 }
 
+/* An error response; the report counts a 4xx as the client's error and
+ * anything else as the service's (only those fire the Errors alarm). */
+static char *failed(telemetry_report *r, int status, const char *cls,
+                    const char *message) {
+    r->outcome =
+        status < HTTP_INTERNAL_ERROR ? TELEMETRY_CLIENT_ERROR : TELEMETRY_ERROR;
+    r->error_class = cls;
+    return error_response(status, message);
+}
+
 /* The thumbnail as a 200 response, or an error response. */
 static char *render(handler *h, const query_request *q, const char *accept,
                     const config_size *size, int64_t deadline_ms,
@@ -107,14 +117,13 @@ static char *render(handler *h, const query_request *q, const char *accept,
                       (size_t)cfg->max_input_bytes, &data, &len, NULL, &err);
     r->get_us = handler_now_us() - t0;
     if (s != AWS_OK) {
-        r->outcome = TELEMETRY_ERROR;
-        r->error_class = classify_aws_status(s);
+        const char *cls = classify_aws_status(s);
         snprintf(r->error_message, sizeof r->error_message, "%s", err.message);
         if (s == AWS_ERR_NOT_FOUND)
-            return error_response(HTTP_NOT_FOUND, "no such image");
+            return failed(r, HTTP_NOT_FOUND, cls, "no such image");
         if (s == AWS_ERR_TOO_LARGE)
-            return error_response(HTTP_PAYLOAD_TOO_LARGE, "image too large");
-        return error_response(HTTP_BAD_GATEWAY, "storage unavailable");
+            return failed(r, HTTP_PAYLOAD_TOO_LARGE, cls, "image too large");
+        return failed(r, HTTP_BAD_GATEWAY, cls, "storage unavailable");
     }
     r->input_bytes = (int64_t)len;
 
@@ -124,7 +133,7 @@ static char *render(handler *h, const query_request *q, const char *accept,
     thumb_format format = q->format;
     if (negotiated && query_accepts_webp(accept))
         format = THUMB_FORMAT_WEBP;
-    thumb_ctx *ctx = h->ctx;
+    thumb_ctx *ctx = h->ctxs[0];
     thumb_ctx_set(ctx, THUMB_OPT_WIDTH, size->width);
     thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, size->height);
     thumb_ctx_set(ctx, THUMB_OPT_FIT, q->fit);
@@ -140,22 +149,21 @@ static char *render(handler *h, const query_request *q, const char *accept,
     r->decode_us = thumb_ctx_info(ctx, THUMB_INFO_DECODE_US);
     r->resize_us = thumb_ctx_info(ctx, THUMB_INFO_RESIZE_US);
     r->encode_us = thumb_ctx_info(ctx, THUMB_INFO_ENCODE_US);
+    r->decodes = thumb_ctx_info(ctx, THUMB_INFO_DECODED_WIDTH) > 0;
     if (st != THUMB_OK) {
-        r->outcome = TELEMETRY_ERROR;
-        r->error_class = classify_thumb_status(st);
         snprintf(r->error_message, sizeof r->error_message, "%s: %s",
                  thumb_strerror(st), thumb_ctx_error(ctx));
-        return error_response(thumb_http_status(st), thumb_strerror(st));
+        return failed(r, thumb_http_status(st), classify_thumb_status(st),
+                      thumb_strerror(st));
     }
     size_t b64_len = base64_encoded_length(out_len);
     if (b64_len > ONDEMAND_MAX_RESPONSE_BYTES - RESPONSE_OVERHEAD_BYTES) {
-        r->outcome = TELEMETRY_ERROR;
-        r->error_class = "response_too_large";
         snprintf(r->error_message, sizeof r->error_message,
                  "thumbnail of %zu bytes exceeds the Function URL response "
                  "limit",
                  out_len);
-        return error_response(HTTP_BAD_GATEWAY, "thumbnail too large");
+        return failed(r, HTTP_BAD_GATEWAY, "response_too_large",
+                      "thumbnail too large");
     }
     thumb_format out_format =
         (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);

@@ -17,6 +17,10 @@ static const char *outcome_name(telemetry_outcome o) {
         return "error";
     case TELEMETRY_SKIPPED:
         return "skipped";
+    case TELEMETRY_CLIENT_ERROR:
+        return "client_error";
+    case TELEMETRY_REFUSED:
+        return "refused";
     }
     return "unknown";
 }
@@ -57,7 +61,9 @@ char *telemetry_log_line(const telemetry_report *r) {
     if (!root)
         return NULL;
     cJSON_AddStringToObject(root, "level",
-                            r->outcome == TELEMETRY_ERROR ? "error" : "info");
+                            r->outcome == TELEMETRY_ERROR     ? "error"
+                            : r->outcome == TELEMETRY_REFUSED ? "warn"
+                                                              : "info");
     cJSON_AddStringToObject(root, "msg", "thumbnail");
     if (r->request_id)
         cJSON_AddStringToObject(root, "requestId", r->request_id);
@@ -82,6 +88,23 @@ char *telemetry_log_line(const telemetry_report *r) {
         cJSON_AddNumberToObject(item, "bytes", (double)o->bytes);
         cJSON_AddItemToArray(outputs, item);
     }
+    if (r->failed_count) {
+        cJSON *failed = cJSON_AddArrayToObject(root, "failedOutputs");
+        for (size_t i = 0; failed && i < r->failed_count; i++) {
+            const telemetry_failed_output *f = &r->failed[i];
+            cJSON *item = cJSON_CreateObject();
+            if (!item)
+                break;
+            cJSON_AddStringToObject(item, "size", f->size_name);
+            cJSON_AddStringToObject(item, "errorClass", f->error_class);
+            cJSON_AddStringToObject(item, "errorMessage", f->error_message);
+            cJSON_AddItemToArray(failed, item);
+        }
+    }
+    if (r->deleted_count)
+        cJSON_AddNumberToObject(root, "deletedKeys", (double)r->deleted_count);
+    if (r->source_changes)
+        cJSON_AddNumberToObject(root, "sourceChanges", r->source_changes);
     add_count(root, "inputBytes", r->input_bytes);
     add_count(root, "outputBytes", r->output_count ? r->output_bytes : -1);
     add_count(root, "inputWidth", r->input_width);
@@ -122,44 +145,77 @@ static cJSON *string_array(const char *a, const char *b) {
     return arr;
 }
 
+/* Appends a directive recording its metrics under the dimension set
+ * {FunctionName[, second]} and returns its metric definitions. */
+static cJSON *add_directive(cJSON *directives, const char *ns,
+                            const char *second) {
+    cJSON *directive = cJSON_CreateObject();
+    if (!directive)
+        return NULL;
+    cJSON_AddItemToArray(directives, directive);
+    cJSON_AddStringToObject(directive, "Namespace", ns);
+    cJSON *dims = cJSON_AddArrayToObject(directive, "Dimensions");
+    if (dims)
+        cJSON_AddItemToArray(dims, string_array("FunctionName", second));
+    return cJSON_AddArrayToObject(directive, "Metrics");
+}
+
+/* The metric of an outcome that is graphed by class, or NULL. */
+static const char *class_metric(telemetry_outcome o) {
+    switch (o) {
+    case TELEMETRY_ERROR:
+        return "Errors";
+    case TELEMETRY_CLIENT_ERROR:
+        return "ClientErrors";
+    case TELEMETRY_REFUSED:
+        return "Refused";
+    default:
+        return NULL;
+    }
+}
+
 char *telemetry_emf_line(const telemetry_report *r, const char *ns,
                          const char *function_name, int64_t timestamp_ms) {
     if (r->outcome == TELEMETRY_SKIPPED)
         return NULL;
-    int failed = r->outcome == TELEMETRY_ERROR;
     cJSON *root = cJSON_CreateObject();
     if (!root)
         return NULL;
     cJSON *aws = cJSON_AddObjectToObject(root, "_aws");
-    cJSON *directive = cJSON_CreateObject();
-    cJSON *dims = cJSON_CreateArray();
-    cJSON *defs = cJSON_CreateArray();
-    if (!aws || !directive || !dims || !defs) {
-        cJSON_Delete(directive);
-        cJSON_Delete(dims);
-        cJSON_Delete(defs);
+    cJSON *directives =
+        aws ? cJSON_AddArrayToObject(aws, "CloudWatchMetrics") : NULL;
+    cJSON *defs = directives ? add_directive(directives, ns, NULL) : NULL;
+    if (!defs) {
         cJSON_Delete(root);
         return NULL;
     }
     cJSON_AddNumberToObject(aws, "Timestamp", (double)timestamp_ms);
-    cJSON *directives = cJSON_AddArrayToObject(aws, "CloudWatchMetrics");
-    cJSON_AddItemToArray(directives, directive);
-    cJSON_AddStringToObject(directive, "Namespace", ns);
-    cJSON_AddItemToObject(directive, "Dimensions", dims);
-    cJSON_AddItemToObject(directive, "Metrics", defs);
-    cJSON_AddItemToArray(dims, string_array("FunctionName", NULL));
     cJSON_AddStringToObject(root, "FunctionName", function_name);
-    if (failed) {
-        /* Every metric of a directive is recorded under every dimension
-         * set; only Errors is in this one, so the per-class series holds
-         * Errors alone. */
-        cJSON_AddItemToArray(dims, string_array("FunctionName", "ErrorClass"));
+    add_metric(root, defs, "Errors", "Count", r->outcome == TELEMETRY_ERROR);
+    add_metric(root, defs, "ClientErrors", "Count",
+               r->outcome == TELEMETRY_CLIENT_ERROR);
+    add_metric(root, defs, "Refused", "Count", r->outcome == TELEMETRY_REFUSED);
+    add_metric(root, defs, "Decodes", "Count", r->decodes);
+    add_metric(root, defs, "Thumbnails", "Count", (double)r->output_count);
+    add_metric(root, defs, "OutputErrors", "Count", (double)r->failed_count);
+    add_metric(root, defs, "ThumbnailsDeleted", "Count",
+               (double)r->deleted_count);
+    const char *by_class = class_metric(r->outcome);
+    if (by_class) {
+        /* A directive of its own, so that the per-class series holds this
+         * one metric and not every metric of the line. */
+        cJSON *class_defs = add_directive(directives, ns, "ErrorClass");
         cJSON_AddStringToObject(root, "ErrorClass",
                                 r->error_class ? r->error_class : "unknown");
-        add_metric(root, defs, "Errors", "Count", 1);
-    } else {
-        add_metric(root, defs, "Errors", "Count", 0);
-        add_metric(root, defs, "Thumbnails", "Count", (double)r->output_count);
+        cJSON *def = cJSON_CreateObject();
+        if (class_defs && def) {
+            cJSON_AddStringToObject(def, "Name", by_class);
+            cJSON_AddStringToObject(def, "Unit", "Count");
+            cJSON_AddItemToArray(class_defs, def);
+        } else {
+            cJSON_Delete(def);
+        }
+    } else if (r->decodes) {
         add_metric(root, defs, "DecodeMs", "Milliseconds",
                    (double)r->decode_us / US_PER_MS);
         add_metric(root, defs, "ResizeMs", "Milliseconds",

@@ -7,15 +7,24 @@
  *   {"level":"info","msg":"thumbnail","requestId":..,"bucket":..,"key":..,
  *    "outcome":"ok"|"error"|"skipped","sizes":["256x256"],
  *    "outputs":[{"key":..,"size":..,"width":..,"height":..,"bytes":..}],
+ *    "failedOutputs":[{"size":..,"errorClass":..,"errorMessage":..}],
+ *    "deletedKeys":..,"sourceChanges":..,
  *    "inputBytes":..,"outputBytes":..,"inputWidth":..,"inputHeight":..,
  *    "getMs":..,"decodeMs":..,"resizeMs":..,"encodeMs":..,"putMs":..,
  *    "totalMs":..,"errorClass":..,"errorMessage":..}
  *
- * EMF line: metrics Thumbnails, Errors, DecodeMs, ResizeMs, EncodeMs,
- * TotalMs, InputBytes, OutputBytes, InputMegapixels under the dimension
- * FunctionName; a failure's Errors is also recorded under FunctionName +
- * ErrorClass, so errors can be graphed by class. Errors is 0 on success so
- * that an error rate is Errors / SampleCount(Errors).
+ * EMF line, under the dimension FunctionName: Errors (failures of the
+ * service, 1 or 0, so that an error rate is Errors / SampleCount(Errors)),
+ * ClientErrors (a request the client got wrong: missing, corrupt, too
+ * large), Refused (a message that retrying cannot help: the recursion
+ * guard, a source outside THUMB_SOURCE_BUCKET/PREFIX), Decodes (1 when
+ * the source was decoded: every size comes from one decode), Thumbnails
+ * (outputs made), OutputErrors (outputs that failed alone while others
+ * were made), ThumbnailsDeleted (keys deleted after the source was);
+ * and on success, once decoded, DecodeMs, ResizeMs, EncodeMs (the sum of the
+ * outputs'), TotalMs, InputBytes, OutputBytes, InputMegapixels. Errors,
+ * ClientErrors and Refused are also recorded under FunctionName +
+ * ErrorClass, so each can be graphed by class.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -37,8 +46,17 @@ typedef struct telemetry_output {
 typedef enum telemetry_outcome {
     TELEMETRY_OK,
     TELEMETRY_ERROR,
-    TELEMETRY_SKIPPED /* nothing to do: not a creation, or gone */
+    TELEMETRY_SKIPPED,      /* nothing to do: not a creation, or gone */
+    TELEMETRY_CLIENT_ERROR, /* the request's fault: answered with a 4xx */
+    TELEMETRY_REFUSED /* can never succeed, so not retried: log and drop */
 } telemetry_outcome;
+
+/* An output that failed while others of the same decode were made. */
+typedef struct telemetry_failed_output {
+    const char *size_name;
+    const char *error_class;
+    char error_message[256];
+} telemetry_failed_output;
 
 /* One object's story. Durations are microseconds; -1 means not reached. */
 typedef struct telemetry_report {
@@ -52,6 +70,11 @@ typedef struct telemetry_report {
     size_t size_count;
     telemetry_output outputs[CONFIG_MAX_SIZES]; /* written */
     size_t output_count;
+    telemetry_failed_output failed[CONFIG_MAX_SIZES];
+    size_t failed_count;
+    int decodes; /* 1 once the source is decoded, for all its outputs */
+    size_t deleted_count; /* thumbnail keys deleted (ObjectRemoved) */
+    int source_changes;   /* uploads that came in while it was made */
     int64_t input_bytes, output_bytes;
     int64_t input_width, input_height;
     int64_t get_us, decode_us, resize_us, encode_us, put_us, total_us;

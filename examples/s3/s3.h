@@ -125,6 +125,11 @@ aws_status s3_head_object(s3_client *client, const char *bucket,
                           const char *key, s3_object_info *info,
                           aws_error *err);
 
+/* Deletes bucket/key. Deleting a key that does not exist succeeds, as S3
+ * answers 204 either way. */
+aws_status s3_delete_object(s3_client *client, const char *bucket,
+                            const char *key, aws_error *err);
+
 /* ---- Listing ----------------------------------------------------------- */
 
 typedef struct s3_list_entry {

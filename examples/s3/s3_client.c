@@ -336,6 +336,23 @@ aws_status s3_put_object(s3_client *client, const char *bucket, const char *key,
     return st;
 }
 
+aws_status s3_delete_object(s3_client *client, const char *bucket,
+                            const char *key, aws_error *err) {
+    if (check_names("DeleteObject", bucket, key, err) != AWS_OK)
+        return AWS_ERR_ARG;
+    char target[TARGET_SIZE];
+    describe(target, sizeof target, bucket, key);
+    char *url = object_url(&client->core, bucket, key, NULL);
+    if (url == NULL)
+        return aws_fail(err, AWS_ERR_NOMEM, "DeleteObject %s: out of memory",
+                        target);
+    aws_call call;
+    init_call(&call, "DeleteObject", target, "DELETE", url);
+    aws_status st = aws_core_send(&client->core, &call, NULL, err);
+    free(url);
+    return st;
+}
+
 /* ---- ListObjectsV2 ----------------------------------------------------- */
 
 /* Appends "name=encoded(value)&" to q. */

@@ -255,6 +255,52 @@ def check_thumbnail(s3, workdir, bucket, key, content_type):
     return path
 
 
+# A shared decode may be finer than a single run's (thumbnail.h): such an
+# output is not the single run's, but its pixels must be this close.
+MIN_PSNR_DB = 45.0
+
+
+def reference_runs(args, workdir, corpus_path, fmt, quality):
+    out = tempfile.mkdtemp(dir=workdir)
+    subprocess.run([args.reference, out, os.path.join(args.corpus,
+                                                      corpus_path),
+                    SIZES, fmt, quality], check=True)
+    return lambda kind, i: open(os.path.join(out, "%s-%d" % (kind, i)),
+                                "rb").read()
+
+
+def check_against_reference(args, workdir, corpus_path, thumbs):
+    """thumbs: the function's thumbnail files, in THUMB_SIZES order. Each
+    must be byte for byte the library's thumb_run_many output with the
+    function's options; and, made losslessly (PNG) so that encoding noise
+    does not hide it, thumb_run_many's pixels must be a single thumb_run's
+    or within MIN_PSNR_DB. Returns how many thumbnails are byte for byte
+    their single run's."""
+    ref = reference_runs(args, workdir, corpus_path, "webp", "80")
+    identical = 0
+    for i, path in enumerate(thumbs):
+        got = open(path, "rb").read()
+        check(got == ref("many", i), "%s size %d: not the bytes of "
+              "thumb_run_many" % (corpus_path, i))
+        identical += got == ref("single", i)
+    ref = reference_runs(args, workdir, corpus_path, "png", "80")
+    pairs = []
+    for i in range(len(thumbs)):
+        if ref("single", i) != ref("many", i):
+            for kind in ("single", "many"):
+                path = os.path.join(workdir, "%s-%d.png" % (kind, i))
+                open(path, "wb").write(ref(kind, i))
+                pairs.append(path)
+    if pairs:
+        res = subprocess.run([args.pil_python, os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "psnr.py")] + pairs,
+            check=True, capture_output=True)
+        for db, path in zip(json.loads(res.stdout), pairs[0::2]):
+            check(db >= MIN_PSNR_DB, "%s %s: %.1f dB from its single run" %
+                  (corpus_path, path, db))
+    return identical
+
+
 def check_dims(key, got_w, got_h, src_w, src_h, box_w, box_h):
     want_w, want_h = expected_dims(src_w, src_h, box_w, box_h)
     # Rounding differs between resizers by at most one pixel.
@@ -310,6 +356,28 @@ def thumbnail_config(src, dst):
             "THUMB_CACHE_CONTROL": CACHE_CONTROL,
             "THUMB_MAX_PIXELS": "50000000",
             "THUMB_MIN_REMAINING_MS": "1000"}
+
+
+def open_env(endpoint, src, dst):
+    """bootstrap's environment against an open moto_server."""
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "AWS_ENDPOINT_URL_S3": endpoint}
+    env.update(thumbnail_config(src, dst))
+    return env
+
+
+def moto_with_sources(procs, workdir, name, corpus, sources):
+    """An open moto_server with buckets src and dst, and each corpus file
+    of sources [(corpus path, key under SOURCE_PREFIX)] uploaded to src.
+    Returns its endpoint and an S3 client."""
+    endpoint = start_moto(procs, workdir, name)
+    s3 = client("s3", endpoint)
+    s3.create_bucket(Bucket="src")
+    s3.create_bucket(Bucket="dst")
+    for path, key in sources:
+        with open(os.path.join(corpus, path), "rb") as f:
+            s3.put_object(Bucket="src", Key=SOURCE_PREFIX + key, Body=f.read())
+    return endpoint, s3
 
 
 def thumb_key(src_key, size_name, ext="webp"):
@@ -379,21 +447,36 @@ def phase_auth(procs, args, workdir):
 
 # ---- phase 2: queue, notifications, awkward keys, DLQ ----
 
-def setup_open(endpoint):
+def make_queue(sqs, name, visibility_timeout, max_receives):
+    """A queue with a dead-letter queue: (url, ARN, DLQ url)."""
+    dlq_url = sqs.create_queue(QueueName=name + "-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(
+        QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    q_url = sqs.create_queue(QueueName=name, Attributes={
+        "VisibilityTimeout": str(visibility_timeout),
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
+                                     "maxReceiveCount": str(max_receives)})
+    })["QueueUrl"]
+    q_arn = sqs.get_queue_attributes(
+        QueueUrl=q_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return q_url, q_arn, dlq_url
+
+
+def clean_environment():
+    """Nothing of the caller's AWS or THUMB_ settings leaks into a test."""
+    for var in [v for v in os.environ if v.startswith(("AWS_", "THUMB_"))]:
+        del os.environ[var]
+    os.environ["AWS_DEFAULT_REGION"] = REGION
+
+
+def setup_open(endpoint, visibility_timeout=VISIBILITY_TIMEOUT,
+               max_receives=MAX_RECEIVES):
     s3 = client("s3", endpoint)
     sqs = client("sqs", endpoint)
     s3.create_bucket(Bucket="src")
     s3.create_bucket(Bucket="dst")
-    dlq_url = sqs.create_queue(QueueName="thumbs-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(
-        QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    q_url = sqs.create_queue(QueueName="thumbs", Attributes={
-        "VisibilityTimeout": str(VISIBILITY_TIMEOUT),
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
-                                     "maxReceiveCount": str(MAX_RECEIVES)})
-    })["QueueUrl"]
-    q_arn = sqs.get_queue_attributes(
-        QueueUrl=q_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    q_url, q_arn, dlq_url = make_queue(sqs, "thumbs", visibility_timeout,
+                                       max_receives)
     s3.put_bucket_notification_configuration(
         Bucket="src", NotificationConfiguration={"QueueConfigurations": [{
             "QueueArn": q_arn, "Events": ["s3:ObjectCreated:*"],
@@ -507,6 +590,13 @@ def phase_queue(procs, args, workdir, endpoint):
         check(fmt == "WEBP", "%s is %s" % (key, fmt))
         uw, uh = src_info[src_key][3:5]
         check_dims(key, w, h, uw, uh, bw, bh)
+    # One decode for every size: the bytes of thumb_run_many, and those of
+    # single runs (or as good).
+    identical = 0
+    for src_key in sorted(good_keys):
+        identical += check_against_reference(
+            args, workdir, sources[src_key],
+            [paths[meta.index(m)] for m in meta if m[1] == src_key])
 
     # DLQ: exactly the bad uploads, each once.
     dlq_keys = peek_keys(sqs, dlq_url)
@@ -545,6 +635,11 @@ def phase_queue(procs, args, workdir, endpoint):
     check(sum(d["Thumbnails"] for d in emf if "Thumbnails" in d)
           == len(good_keys) * len(sizes), "EMF Thumbnails sum")
     check(sum(d["Errors"] for d in emf) == len(failed), "EMF Errors sum")
+    # The decode counted once per object, each output once.
+    check(sum(d["Decodes"] for d in emf if d["Errors"] == 0)
+          == len(good_keys), "EMF Decodes sum")
+    check(all(d["OutputErrors"] == 0 and d["ClientErrors"] == 0 and
+              d["Refused"] == 0 for d in emf), "EMF other counts")
     for d in emf:
         directive = d["_aws"]["CloudWatchMetrics"][0]
         for m in directive["Metrics"]:
@@ -557,6 +652,9 @@ def phase_queue(procs, args, workdir, endpoint):
           "receives, %d invocations, %d log + %d EMF lines" %
           (len(good_keys), len(want), len(bad_keys), MAX_RECEIVES,
            invocations, len(logs), len(emf)))
+    print("one decode: %d thumbnails = thumb_run_many's bytes; %d equal "
+          "their single run, the rest within %.0f dB" %
+          (len(want), identical, MIN_PSNR_DB))
     return s3, sqs, q_url, q_arn, dlq_url, env, sources
 
 
@@ -592,6 +690,20 @@ def phase_invocations(procs, args, workdir, endpoint, ctx):
             "batchItemFailures": [{"itemIdentifier": "bad-1"},
                                   {"itemIdentifier": "junk-1"}]},
             "mixed batch: %s" % res.body)
+
+        # Messages retrying can never help: refused, reported done (so
+        # they never reach the DLQ), counted as Refused.
+        own = thumb_key(good_key, sizes[0][0])
+        refused = [{"MessageId": "own-1", "ReceiptHandle": "r4",
+                    "MD5OfBody": "",
+                    "Body": json.dumps(s3_event("dst", own, 1))},
+                   {"MessageId": "outside-1", "ReceiptHandle": "r5",
+                    "MD5OfBody": "",
+                    "Body": json.dumps(s3_event("src", "elsewhere/x.jpg",
+                                                1))}]
+        res = bs.invoke(sqs_event(q_arn, refused))
+        check(res.kind == "response" and res.json() == {
+            "batchItemFailures": []}, "refused batch: %s" % res.body)
 
         # Too little time left: not started, reported failed.
         res = bs.invoke(sqs_event(q_arn, fake[:1]), timeout_ms=200)
@@ -651,8 +763,22 @@ def phase_invocations(procs, args, workdir, endpoint, ctx):
         bs.close()
     traced = [r for r in logs if r.get("msg") == "thumbnail"]
     check(all(r["requestId"] for r in traced), "request ids in logs")
+    # Refused and client errors never count as Errors.
+    by_class = {}
+    for d in emf:
+        for metric in ("Errors", "ClientErrors", "Refused"):
+            if d[metric]:
+                by_class.setdefault(metric, []).append(d["ErrorClass"])
+    check(sorted(by_class.get("Refused", [])) ==
+          ["recursion_guard", "unexpected_source"],
+          "Refused: %s" % by_class)
+    check(sorted(by_class.get("ClientErrors", [])) ==
+          ["corrupt", "s3_not_found"], "ClientErrors: %s" % by_class)
+    check(sorted(by_class.get("Errors", [])) == ["corrupt", "deadline"],
+          "Errors: %s" % by_class)
     print("invocations: re-delivery idempotent, batchItemFailures exact, "
-          "deadline honoured, on-demand 200/400/404/422 as expected")
+          "deadline honoured, refused messages dropped, on-demand "
+          "200/400/404/422 as expected, 4xx counted as ClientErrors")
 
     # Recursion guard: writing where the trigger listens is refused at
     # start, through /init/error.
@@ -853,12 +979,11 @@ def main():
     ap.add_argument("--pil-python", default="/usr/bin/python3")
     ap.add_argument("--reconcile", required=True)
     ap.add_argument("--redrive", required=True)
+    ap.add_argument("--reference", required=True)
     args = ap.parse_args()
     check(os.path.isfile(os.path.join(args.corpus, "MANIFEST.tsv")),
           "corpus missing at %s" % args.corpus)
-    for var in [v for v in os.environ if v.startswith(("AWS_", "THUMB_"))]:
-        del os.environ[var]
-    os.environ["AWS_DEFAULT_REGION"] = REGION
+    clean_environment()
     with tempfile.TemporaryDirectory() as workdir, Processes() as procs:
         try:
             phase_auth(procs, args, workdir)

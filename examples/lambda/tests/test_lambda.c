@@ -425,6 +425,7 @@ static void telemetry_lines_are_json_with_the_metrics(void **state) {
     telemetry_report_init(&r, "req-1", "src", "a \"b\".jpg");
     r.sizes[r.size_count++] = &size;
     r.outcome = TELEMETRY_OK;
+    r.decodes = 1;
     r.input_bytes = 1000;
     r.output_bytes = 100;
     r.input_width = 2000;
@@ -456,8 +457,9 @@ static void telemetry_lines_are_json_with_the_metrics(void **state) {
     assert_string_equal(
         cJSON_GetObjectItem(directive, "Namespace")->valuestring, "ns");
     static const char *const names[] = {
-        "Thumbnails", "Errors",     "DecodeMs",    "ResizeMs",       "EncodeMs",
-        "TotalMs",    "InputBytes", "OutputBytes", "InputMegapixels"};
+        "Thumbnails",   "Errors",      "ClientErrors",   "Refused",  "Decodes",
+        "OutputErrors", "DecodeMs",    "ResizeMs",       "EncodeMs", "TotalMs",
+        "InputBytes",   "OutputBytes", "InputMegapixels"};
     const cJSON *defs = cJSON_GetObjectItem(directive, "Metrics");
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         int found = 0;
@@ -473,16 +475,43 @@ static void telemetry_lines_are_json_with_the_metrics(void **state) {
     cJSON_Delete(doc);
     cJSON_free(emf);
 
-    r.outcome = TELEMETRY_ERROR;
-    r.error_class = "corrupt";
-    strcpy(r.error_message, "JPEG: bad");
-    emf = telemetry_emf_line(&r, "ns", "fn", 1);
-    doc = cJSON_Parse(emf);
-    assert_string_equal(cJSON_GetObjectItem(doc, "ErrorClass")->valuestring,
-                        "corrupt");
-    assert_float_equal(cJSON_GetObjectItem(doc, "Errors")->valuedouble, 1, 0);
-    cJSON_Delete(doc);
-    cJSON_free(emf);
+    /* Each failing outcome counts in its own metric, and that metric
+     * alone is recorded by class; the others stay 0. */
+    static const struct {
+        telemetry_outcome outcome;
+        const char *metric;
+    } by_class[] = {{TELEMETRY_ERROR, "Errors"},
+                    {TELEMETRY_CLIENT_ERROR, "ClientErrors"},
+                    {TELEMETRY_REFUSED, "Refused"}};
+    for (size_t i = 0; i < sizeof by_class / sizeof by_class[0]; i++) {
+        r.outcome = by_class[i].outcome;
+        r.error_class = "corrupt";
+        strcpy(r.error_message, "JPEG: bad");
+        emf = telemetry_emf_line(&r, "ns", "fn", 1);
+        doc = cJSON_Parse(emf);
+        assert_string_equal(cJSON_GetObjectItem(doc, "ErrorClass")->valuestring,
+                            "corrupt");
+        for (size_t j = 0; j < sizeof by_class / sizeof by_class[0]; j++)
+            assert_float_equal(
+                cJSON_GetObjectItem(doc, by_class[j].metric)->valuedouble,
+                i == j, 0);
+        const cJSON *per_class = cJSON_GetArrayItem(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "_aws"),
+                                "CloudWatchMetrics"),
+            1);
+        const cJSON *metrics = cJSON_GetObjectItem(per_class, "Metrics");
+        assert_int_equal(cJSON_GetArraySize(metrics), 1);
+        assert_string_equal(
+            cJSON_GetObjectItem(cJSON_GetArrayItem(metrics, 0), "Name")
+                ->valuestring,
+            by_class[i].metric);
+        const cJSON *dims =
+            cJSON_GetArrayItem(cJSON_GetObjectItem(per_class, "Dimensions"), 0);
+        assert_string_equal(cJSON_GetArrayItem(dims, 1)->valuestring,
+                            "ErrorClass");
+        cJSON_Delete(doc);
+        cJSON_free(emf);
+    }
 
     r.outcome = TELEMETRY_SKIPPED;
     assert_null(telemetry_emf_line(&r, "ns", "fn", 1));

@@ -106,6 +106,27 @@ static void test_put_default_content_type(void **state) {
     s3_client_free(c);
 }
 
+static void test_delete_request(void **state) {
+    (void)state;
+    mock_response done = {.result = AWS_TRANSPORT_OK, .status = 204};
+    mock_response denied = {.result = AWS_TRANSPORT_OK,
+                            .status = 403,
+                            .body = "<Error><Code>AccessDenied</Code>"
+                                    "<Message>no</Message></Error>"};
+    mock_expect_request("DELETE", "http://127.0.0.1:9000/dst/t/a%20b.webp",
+                        &done);
+    mock_expect_request("DELETE", "http://127.0.0.1:9000/dst/k", &denied);
+    mock_request last;
+    s3_client *c = client_over(&last, mock_config(AWS_SERVICE_S3));
+    aws_error err;
+    assert_int_equal(s3_delete_object(c, "dst", "t/a b.webp", &err), AWS_OK);
+    assert_string_equal(mock_header(&last, "x-amz-content-sha256"),
+                        EMPTY_SHA256);
+    assert_int_equal(s3_delete_object(c, "dst", "k", &err), AWS_ERR_ACCESS);
+    assert_string_equal(err.code, "AccessDenied");
+    s3_client_free(c);
+}
+
 static void test_aws_addressing(void **state) {
     (void)state;
     mock_response ok = {.result = AWS_TRANSPORT_OK, .status = 200};
@@ -367,6 +388,7 @@ int main(void) {
         cmocka_unit_test(test_get_request),
         cmocka_unit_test(test_session_token_and_put_headers),
         cmocka_unit_test(test_put_default_content_type),
+        cmocka_unit_test(test_delete_request),
         cmocka_unit_test(test_aws_addressing),
         cmocka_unit_test(test_list_query_is_canonical),
         cmocka_unit_test(test_list_pagination_and_decoding),
