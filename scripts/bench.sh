@@ -62,4 +62,6 @@ cmake --build "$build" -j2 >/dev/null
 
 /usr/bin/python3 tests/bench/bench.py "$build" "$corpus"
 /usr/bin/python3 tests/bench/chart.py
-echo "bench: wrote tests/bench/results.md, results.json, chart.svg" >&2
+/usr/bin/python3 tests/bench/bench_many.py "$build" "$corpus"
+echo "bench: wrote tests/bench/results.md, results.json, chart.svg," \
+  "results_many.md" >&2

@@ -38,4 +38,7 @@ cd "$build"
 # The binding tests are left out here: under ASan the Go race-instrumented
 # toolchain alone took over 10 minutes, and what they add over the C tests
 # is Python and Go code, not library code (they run in the normal build).
-nice ctest --output-on-failure -j "$(nproc)" -E '_binding'
+# So is the Lambda soak (thousands of requests through the same code the
+# fault and end-to-end tests run here under ASan): its worth is in the
+# counts, which the normal build checks.
+nice ctest --output-on-failure -j "$(nproc)" -E '_binding|lambda_soak'

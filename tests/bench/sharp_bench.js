@@ -3,6 +3,9 @@
 //
 //   node sharp_bench.js task FILE WIDTH HEIGHT FORMAT QUALITY RUNS WARMUP [OUT]
 //   node sharp_bench.js raw RAWFILE WIDTH HEIGHT CHANNELS OUT_W OUT_H RUNS WARMUP
+//   node sharp_bench.js many FILE FORMAT QUALITY RUNS WARMUP WxH...
+//     (one sharp(input) and a clone() per box, as sharp's docs make
+//     several outputs of one input)
 //
 // Prints one JSON line: {"ms": [...], ...}.
 'use strict';
@@ -73,9 +76,32 @@ async function raw(args) {
   return { ms, cpu_ms, out_bytes: last.length };
 }
 
+async function many(args) {
+  const [file, format, q, runs, warmup, ...boxes] = args;
+  const input = fs.readFileSync(file);
+  const once = async () => {
+    const base = sharp(input);
+    const outs = [];
+    for (const box of boxes) {
+      const [w, h] = box.split('x').map(Number);
+      outs.push(
+        await encode(
+          base.clone().resize(w, h, { fit: 'inside', kernel: 'lanczos3' }),
+          format,
+          +q,
+        ).toBuffer(),
+      );
+    }
+    return outs;
+  };
+  const { ms, cpu_ms, last } = await loop(+runs, +warmup, once);
+  return { ms, cpu_ms, out_bytes: last.map((b) => b.length) };
+}
+
 async function main() {
   const [mode, ...args] = process.argv.slice(2);
-  const result = mode === 'raw' ? await raw(args) : await task(args);
+  const modes = { raw, many, task };
+  const result = await (modes[mode] || task)(args);
   result.versions = { sharp: sharp.versions.sharp, vips: sharp.versions.vips };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
