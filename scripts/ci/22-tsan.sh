@@ -46,3 +46,17 @@ if [ "$status" -ne 1 ] || [ "$(ls "$out/thumbs" | wc -l)" -ne 11 ]; then
   exit 1
 fi
 echo "tsan: thumbnail -j 2: no data race"
+
+# The same batch with three sizes in two formats: every worker makes six
+# outputs of each input from one decode (thumb_run_many).
+status=0
+nice setarch "$(uname -m)" -R "$build/thumbnail" -j 2 -s 96 -s 48x -s x32 \
+  -f webp -f png -o "$out/many" "${batch[@]/#/$corpus/}" "$out/a/same.jpg" \
+  "$out/b/same.jpg" 2>"$out/many.log" || status=$?
+if [ "$status" -ne 1 ] || [ "$(ls "$out/many" | wc -l)" -ne 66 ]; then
+  cat "$out/many.log"
+  echo "tsan: thumbnail -j 2, six outputs each: expected exit status 1 and" \
+    "66 outputs, got $status and $(ls "$out/many" | wc -l)"
+  exit 1
+fi
+echo "tsan: thumbnail -j 2 with six outputs each: no data race"
