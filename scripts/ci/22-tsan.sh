@@ -31,32 +31,29 @@ trap 'rm -rf "$out"' EXIT
 mkdir -p "$out/a" "$out/b"
 cp "$corpus/jpeg/flowers.jpeg" "$out/a/same.jpg"
 cp "$corpus/png/buggie.png" "$out/b/same.jpg"
-batch=(jpeg/testorig.jpg jpeg/grayscale_mcu.jpg jpeg/pil_sample_cmyk.jpg
+inputs=(jpeg/testorig.jpg jpeg/grayscale_mcu.jpg jpeg/pil_sample_cmyk.jpg
        orientation/Landscape_6.jpg png/pngsuite/basn6a08.png
        png/with-alpha.png webp/simple-vp8.webp webp/rotating-squares.webp
        gif/porsche.gif gif/dispose_bgnd.gif bad/png/truncated_image.png)
-status=0
-nice setarch "$(uname -m)" -R "$build/thumbnail" -j 2 -s 96 -f webp \
-  -o "$out/thumbs" "${batch[@]/#/$corpus/}" "$out/a/same.jpg" \
-  "$out/b/same.jpg" 2>"$out/cli.log" || status=$?
-if [ "$status" -ne 1 ] || [ "$(ls "$out/thumbs" | wc -l)" -ne 11 ]; then
-  cat "$out/cli.log"
-  echo "tsan: thumbnail -j 2: expected exit status 1 and 11 outputs," \
-    "got $status and $(ls "$out/thumbs" | wc -l)"
-  exit 1
-fi
-echo "tsan: thumbnail -j 2: no data race"
-
-# The same batch with three sizes in two formats: every worker makes six
-# outputs of each input from one decode (thumb_run_many).
-status=0
-nice setarch "$(uname -m)" -R "$build/thumbnail" -j 2 -s 96 -s 48x -s x32 \
-  -f webp -f png -o "$out/many" "${batch[@]/#/$corpus/}" "$out/a/same.jpg" \
-  "$out/b/same.jpg" 2>"$out/many.log" || status=$?
-if [ "$status" -ne 1 ] || [ "$(ls "$out/many" | wc -l)" -ne 66 ]; then
-  cat "$out/many.log"
-  echo "tsan: thumbnail -j 2, six outputs each: expected exit status 1 and" \
-    "66 outputs, got $status and $(ls "$out/many" | wc -l)"
-  exit 1
-fi
-echo "tsan: thumbnail -j 2 with six outputs each: no data race"
+# batch NAME OUTPUTS OPTION...: the batch into $out/NAME, which must end
+# with exit status 1 (the refused input) and OUTPUTS files.
+batch() {
+  local name=$1 expected=$2 status=0
+  shift 2
+  nice setarch "$(uname -m)" -R "$build/thumbnail" -j 2 "$@" \
+    -o "$out/$name" "${inputs[@]/#/$corpus/}" "$out/a/same.jpg" \
+    "$out/b/same.jpg" 2>"$out/$name.log" || status=$?
+  local made
+  made=$(ls "$out/$name" | wc -l)
+  if [ "$status" -ne 1 ] || [ "$made" -ne "$expected" ]; then
+    cat "$out/$name.log"
+    echo "tsan: thumbnail -j 2 $*: expected exit status 1 and $expected" \
+      "outputs, got $status and $made"
+    exit 1
+  fi
+  echo "tsan: thumbnail -j 2 $*: no data race"
+}
+batch thumbs 11 -s 96 -f webp
+# Three sizes in two formats: every worker makes six outputs of each
+# input from one decode (thumb_run_many).
+batch many 66 -s 96 -s 48x -s x32 -f webp -f png
