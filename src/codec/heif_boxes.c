@@ -154,10 +154,10 @@ static void apply_property(const box *b, heif_item_props *p) {
                              ? mirror_lr[p->orientation - 1]
                              : mirror_tb[p->orientation - 1];
     } else if (memcmp(b->type, "clap", HEIF_FOURCC_BYTES) == 0 &&
-               b->size >= CLAP_FIELDS * 4) {
+               b->size >= (size_t)CLAP_FIELDS * 4) {
         int64_t v[CLAP_FIELDS];
         for (int i = 0; i < CLAP_FIELDS; i++) {
-            uint32_t u = rd32(b->body + 4 * i);
+            uint32_t u = rd32(b->body + (size_t)4 * (size_t)i);
             /* Widths and heights are unsigned, offsets signed. */
             v[i] = (i == 4 || i == 6) ? (int64_t)(int32_t)u : (int64_t)u;
         }
