@@ -16,6 +16,9 @@ packages=(
   # HEIF/AVIF (libde265 and dav1d/aom come with libheif1) and JPEG XL input;
   # heif-convert and djxl are the tests' reference decoders
   libheif-dev libjxl-dev libheif-examples libjxl-tools
+  # `pkg-config --static libheif` names x265's -lnuma (a static consumer
+  # of libthumbnail, scripts/ci/10-consumers.sh, links by that list)
+  libnuma-dev
   # S3 adapter and Lambda runtime (examples/), their unit tests, packaging
   libcurl4-openssl-dev libcjson-dev libcmocka-dev libssl-dev zip graphviz
   # the S3 adapter's XML reader (examples/s3/aws_xml.c)
