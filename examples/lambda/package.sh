@@ -24,8 +24,13 @@ max_glibc=2.34
 # glibc's libraries: always taken from the runtime, never bundled.
 glibc_libs='^(ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libresolv\.so\.2|libutil\.so\.1|libanl\.so\.1|libnsl\.so\.1)$'
 
+# Without HEIF/AVIF and JPEG XL: Debian 12's libheif and libjxl bring
+# libstdc++ and libgcc_s that need glibc 2.35-2.36, and Lambda's
+# provided.al2023 has 2.34 (checked below). Such uploads are refused as
+# an unsupported format until a build of them for glibc 2.34 is packaged.
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-  -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_CLI=OFF >/dev/null
+  -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_CLI=OFF \
+  -DTHUMB_WITH_HEIF=OFF -DTHUMB_WITH_JXL=OFF >/dev/null
 nice cmake --build "$build" -j2 --target bootstrap >/dev/null
 
 stage=$(mktemp -d)

@@ -16,11 +16,15 @@ static const decoder_ops *ops_for(thumb_format format) {
         return &webp_decoder_ops;
     case THUMB_FORMAT_GIF:
         return &gif_decoder_ops;
+#ifdef THUMB_HAVE_HEIF
     case THUMB_FORMAT_HEIF:
     case THUMB_FORMAT_AVIF:
         return &heif_decoder_ops;
+#endif
+#ifdef THUMB_HAVE_JXL
     case THUMB_FORMAT_JXL:
         return &jxl_decoder_ops;
+#endif
     default:
         return NULL;
     }
@@ -36,6 +40,11 @@ thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
         return ctx_fail(ctx, THUMB_ERR_UNSUPPORTED_FORMAT, "input is empty");
     thumb_format format = sniff_format(data, size);
     d->ops = ops_for(format);
+    if (!d->ops && format != THUMB_FORMAT_AUTO)
+        return ctx_fail(ctx, THUMB_ERR_UNSUPPORTED_FORMAT,
+                        "unsupported format: %s (this build of libthumbnail "
+                        "was configured without it)",
+                        format_describe(format)->title);
     if (!d->ops) {
         const char *other = sniff_other_format(data, size);
         if (other)
