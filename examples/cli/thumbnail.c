@@ -36,7 +36,8 @@ enum {
 
 static const char usage_text[] =
     "Usage: thumbnail [OPTION]... -o OUT INPUT...\n"
-    "Make thumbnails of JPEG, PNG, WebP and GIF images.\n"
+    "Make thumbnails of JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF and JPEG XL\n"
+    "images (the last three are read, never written).\n"
     "\n"
     "With one INPUT, OUT is the output file; its extension (.jpg, .jpeg,\n"
     ".jpe, .png, .webp, .gif...) picks the format unless -f is given.\n"
