@@ -201,7 +201,8 @@ thumb_status tail_write_still(tail *t) {
     int64_t t0 = ctx_now_us();
     buffer_clear(&t->ctx->output);
     thumb_status st = THUMB_OK;
-    if (!format_describe(p->format) || !format_describe(p->format)->has_alpha)
+    const format_desc *d = format_describe(p->format);
+    if (!d || !d->has_alpha)
         st = image_flatten(t->ctx, &t->out, p->background);
     encode_options eo = p->encode;
     if (st == THUMB_OK)
