@@ -42,8 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (key_len == 0 || key_len > QUERY_MAX_KEY_BYTES || req.width < 0 ||
             req.width > THUMB_MAX_DIMENSION || req.height < 0 ||
             req.height > THUMB_MAX_DIMENSION || req.fit < THUMB_FIT_INSIDE ||
-            req.fit > THUMB_FIT_FILL || req.format < THUMB_FORMAT_AUTO ||
-            req.format > THUMB_FORMAT_WEBP)
+            req.fit > THUMB_FIT_FILL ||
+            (req.format != THUMB_FORMAT_AUTO &&
+             !thumb_format_can_write(req.format)))
             abort();
         query_request_free(&req);
     } else if (error[0] == '\0') {

@@ -474,6 +474,16 @@ THUMB_API const char *thumb_format_extension(thumb_format format);
  * THUMB_FORMAT_AUTO and values that are no format. Since 0.2.0. */
 THUMB_API const char *thumb_format_mime_type(thumb_format format);
 
+/** 1 when this build of the library reads `format`, else 0 (also for
+ * THUMB_FORMAT_AUTO). HEIF, AVIF and JPEG XL can be left out when the
+ * library is configured; the others are always there. Since 0.2.0. */
+THUMB_API int thumb_format_can_read(thumb_format format);
+
+/** 1 when this build of the library writes `format`, so THUMB_OPT_FORMAT
+ * accepts it, else 0 (also for THUMB_FORMAT_AUTO): JPEG, PNG, WebP and
+ * GIF. Since 0.2.0. */
+THUMB_API int thumb_format_can_write(thumb_format format);
+
 #ifdef __cplusplus
 }
 #endif

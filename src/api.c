@@ -1,5 +1,6 @@
 /* The public API: argument checks, options, and the entry points that
  * hand over to the pipeline. */
+#include "codec/decoder.h"
 #include "codec/format.h"
 #include "ctx.h"
 #include "pipeline.h"
@@ -155,6 +156,15 @@ const char *thumb_format_mime_type(thumb_format format) {
     return d ? d->mime_type : NULL;
 }
 
+int thumb_format_can_read(thumb_format format) {
+    return decoder_can_read(format);
+}
+
+int thumb_format_can_write(thumb_format format) {
+    const format_desc *d = format_describe(format);
+    return d && !d->input_only;
+}
+
 static void *default_malloc(void *opaque, size_t size) {
     (void)opaque;
     return malloc(size);
@@ -232,6 +242,13 @@ thumb_status thumb_ctx_set(thumb_ctx *ctx, thumb_option key, int64_t value) {
         return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
                         "option %s = %lld is out of range %lld..%lld", s->name,
                         (long long)value, (long long)s->min, (long long)s->max);
+    if (key == THUMB_OPT_FORMAT && value != THUMB_FORMAT_AUTO &&
+        !thumb_format_can_write((thumb_format)value))
+        return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
+                        "option format = %s: this library reads %s but "
+                        "cannot write it",
+                        format_name((thumb_format)value),
+                        format_describe((thumb_format)value)->title);
     if (key == THUMB_OPT_SIMD && !resize_simd_available((int)value))
         return ctx_fail(ctx, THUMB_ERR_UNSUPPORTED_FEATURE,
                         "option simd = %lld: this CPU or build cannot run "

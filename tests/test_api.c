@@ -104,6 +104,44 @@ START_TEST(format_lookups_refuse_what_is_no_format) {
 }
 END_TEST
 
+/* What this build reads and writes: THUMB_OPT_FORMAT takes exactly the
+ * formats thumb_format_can_write() names. */
+START_TEST(format_abilities_match_the_options) {
+    static const struct {
+        thumb_format format;
+        int can_read, can_write;
+    } facts[] = {
+        {THUMB_FORMAT_AUTO, 0, 0}, {THUMB_FORMAT_JPEG, 1, 1},
+        {THUMB_FORMAT_PNG, 1, 1},  {THUMB_FORMAT_WEBP, 1, 1},
+        {THUMB_FORMAT_GIF, 1, 1},
+#ifdef THUMB_HAVE_HEIF
+        {THUMB_FORMAT_HEIF, 1, 0}, {THUMB_FORMAT_AVIF, 1, 0},
+#else
+        {THUMB_FORMAT_HEIF, 0, 0}, {THUMB_FORMAT_AVIF, 0, 0},
+#endif
+#ifdef THUMB_HAVE_JXL
+        {THUMB_FORMAT_JXL, 1, 0},
+#else
+        {THUMB_FORMAT_JXL, 0, 0},
+#endif
+        {(thumb_format)-1, 0, 0},  {(thumb_format)1000, 0, 0},
+    };
+    thumb_ctx *ctx = thumb_ctx_new();
+    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
+        thumb_format f = facts[i].format;
+        ck_assert_msg(thumb_format_can_read(f) == facts[i].can_read,
+                      "can_read(%d)", (int)f);
+        ck_assert_msg(thumb_format_can_write(f) == facts[i].can_write,
+                      "can_write(%d)", (int)f);
+        thumb_status want = facts[i].can_write || f == THUMB_FORMAT_AUTO
+                                ? THUMB_OK
+                                : THUMB_ERR_INVALID_ARGUMENT;
+        ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_FORMAT, f), want);
+    }
+    thumb_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(every_status_has_a_distinct_message) {
     for (int a = THUMB_OK; a <= THUMB_ERR_INTERNAL; a++) {
         ck_assert_ptr_nonnull(thumb_strerror((thumb_status)a));
@@ -524,6 +562,7 @@ static Suite *api_suite(void) {
     tcase_add_loop_test(tc, format_lookups_agree_for_every_format, 0,
                         sizeof format_facts / sizeof format_facts[0]);
     tcase_add_test(tc, format_lookups_refuse_what_is_no_format);
+    tcase_add_test(tc, format_abilities_match_the_options);
     tcase_add_test(tc, every_status_has_a_distinct_message);
     tcase_add_test(tc, null_arguments_are_errors_not_crashes);
     tcase_add_test(tc, options_reject_unknown_keys_and_out_of_range_values);

@@ -15,5 +15,10 @@ int names_parse_fit(const char *s, thumb_fit *out) {
 }
 
 int names_parse_format(const char *s, thumb_format *out) {
-    return thumb_format_from_name(s, out) == THUMB_OK;
+    thumb_format f;
+    if (thumb_format_from_name(s, &f) != THUMB_OK ||
+        (f != THUMB_FORMAT_AUTO && !thumb_format_can_write(f)))
+        return 0;
+    *out = f;
+    return 1;
 }

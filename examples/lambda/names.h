@@ -1,7 +1,8 @@
 /* The words configuration and on-demand queries use for a fit and a
  * format: "inside", "cover", "fill"; for a format, "auto" or any name the
  * library knows (thumb_format_from_name: "jpeg", "jpg", "png", "webp",
- * "gif", "image/gif", ...). */
+ * "gif", "image/gif", ...) of a format it can write: "heic" names a
+ * format thumbnails are made from, never one they are written in. */
 #ifndef LAMBDA_NAMES_H
 #define LAMBDA_NAMES_H
 

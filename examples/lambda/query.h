@@ -15,7 +15,8 @@
  * width, height, fit and format are allowed: anything else would only make
  * CloudFront cache more copies of the same thumbnail. width and height are
  * decimal 1..THUMB_MAX_DIMENSION (one may be absent); fit is inside,
- * cover or fill; format is auto, jpeg (or jpg), png or webp.
+ * cover or fill; format is auto or a format the library writes, by any
+ * of its names (names.h: jpeg, jpg, png, webp, gif, image/webp...).
  *
  * SPDX-License-Identifier: MIT
  */

@@ -30,6 +30,10 @@ static const decoder_ops *ops_for(thumb_format format) {
     }
 }
 
+int decoder_can_read(thumb_format format) {
+    return ops_for(format) != NULL;
+}
+
 thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
                           decoder *d) {
     memset(d, 0, sizeof *d);

@@ -137,6 +137,10 @@ extern const decoder_ops jxl_decoder_ops;
 
 /* Sniffs the format and probes the header. On failure nothing is left to
  * close. */
+/* 1 when this build has a decoder for `format` (HEIF and JPEG XL are
+ * optional at configure time). */
+int decoder_can_read(thumb_format format);
+
 thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
                           decoder *d);
 
