@@ -194,6 +194,8 @@ static thumb_status plan_color(thumb_ctx *ctx, const decoder *dec,
     }
     p->resize_channels =
         p->color ? color_transform_out_channels(p->color) : p->channels;
+    p->color_late = p->color && !p->cmyk && p->depth == 8 && !p->linear &&
+                    p->resize_channels == p->channels;
     return THUMB_OK;
 }
 
@@ -219,8 +221,9 @@ static thumb_status plan_exif(thumb_ctx *ctx, const decoder *dec, run_plan *p) {
  * works on RGB rows. */
 static int planes_allowed(const thumb_ctx *ctx, const image_info *info,
                           const run_plan *p) {
-    return info->format == THUMB_FORMAT_JPEG && !p->color && !p->cmyk &&
-           p->channels == 3 && !opt(ctx, THUMB_OPT_ACCURATE) && !p->linear &&
+    return info->format == THUMB_FORMAT_JPEG && (!p->color || p->color_late) &&
+           !p->cmyk && p->channels == 3 && !opt(ctx, THUMB_OPT_ACCURATE) &&
+           !p->linear &&
            (uint64_t)p->g.scaled_width * PLANAR_MIN_SHRINK <= info->width &&
            (uint64_t)p->g.scaled_height * PLANAR_MIN_SHRINK <= info->height;
 }
@@ -285,5 +288,6 @@ void plan_release(thumb_ctx *ctx, run_plan *p) {
     ctx_free(ctx, p->exif);
     ctx_free(ctx, p->srgb);
     p->color = NULL;
+    p->color_late = 0;
     p->icc = p->exif = p->srgb = NULL;
 }

@@ -179,7 +179,8 @@ static thumb_status decode_shared(output *outs, size_t n, decoder *dec,
         }
         st = tail_open(&outs[i].tail, outs[i].ctx, &outs[i].plan, dec);
         outs[i].opened = 1;
-        fo[m++] = (fanout_output){outs[i].tail.rg, outs[i].plan.color};
+        fo[m++] =
+            (fanout_output){outs[i].tail.rg, tail_row_color(&outs[i].plan)};
     }
     fanout *fan = NULL;
     if (st == THUMB_OK)

@@ -140,9 +140,22 @@ void tail_add_times(tail *t, int64_t decode_us, int64_t resize_us) {
     t->resize_us += resize_us;
 }
 
+color_transform *tail_row_color(const run_plan *p) {
+    return p->color_late ? NULL : p->color;
+}
+
 thumb_status tail_finish_image(tail *t) {
     const run_plan *p = t->plan;
     int64_t t0 = ctx_now_us();
+    /* Timed with the resize, whose pixels it finishes. */
+    if (p->color_late) {
+        for (uint32_t y = 0; y < t->out.height; y++)
+            color_transform_row(p->color, image_row(&t->out, y),
+                                image_row(&t->out, y), t->out.width);
+        int64_t t1 = ctx_now_us();
+        t->resize_us += t1 - t0;
+        t0 = t1;
+    }
     /* Encoding is bounded by the output's size; the stages before it
      * by the input's. */
     thumb_status st = ctx_check_deadline(t->ctx, "resizing");
@@ -165,7 +178,7 @@ thumb_status tail_image(tail *t) {
         image *out = &t->out;
         st = fanout_run(t->fan, t->dec, &out, &decode_us);
     } else {
-        row_feed feed = {t->dec, t->plan->color, t->scratch, 0};
+        row_feed feed = {t->dec, tail_row_color(t->plan), t->scratch, 0};
         st = resize_run(t->rs, feed_rows, &feed, &t->out);
         decode_us = feed.decode_us;
     }

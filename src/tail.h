@@ -43,6 +43,9 @@ thumb_status tail_image(tail *t);
 thumb_status tail_alloc_out(tail *t);
 void tail_add_times(tail *t, int64_t decode_us, int64_t resize_us);
 thumb_status tail_finish_image(tail *t);
+/* The colour transform the decoded rows go through on their way to the
+ * resize: the plan's, unless it applies to the output (color_late). */
+color_transform *tail_row_color(const run_plan *p);
 /* Encodes t->out as the still output into ctx->output. */
 thumb_status tail_write_still(tail *t);
 /* Adds t->out as the next frame of the animated output; loop_count (the
