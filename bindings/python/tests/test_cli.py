@@ -27,14 +27,14 @@ def c_command():
     path = os.environ.get("THUMB_CLI")
     if not path or not os.access(path, os.X_OK):
         raise FileNotFoundError("THUMB_CLI must name the C thumbnail command (got %r)" % path)
-    return [path]
+    return [os.path.abspath(path)]
 
 
 PY_COMMAND = [sys.executable, "-m", "thumbnail"]
 
 
 def run(command, args, cwd):
-    env = dict(os.environ, PYTHONPATH=PACKAGE_PARENT, THUMBNAIL_LIBRARY=thumbnail.library_path())
+    env = dict(os.environ, PYTHONPATH=PACKAGE_PARENT, THUMBNAIL_LIBRARY=os.path.abspath(thumbnail.library_path()))
     return subprocess.run(command + args, cwd=cwd, env=env, capture_output=True, timeout=300)
 
 
