@@ -176,3 +176,49 @@ func TestOptionsHasAFieldForEveryOption(t *testing.T) {
 		}
 	}
 }
+
+// The header's functions this package deliberately leaves out: Go
+// manages memory itself, and io.Reader/io.Writer stand in for the C
+// callbacks (WriteThumbnail).
+var unboundFunctions = map[string]bool{
+	"thumb_ctx_new_with_allocator": true,
+	"thumb_run_io":                 true,
+}
+
+var headerFunction = regexp.MustCompile(`(?m)^THUMB_API [^;]*?\b(thumb_\w+)\(`)
+
+// Every function of the header is called by the package, so a function
+// added to the library cannot go without its binding unnoticed.
+func TestEveryHeaderFunctionIsBound(t *testing.T) {
+	header, err := os.ReadFile(headerPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code strings.Builder
+	for _, name := range sources {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code.Write(src)
+	}
+	functions := headerFunction.FindAllStringSubmatch(string(header), -1)
+	if len(functions) < 20 {
+		t.Fatalf("read %d functions from the header", len(functions))
+	}
+	for _, m := range functions {
+		called := strings.Contains(code.String(), "C."+m[1]+"(")
+		if !called && !unboundFunctions[m[1]] {
+			t.Errorf("%s of the header has no binding: call it (or add it to unboundFunctions, saying why)", m[1])
+		} else if called && unboundFunctions[m[1]] {
+			t.Errorf("%s is bound: take it out of unboundFunctions", m[1])
+		}
+	}
+}

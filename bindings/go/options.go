@@ -56,6 +56,20 @@ func (f Format) MIMEType() string {
 	return goStringOrEmpty(C.thumb_format_mime_type(C.thumb_format(f)))
 }
 
+// CanRead reports whether this build of the library reads the format:
+// HEIF, AVIF and JPEG XL can be left out when it is configured. False for
+// FormatAuto.
+func (f Format) CanRead() bool {
+	return C.thumb_format_can_read(C.thumb_format(f)) != 0
+}
+
+// CanWrite reports whether this build of the library writes the format,
+// so Options.Format takes it: JPEG, PNG, WebP and GIF. False for
+// FormatAuto.
+func (f Format) CanWrite() bool {
+	return C.thumb_format_can_write(C.thumb_format(f)) != 0
+}
+
 func goStringOrEmpty(s *C.char) string {
 	if s == nil {
 		return ""

@@ -195,6 +195,49 @@ func TestFormatNamesAreTheLibrarys(t *testing.T) {
 	}
 }
 
+// CanWrite is what Options.Format takes; CanRead is what a build reads:
+// a build that reads an optional format thumbnails the corpus's sample
+// of it, one that does not says it is unsupported.
+func TestFormatCanReadAndWrite(t *testing.T) {
+	in := readCorpus(t, "png/pngsuite/basn2c08.png")
+	var writable []string
+	for _, f := range []Format{FormatJPEG, FormatPNG, FormatWebP, FormatGIF, FormatHEIF, FormatAVIF, FormatJXL} {
+		_, err := Thumbnail(in, Options{Width: 8, Format: f})
+		if f.CanWrite() {
+			writable = append(writable, f.String())
+			if err != nil {
+				t.Errorf("%v: CanWrite, yet %v", f, err)
+			}
+		} else if !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%v: not CanWrite, yet Thumbnail gave %v", f, err)
+		}
+	}
+	if got := strings.Join(writable, " "); got != "jpeg png webp gif" {
+		t.Errorf("writable formats: %s", got)
+	}
+	if FormatAuto.CanRead() || FormatAuto.CanWrite() {
+		t.Error("FormatAuto is no format read or written")
+	}
+	for _, f := range []Format{FormatJPEG, FormatPNG, FormatWebP, FormatGIF} {
+		if !f.CanRead() {
+			t.Errorf("%v: not CanRead", f)
+		}
+	}
+	samples := map[Format]string{
+		FormatHEIF: "heif/RGB_8_chroma444.heif",
+		FormatAVIF: "heif/Monochrome.avif",
+		FormatJXL:  "jxl/grayscale_jpeg.jxl",
+	}
+	for f, rel := range samples {
+		_, err := Thumbnail(readCorpus(t, rel), Options{Width: 32})
+		if f.CanRead() && err != nil {
+			t.Errorf("%v: CanRead, yet %s gave %v", f, rel, err)
+		} else if !f.CanRead() && !errors.Is(err, ErrUnsupportedFormat) {
+			t.Errorf("%v: not CanRead, yet %s gave %v", f, rel, err)
+		}
+	}
+}
+
 func TestGenericKeys(t *testing.T) {
 	c, err := NewContext()
 	if err != nil {

@@ -14,6 +14,7 @@ import os
 import re
 import unittest
 
+import corpus
 import thumbnail
 from thumbnail import Color, Crop, Fit, Format, Info, Option, Simd, Status, Subsampling, _lib, _names
 
@@ -137,6 +138,25 @@ class TestHeaderNames(unittest.TestCase):
             thumbnail.__no_such_thing__
 
 
+# The header's functions the binding deliberately leaves out: Python
+# manages memory itself, and the binding passes bytes where the C API
+# takes read/write callbacks.
+UNBOUND_FUNCTIONS = {"thumb_ctx_new_with_allocator", "thumb_run_io"}
+FUNCTION = re.compile(r"^THUMB_API [^;]*?\b(thumb_\w+)\(", re.M)
+
+
+class TestHeaderFunctions(unittest.TestCase):
+    def test_every_function_of_the_header_is_bound(self):
+        # A function added to the library cannot go without its binding
+        # unnoticed: each has its ctypes prototype, or is listed above.
+        with open(HEADER) as f:
+            functions = FUNCTION.findall(f.read())
+        self.assertGreaterEqual(len(functions), 20)
+        lib = _lib.lib()
+        bound = {name for name in functions if hasattr(lib, name[len("thumb_") :])}
+        self.assertEqual(sorted(set(functions) - bound), sorted(UNBOUND_FUNCTIONS))
+
+
 class TestFormatNames(unittest.TestCase):
     """Names, extensions and MIME types are the library's."""
 
@@ -182,6 +202,42 @@ class TestFormatNames(unittest.TestCase):
         for bad in ("tiff", "image/tiff", "", "jpeg ", "jpeg\0png"):
             with self.assertRaises(ValueError, msg=bad):
                 Format.from_name(bad)
+
+    def test_can_write_is_what_the_format_option_takes(self):
+        # AUTO is taken as an output setting but is no format written.
+        self.assertEqual([str(f) for f in Format if f.can_write], ["jpeg", "png", "webp", "gif"])
+        with thumbnail.Thumbnailer() as t:
+            for f in Format:
+                if f is Format.AUTO:
+                    continue
+                with self.subTest(f.value):
+                    if f.can_write:
+                        t.configure(format=f)
+                        self.assertEqual(t.get(Option.FORMAT), f.code)
+                    else:
+                        with self.assertRaises(thumbnail.InvalidArgumentError):
+                            t.configure(format=f)
+
+    def test_can_read(self):
+        self.assertFalse(Format.AUTO.can_read)
+        for f in (Format.JPEG, Format.PNG, Format.WEBP, Format.GIF):
+            self.assertTrue(f.can_read, f.value)
+        # The optional input-only formats: a build that reads one
+        # thumbnails the corpus's sample of it; one that does not says
+        # the format is unsupported.
+        samples = {
+            Format.HEIF: "heif/RGB_8_chroma444.heif",
+            Format.AVIF: "heif/Monochrome.avif",
+            Format.JXL: "jxl/grayscale_jpeg.jxl",
+        }
+        for f, path in samples.items():
+            with self.subTest(f.value):
+                data = corpus.read(path)
+                if f.can_read:
+                    self.assertEqual(thumbnail.probe(thumbnail.thumbnail(data, 32)).format, "jpeg")
+                else:
+                    with self.assertRaises(thumbnail.UnsupportedFormatError):
+                        thumbnail.thumbnail(data, 32)
 
     def test_the_format_keyword_takes_every_spelling(self):
         with thumbnail.Thumbnailer() as t:

@@ -15,6 +15,7 @@ import unittest
 
 import corpus
 import thumbnail
+from thumbnail import errors
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 README = os.path.join(REPO, "bindings", "python", "README.md")
@@ -42,6 +43,21 @@ class TestReadme(unittest.TestCase):
             os.chdir(cwd)
         self.assertEqual(result.failed, 0)
         self.assertGreaterEqual(result.attempted, 10)  # found the examples
+
+    def test_every_public_name_is_documented(self):
+        with open(README) as f:
+            text = f.read()
+        missing = [n for n in thumbnail.__all__ if not re.search(r"`[^`]*\b%s\b[^`]*`" % n, text)]
+        self.assertEqual(missing, [])
+
+    def test_the_error_table_is_the_bindings(self):
+        # Every exception with the status it stands for, as raised.
+        with open(README) as f:
+            rows = re.findall(r"^\| `(\w+Error)`[^|]*\| `(\w+)` \|", f.read(), re.M)
+        documented = {name: status for name, status in rows}
+        raised = {cls.__name__: status.name for status, cls in errors._BY_CODE.items()}
+        self.assertEqual(documented, raised)
+        self.assertEqual(sorted(documented), sorted(n for n in thumbnail.__all__ if n.endswith("Error") and n not in ("ThumbnailError", "LibraryNotFoundError")))
 
     def test_thumbnail_a_directory(self):
         script = python_block_after("## Example: thumbnail a directory")

@@ -87,6 +87,8 @@ class _Lib:
             ("thumb_format_from_name", ctypes.c_int, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]),
             ("thumb_format_extension", ctypes.c_char_p, [ctypes.c_int]),
             ("thumb_format_mime_type", ctypes.c_char_p, [ctypes.c_int]),
+            ("thumb_format_can_read", ctypes.c_int, [ctypes.c_int]),
+            ("thumb_format_can_write", ctypes.c_int, [ctypes.c_int]),
         ]
         for name, restype, argtypes in prototypes:
             try:

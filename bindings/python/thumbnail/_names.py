@@ -106,6 +106,18 @@ class Format(_Value):
         """The MIME type (``"image/jpeg"``); None for AUTO."""
         return _text(_lib.lib().format_mime_type(self.code))
 
+    @property
+    def can_read(self) -> bool:
+        """True when the loaded library reads this format: HEIF, AVIF and
+        JPEG XL can be left out when it is built. False for AUTO."""
+        return bool(_lib.lib().format_can_read(self.code))
+
+    @property
+    def can_write(self) -> bool:
+        """True when the loaded library writes this format, so
+        ``format=`` takes it: JPEG, PNG, WebP and GIF. False for AUTO."""
+        return bool(_lib.lib().format_can_write(self.code))
+
 
 class Fit(_Value):
     """``thumb_fit``: how the image fills the requested box."""
