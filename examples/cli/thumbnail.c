@@ -10,6 +10,12 @@
  */
 #include <thumbnail.h>
 
+#include "format_list.h"
+#include "overwrite.h"
+#include "paths.h"
+#include "progress.h"
+
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -36,6 +42,7 @@ enum {
 
 static const char usage_text[] =
     "Usage: thumbnail [OPTION]... -o OUT INPUT...\n"
+    "       thumbnail [OPTION]... -o - INPUT|-\n"
     "Make thumbnails of JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF and JPEG XL\n"
     "images (the last three are read, never written).\n"
     "\n"
@@ -50,6 +57,16 @@ static const char usage_text[] =
     "of each INPUT. With more than one, OUT is a directory and each output\n"
     "is named INPUT-SIZE.EXT, SIZE as written (photo-1280.webp,\n"
     "photo-320x240.jpg; photo.EXT when no -s is given).\n"
+    "OUT ending in '/' is a directory even for one INPUT; a missing\n"
+    "directory is created with its parents.\n"
+    "INPUT '-' is standard input (named 'stdin' in a directory); OUT '-'\n"
+    "is standard output, for one output only, in the format of -f, else\n"
+    "the input's. Standard output gets the image's bytes alone.\n"
+    "An output that would replace an INPUT (the same name or file) is\n"
+    "refused before anything is written, unless --overwrite; an existing\n"
+    "file that is no INPUT is replaced, as vipsthumbnail and convert do.\n"
+    "On a terminal a batch shows a progress line (done/total, images per\n"
+    "second, time left, failures so far) and a summary at the end.\n"
     "\n"
     "  -s, --size SIZE        N (an NxN box), WxH, Wx (width only) or xH\n"
     "                         (height only); default: keep the size;\n"
@@ -88,17 +105,20 @@ static const char usage_text[] =
     "                         (default ffffff)\n"
     "      --no-rotate        ignore the EXIF orientation\n"
     "      --max-pixels N     refuse larger inputs (default 100000000)\n"
-    "  -o, --output OUT       output file or directory (required)\n"
+    "  -o, --output OUT       output file, directory (DIR/) or - (required)\n"
+    "      --overwrite        let an output replace an INPUT\n"
     "  -j, --jobs N           convert up to N INPUTs at a time, each on its\n"
     "                         own thread (default: one per online CPU;\n"
     "                         1: one after another, in order)\n"
     "  -v, --verbose          one line per image: sizes and timings\n"
+    "      --quiet            no progress line on a terminal\n"
     "      --version          print the library version\n"
     "  -h, --help             show this help\n"
     "\n"
     "Exit status: 0 if every input was converted, 1 if any failed (each\n"
     "failure is reported on one line and the others still run), 2 on a\n"
-    "usage error. With several jobs, lines come in the order inputs finish.\n";
+    "usage error or an output that would replace an INPUT (nothing is\n"
+    "written). With several jobs, lines come in the order inputs finish.\n";
 
 /* The input buffer starts this large when the size is unknown (a pipe)
  * and doubles as the input grows. */
@@ -148,6 +168,8 @@ typedef struct cli {
     thumb_ctx *ctx;
     const char *output;
     int verbose;
+    int quiet;      /* no progress line */
+    int overwrite;  /* an output may replace an input */
     long long jobs; /* 0: one per online CPU */
     setting settings[MAX_SETTINGS];
     int setting_count;
@@ -194,7 +216,7 @@ typedef struct batch {
     int variants;
     /* Guards stderr, the shared-stem renames and the counts below. */
     pthread_mutex_t lock;
-    int progress; /* a progress line on a terminal */
+    progress progress; /* on a terminal */
     int done;
     int failed;
 } batch;
@@ -235,12 +257,18 @@ static void keep_freed_memory(void) {
 #endif
 }
 
-static int usage_error(const char *fmt, const char *arg) {
+/* clang-analyzer misses va_start() here (a known false positive). */
+// NOLINTBEGIN(clang-analyzer-valist.Uninitialized)
+static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "thumbnail: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'thumbnail --help'.\n");
+    va_end(ap);
     return EXIT_USAGE;
 }
+// NOLINTEND(clang-analyzer-valist.Uninitialized)
 
 static int parse_uint(const char *s, long long max, long long *out) {
     char *end;
@@ -252,13 +280,23 @@ static int parse_uint(const char *s, long long max, long long *out) {
     return 1;
 }
 
-/* SIZE as vipsthumbnail takes it: N, WxH, Wx, xH. */
+/* The largest value of a library option, as the library says. */
+static long long option_max(thumb_option key) {
+    int64_t min, max;
+    thumb_option_bounds(key, &min, &max);
+    return (long long)max;
+}
+
+/* SIZE as vipsthumbnail takes it: N, WxH, Wx, xH, each side 1 to the
+ * library's largest width (and height). */
 static int parse_size(const char *s, long long *w, long long *h) {
+    long long max_w = option_max(THUMB_OPT_WIDTH);
+    long long max_h = option_max(THUMB_OPT_HEIGHT);
     const char *x = strchr(s, 'x');
     char part[32];
     *w = *h = 0;
     if (!x) {
-        if (!parse_uint(s, THUMB_MAX_DIMENSION, w) || *w == 0)
+        if (!parse_uint(s, max_w < max_h ? max_w : max_h, w) || *w == 0)
             return 0;
         *h = *w;
         return 1;
@@ -268,9 +306,9 @@ static int parse_size(const char *s, long long *w, long long *h) {
         return 0;
     memcpy(part, s, n);
     part[n] = '\0';
-    if (n && (!parse_uint(part, THUMB_MAX_DIMENSION, w) || *w == 0))
+    if (n && (!parse_uint(part, max_w, w) || *w == 0))
         return 0;
-    if (x[1] && (!parse_uint(x + 1, THUMB_MAX_DIMENSION, h) || *h == 0))
+    if (x[1] && (!parse_uint(x + 1, max_h, h) || *h == 0))
         return 0;
     return *w || *h;
 }
@@ -289,17 +327,24 @@ static int reserve_input(worker *w, size_t need) {
     return w->in != NULL;
 }
 
-/* Reads the whole file into w->in: in one read() when its size is known
- * (plus one byte, to see the end), growing for files that grow or have
- * no size (pipes). */
+/* Reads the whole file into w->in ("-": standard input): in one read()
+ * when its size is known (plus one byte, to see the end), growing for
+ * files that grow or have no size (pipes). */
 static int read_file(worker *w, const char *path, size_t *size,
                      const char **why) {
-    int fd = open(path, O_RDONLY);
+    int fd = is_stdio(path) ? STDIN_FILENO : open(path, O_RDONLY);
     if (fd < 0) {
         *why = errno_text(w);
         return 0;
     }
     struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* read() would say EISDIR; this says what to give instead. */
+        *why = "it is a directory (give the images in it: DIR/*)";
+        if (fd != STDIN_FILENO)
+            close(fd);
+        return 0;
+    }
     size_t expected = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
                               (uintmax_t)st.st_size < SIZE_MAX - 1
                           ? (size_t)st.st_size + 1
@@ -326,14 +371,16 @@ static int read_file(worker *w, const char *path, size_t *size,
             continue;
         if (n < 0) {
             *why = errno_text(w);
-            close(fd);
+            if (fd != STDIN_FILENO)
+                close(fd);
             return 0;
         }
         if (n == 0)
             break;
         len += (size_t)n;
     }
-    close(fd);
+    if (fd != STDIN_FILENO)
+        close(fd);
     if (!ok) {
         *why = "out of memory";
         return 0;
@@ -365,6 +412,16 @@ static int write_temp(worker *w, const char *path, const unsigned char *data,
         *why = errno_text(w);
         remove(tmp);
     }
+    return ok;
+}
+
+/* Writes the whole image to standard output: nothing else goes there. */
+static int write_stdout(worker *w, const unsigned char *data, size_t size,
+                        const char **why) {
+    int ok = fwrite(data, 1, size, stdout) == size;
+    ok = (fflush(stdout) == 0) && ok;
+    if (!ok)
+        *why = errno_text(w);
     return ok;
 }
 
@@ -400,59 +457,29 @@ static int commit_output(worker *w, int i, int v, thumb_format f,
     return ok;
 }
 
-static const char *base_name(const char *path) {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-/* An input's name without directory and extension: what its output in
- * OUT is named after. */
-typedef struct name_stem {
-    const char *text;
-    int len;
-    int index; /* of the input */
-} name_stem;
-
-static name_stem stem_of(const char *input, int index) {
-    const char *base = base_name(input);
-    const char *dot = strrchr(base, '.');
-    int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-    return (name_stem){base, len, index};
-}
-
-/* OUT/<input name without extension>[-<SIZE>].<ext>, SIZE as written
- * when several variants are made. */
-static int output_path_in_dir(char *dst, size_t cap, const char *dir,
-                              const char *input, const size_arg *size,
-                              const char *ext) {
-    name_stem stem = stem_of(input, 0);
-    return snprintf(dst, cap, "%s/%.*s%s%s.%s", dir, stem.len, stem.text,
-                    size ? "-" : "", size ? size->text : "", ext) < (int)cap;
-}
-
 /* Reports a failure of input on one line, clearing the progress line
  * first. */
+/* clang-analyzer misses va_start() here (a known false positive). */
+// NOLINTBEGIN(clang-analyzer-valist.Uninitialized)
 static void report_failure(batch *b, const char *input, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     pthread_mutex_lock(&b->lock);
-    if (b->progress)
-        fputs("\r\033[K", stderr);
+    progress_clear(&b->progress);
     fprintf(stderr, "thumbnail: %s: ", input);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     pthread_mutex_unlock(&b->lock);
     va_end(ap);
 }
+// NOLINTEND(clang-analyzer-valist.Uninitialized)
 
 /* Counts a finished input and shows the count on the progress line. */
-static void report_done(batch *b, const char *input, int ok) {
+static void report_done(batch *b, int ok) {
     pthread_mutex_lock(&b->lock);
     b->done++;
     b->failed += !ok;
-    if (b->progress)
-        fprintf(stderr, "\r\033[K[%d/%d] %s", b->done, b->count,
-                base_name(input));
+    progress_update(&b->progress, b->done, b->failed);
     pthread_mutex_unlock(&b->lock);
 }
 
@@ -494,7 +521,8 @@ static int output_path(worker *w, int i, int v, char *path, size_t cap) {
         return 0;
     }
     const size_arg *size = b->variants > 1 ? variant_size(b->c, v) : NULL;
-    if (!output_path_in_dir(path, cap, b->c->output, input, size, ext)) {
+    if (!output_path_in_dir(path, cap, b->c->output, input,
+                            size ? size->text : NULL, ext)) {
         report_failure(b, input, "output path too long");
         return 0;
     }
@@ -522,8 +550,10 @@ static int write_output(worker *w, int i, int v) {
         return 0;
     thumb_format f =
         (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);
-    if (!write_temp(w, path, out, out_len, tmp, sizeof tmp, &why) ||
-        !commit_output(w, i, v, f, tmp, path, &why)) {
+    if (is_stdio(path)
+            ? !write_stdout(w, out, out_len, &why)
+            : !write_temp(w, path, out, out_len, tmp, sizeof tmp, &why) ||
+                  !commit_output(w, i, v, f, tmp, path, &why)) {
         report_failure(b, input, "cannot write %s: %s", path, why);
         return 0;
     }
@@ -558,7 +588,7 @@ static void *work(void *arg) {
         int i = atomic_fetch_add(&b->next, 1);
         if (i >= b->count)
             return NULL;
-        report_done(b, b->inputs[i], convert(w, i));
+        report_done(b, convert(w, i));
     }
 }
 
@@ -637,6 +667,8 @@ enum {
     OPT_LINEAR,
     OPT_PNG_16BIT,
     OPT_VERSION,
+    OPT_QUIET,
+    OPT_OVERWRITE,
 };
 
 static const struct option long_options[] = {
@@ -663,10 +695,53 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"jobs", required_argument, NULL, 'j'},
     {"verbose", no_argument, NULL, 'v'},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"overwrite", no_argument, NULL, OPT_OVERWRITE},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* A whole number within the library's bounds of key, set on the context;
+ * else a usage error that gives the range, in unit when there is one. */
+static int set_bounded(cli *c, thumb_option key, const char *arg,
+                       const char *what, const char *unit) {
+    int64_t min, max;
+    long long v;
+    thumb_option_bounds(key, &min, &max);
+    if (!parse_uint(arg, (long long)max, &v) || v < min)
+        return !usage_error("invalid %s '%s' (%lld..%lld%s%s)", what, arg,
+                            (long long)min, (long long)max, unit ? " " : "",
+                            unit ? unit : "");
+    return set(c, key, v);
+}
+
+static int is_writable(thumb_format f) {
+    return thumb_format_can_write(f);
+}
+
+/* A format's name as a noun in a message: "HEIF". */
+static const char *format_noun(thumb_format f, char *buf, size_t cap) {
+    snprintf(buf, cap, "%s", thumb_format_name(f));
+    for (char *p = buf; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return buf;
+}
+
+/* -f FMT, or OUT's extension, names a format the library does not
+ * write: says which it reads and which it writes. */
+static int unwritable_format(const char *arg, thumb_format f) {
+    char writes[FORMAT_LIST_MAX], noun[FORMAT_LIST_MAX];
+    format_list(writes, sizeof writes, is_writable, 0);
+    format_noun(f, noun, sizeof noun);
+    if (thumb_format_can_read(f))
+        return !usage_error("cannot write %s ('%s'): thumbnail reads %s but "
+                            "writes only %s",
+                            noun, arg, noun, writes);
+    return !usage_error("cannot write %s ('%s'): this build neither reads "
+                        "nor writes it; it writes %s",
+                        noun, arg, writes);
+}
 
 /* Applies one parsed option; returns 0 on a usage error (reported). */
 static int apply_option(cli *c, int opt, const char *arg) {
@@ -676,7 +751,9 @@ static int apply_option(cli *c, int opt, const char *arg) {
     switch (opt) {
     case 's':
         if (!parse_size(arg, &w, &h))
-            return !usage_error("invalid size '%s'", arg);
+            return !usage_error("invalid size '%s' (N, WxH, Wx or xH; each "
+                                "side 1..%lld pixels)",
+                                arg, option_max(THUMB_OPT_WIDTH));
         if (c->size_count == MAX_SIZES)
             return !usage_error("more than " TO_TEXT(MAX_SIZES) " sizes (-s "
                                                                 "%s)",
@@ -690,7 +767,7 @@ static int apply_option(cli *c, int opt, const char *arg) {
             return set(c, THUMB_OPT_FIT, THUMB_FIT_COVER);
         if (!strcmp(arg, "fill"))
             return set(c, THUMB_OPT_FIT, THUMB_FIT_FILL);
-        return !usage_error("invalid fit '%s'", arg);
+        return !usage_error("invalid fit '%s' (inside, cover or fill)", arg);
     case OPT_CROP:
         if (!strcmp(arg, "centre") || !strcmp(arg, "center"))
             return set(c, THUMB_OPT_CROP, THUMB_CROP_CENTRE);
@@ -703,10 +780,15 @@ static int apply_option(cli *c, int opt, const char *arg) {
     case OPT_ENLARGE:
         return set(c, THUMB_OPT_ENLARGE, 1);
     case 'f':
-        if (thumb_format_from_name(arg, &f) != THUMB_OK)
-            return !usage_error("invalid format '%s' (a name, extension or "
-                                "MIME type: jpeg, jpg, png, image/webp...)",
-                                arg);
+        if (thumb_format_from_name(arg, &f) != THUMB_OK) {
+            char writes[FORMAT_LIST_MAX];
+            return !usage_error(
+                "invalid format '%s' (%s, or auto; by name, extension or "
+                "MIME type: jpg, .png, image/webp...)",
+                arg, format_list(writes, sizeof writes, is_writable, 0));
+        }
+        if (f != THUMB_FORMAT_AUTO && !thumb_format_can_write(f))
+            return unwritable_format(arg, f);
         if (c->format_count == MAX_FORMATS)
             return !usage_error("more than " TO_TEXT(MAX_FORMATS) " formats "
                                                                   "(-f %s)",
@@ -714,9 +796,7 @@ static int apply_option(cli *c, int opt, const char *arg) {
         c->formats[c->format_count++] = f;
         return 1;
     case 'q':
-        if (!parse_uint(arg, 100, &v) || v < 1)
-            return !usage_error("invalid quality '%s' (1-100)", arg);
-        return set(c, THUMB_OPT_QUALITY, v);
+        return set_bounded(c, THUMB_OPT_QUALITY, arg, "quality", NULL);
     case OPT_PROGRESSIVE:
         return set(c, THUMB_OPT_JPEG_PROGRESSIVE, 1);
     case OPT_OPTIMIZE_CODING:
@@ -728,22 +808,22 @@ static int apply_option(cli *c, int opt, const char *arg) {
             return set(c, THUMB_OPT_JPEG_SUBSAMPLING, THUMB_SUBSAMPLING_444);
         return !usage_error("invalid subsampling '%s' (420 or 444)", arg);
     case OPT_PNG_COMPRESSION:
-        if (!parse_uint(arg, 9, &v))
-            return !usage_error("invalid PNG compression '%s' (0-9)", arg);
-        return set(c, THUMB_OPT_PNG_COMPRESSION, v);
+        return set_bounded(c, THUMB_OPT_PNG_COMPRESSION, arg, "PNG compression",
+                           NULL);
     case OPT_LOSSLESS:
         return set(c, THUMB_OPT_WEBP_LOSSLESS, 1);
     case OPT_BACKGROUND:
         v = strtoll(arg[0] == '#' ? arg + 1 : arg, &end, 16);
         if (strlen(arg[0] == '#' ? arg + 1 : arg) != 6 || *end)
-            return !usage_error("invalid background '%s' (RRGGBB)", arg);
+            return !usage_error("invalid background '%s' (RRGGBB: six hex "
+                                "digits, as ff8000 or #ff8000)",
+                                arg);
         return set(c, THUMB_OPT_BACKGROUND, v);
     case OPT_NO_ROTATE:
         return set(c, THUMB_OPT_AUTOROTATE, 0);
     case OPT_MAX_PIXELS:
-        if (!parse_uint(arg, LLONG_MAX, &v) || v < 1)
-            return !usage_error("invalid pixel limit '%s'", arg);
-        return set(c, THUMB_OPT_MAX_PIXELS, v);
+        return set_bounded(c, THUMB_OPT_MAX_PIXELS, arg, "pixel limit",
+                           "pixels");
     case OPT_FIRST_FRAME:
         return set(c, THUMB_OPT_ANIMATION, 0);
     case OPT_COLOR:
@@ -763,25 +843,28 @@ static int apply_option(cli *c, int opt, const char *arg) {
     case OPT_PNG_16BIT:
         return set(c, THUMB_OPT_PNG_16BIT, 1);
     case 'o':
+        if (!*arg)
+            return !usage_error("%s", "empty output name (-o '')");
         c->output = arg;
         return 1;
     case 'j':
         if (!parse_uint(arg, MAX_JOBS, &v) || v < 1)
             return !usage_error(
-                "invalid job count '%s' (1-" TO_TEXT(MAX_JOBS) ")", arg);
+                "invalid job count '%s' (1.." TO_TEXT(MAX_JOBS) ")", arg);
         c->jobs = v;
         return 1;
     case 'v':
         c->verbose = 1;
         return 1;
+    case OPT_QUIET:
+        c->quiet = 1;
+        return 1;
+    case OPT_OVERWRITE:
+        c->overwrite = 1;
+        return 1;
     default:
         return !usage_error("%s", "invalid option");
     }
-}
-
-static int is_directory(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int same_text(const name_stem *a, const name_stem *b) {
@@ -876,6 +959,93 @@ static void run_workers(const cli *c, batch *b, int jobs) {
     free(extra);
 }
 
+/* "-" as an input at most once, and "-o -" for one output only. */
+static int check_streams(const cli *c, const batch *b) {
+    int from_stdin = 0;
+    for (int i = 0; i < b->count; i++)
+        from_stdin += is_stdio(b->inputs[i]);
+    if (from_stdin > 1)
+        return usage_error("%s", "standard input ('-') given more than once");
+    if (is_stdio(c->output) && (b->count > 1 || b->variants > 1))
+        return usage_error(
+            "-o - writes one image to standard output, but this run makes "
+            "%d (inputs x sizes x formats: %d x %d x %d); give a directory "
+            "as -o",
+            b->count * b->variants, b->count, c->size_count ? c->size_count : 1,
+            c->format_count ? c->format_count : 1);
+    return EXIT_ALL_OK;
+}
+
+/* The format of a single output file from its extension, when -f is not
+ * given. */
+static int format_from_output(cli *c) {
+    const char *dot = strrchr(base_name(c->output), '.');
+    thumb_format f = THUMB_FORMAT_AUTO;
+    /* "auto" is a name but no extension: x.auto tells nothing. */
+    if (!dot || thumb_format_from_name(dot + 1, &f) != THUMB_OK ||
+        f == THUMB_FORMAT_AUTO) {
+        char names[FORMAT_LIST_MAX], exts[FORMAT_LIST_MAX];
+        return !usage_error(
+            "cannot tell the format from '%s': give -f (%s) or end it in %s",
+            c->output, format_list(names, sizeof names, is_writable, 0),
+            format_list(exts, sizeof exts, is_writable, 1));
+    }
+    if (!thumb_format_can_write(f))
+        return unwritable_format(c->output, f);
+    c->formats[c->format_count++] = f;
+    return 1;
+}
+
+/* Unless --overwrite: whether an output would replace an input
+ * (reported). */
+static int refuse_replacing_inputs(const cli *c, const batch *b) {
+    if (c->overwrite)
+        return 0;
+    const char *sizes[MAX_VARIANTS];
+    thumb_format formats[MAX_VARIANTS];
+    for (int v = 0; v < b->variants; v++) {
+        const size_arg *size = b->variants > 1 ? variant_size(c, v) : NULL;
+        sizes[v] = size ? size->text : NULL;
+        formats[v] = variant_format(c, v);
+    }
+    output_names out = {b->output_file, c->output, b->variants, sizes, formats};
+    return replaces_an_input(b->inputs, b->count, &out);
+}
+
+/* One input, one output: OUT is a file ("-": standard output). Its format
+ * is -f, else OUT's extension, else (standard output) the input's. */
+static int run_one(cli *c, batch *b) {
+    /* A directory fails as an input, below, with the reason. */
+    if (!c->format_count && !is_stdio(c->output) &&
+        !is_directory(b->inputs[0]) && !format_from_output(c))
+        return EXIT_USAGE;
+    b->output_file = c->output;
+    if (refuse_replacing_inputs(c, b))
+        return EXIT_USAGE;
+    run_workers(c, b, 1);
+    return b->failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+}
+
+/* Several inputs or outputs: OUT is a directory, made when missing. */
+static int run_batch(cli *c, batch *b) {
+    if (refuse_replacing_inputs(c, b))
+        return EXIT_USAGE;
+    if (!make_directories(c->output)) {
+        fprintf(stderr, "thumbnail: cannot create directory %s: %s\n",
+                c->output, strerror(errno));
+        return EXIT_SOME_FAILED;
+    }
+    if (!link_same_stems(b)) {
+        fprintf(stderr, "thumbnail: out of memory\n");
+        return EXIT_SOME_FAILED;
+    }
+    int terminal = isatty(STDERR_FILENO) && !c->verbose && !c->quiet;
+    progress_start(&b->progress, terminal ? stderr : NULL, b->count);
+    run_workers(c, b, job_count(c, b->count));
+    progress_finish(&b->progress, b->done, b->failed);
+    return b->failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+}
+
 int main(int argc, char **argv) {
     keep_freed_memory();
     cli c = {0};
@@ -920,44 +1090,13 @@ int main(int argc, char **argv) {
     b.inputs = argv + optind;
     b.count = inputs;
     b.variants = variant_count(&c);
-
-    if (inputs == 1 && b.variants == 1 && !is_directory(c.output)) {
-        if (!c.format_count) {
-            const char *dot = strrchr(base_name(c.output), '.');
-            thumb_format f = THUMB_FORMAT_AUTO;
-            /* "auto" is a name but no extension: x.auto tells nothing. */
-            if (!dot || thumb_format_from_name(dot + 1, &f) != THUMB_OK ||
-                f == THUMB_FORMAT_AUTO) {
-                status = usage_error("cannot tell the format from '%s': use "
-                                     "-f jpeg|png|webp|gif",
-                                     c.output);
-                goto out;
-            }
-            c.formats[c.format_count++] = f;
-        }
-        b.output_file = c.output;
-        run_workers(&c, &b, 1);
-        status = b.failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
-        goto out;
-    }
-
-    if (!is_directory(c.output) && mkdir(c.output, 0777) != 0) {
-        fprintf(stderr, "thumbnail: cannot create directory %s: %s\n", c.output,
-                strerror(errno));
-        status = EXIT_SOME_FAILED;
-        goto out;
-    }
-    if (!link_same_stems(&b)) {
-        fprintf(stderr, "thumbnail: out of memory\n");
-        status = EXIT_SOME_FAILED;
-        goto out;
-    }
-    b.progress = isatty(STDERR_FILENO) && !c.verbose;
-    run_workers(&c, &b, job_count(&c, inputs));
-    if (b.progress)
-        fprintf(stderr, "\r\033[K%d of %d converted\n", inputs - b.failed,
-                inputs);
-    status = b.failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+    status = check_streams(&c, &b);
+    if (status == EXIT_ALL_OK)
+        status = is_stdio(c.output) || (inputs == 1 && b.variants == 1 &&
+                                        !is_directory(c.output) &&
+                                        !names_a_directory(c.output))
+                     ? run_one(&c, &b)
+                     : run_batch(&c, &b);
 
 out:
     free(b.same_stem);
