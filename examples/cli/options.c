@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* --background RRGGBB */
+#define RGB_HEX_DIGITS 6
+#define HEX_DIGITS "0123456789abcdefABCDEF"
+
 #define STRINGIFY(x) #x
 #define TO_TEXT(x) STRINGIFY(x)
 
@@ -284,6 +288,7 @@ static int apply_option(cli *c, int opt, const char *arg) {
     long long v, w, h;
     thumb_format f;
     char *end;
+    const char *hex;
     switch (opt) {
     case 's':
         if (!parse_size(arg, &w, &h))
@@ -349,8 +354,11 @@ static int apply_option(cli *c, int opt, const char *arg) {
     case OPT_LOSSLESS:
         return set(c, THUMB_OPT_WEBP_LOSSLESS, 1);
     case OPT_BACKGROUND:
-        v = strtoll(arg[0] == '#' ? arg + 1 : arg, &end, 16);
-        if (strlen(arg[0] == '#' ? arg + 1 : arg) != 6 || *end)
+        hex = arg[0] == '#' ? arg + 1 : arg;
+        v = strtoll(hex, &end, 16);
+        /* strtoll() also takes a sign, spaces and 0x: six digits only. */
+        if (strlen(hex) != RGB_HEX_DIGITS ||
+            strspn(hex, HEX_DIGITS) != RGB_HEX_DIGITS || *end)
             return !usage_error("invalid background '%s' (RRGGBB: six hex "
                                 "digits, as ff8000 or #ff8000)",
                                 arg);

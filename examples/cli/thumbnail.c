@@ -597,8 +597,10 @@ int main(int argc, char **argv) {
         goto out;
     int inputs = argc - optind;
     if (inputs < 1 || !c.output) {
-        status = usage_error("%s", inputs < 1 ? "no input file"
-                                              : "no output given (-o OUT)");
+        status = usage_error(
+            "%s", inputs < 1 ? "no input file (give INPUT..., or - for "
+                               "standard input)"
+                             : "no output given (-o OUT)");
         goto out;
     }
     b.inputs = argv + optind;

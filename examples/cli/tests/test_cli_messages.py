@@ -26,6 +26,8 @@ USAGE = [
     (["--subsampling", "422"], ["invalid subsampling '422'", "420 or 444"]),
     (["--png-compression", "10"], ["invalid PNG compression '10'", "0..9"]),
     (["--background", "fff"], ["invalid background 'fff'", "RRGGBB", "six hex digits"]),
+    (["--background", "-12345"], ["invalid background '-12345'", "RRGGBB"]),
+    (["--background", "0x1234"], ["invalid background '0x1234'", "RRGGBB"]),
     (["--max-pixels", "0"], ["invalid pixel limit '0'", "1..", "pixels"]),
     (["--color", "p3"], ["invalid color 'p3'", "srgb, tagged or keep"]),
     (["-j", "0"], ["invalid job count '0'", "1..256"]),
@@ -46,6 +48,14 @@ class Messages(ScratchTest):
                 for want in wants:
                     self.assertIn(want, r.stderr)
         self.assertEqual(os.listdir(self.dir), [])
+
+    def test_missing_input_or_output_says_what_to_give(self):
+        r = run("-s", "64", "-o", self.out("t.jpg"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no input file (give INPUT..., or - for standard input)", r.stderr)
+        r = run("-s", "64", corpus(JPEG))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no output given (-o OUT)", r.stderr)
 
     def test_a_directory_as_input_says_it_is_a_directory(self):
         os.mkdir(self.out("photos"))
