@@ -6,6 +6,7 @@
 #include "exif.h"
 #include "orient.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Shrink-on-load is a block average: it aliases and softens a little.
@@ -15,6 +16,24 @@
 /* The shrink from which a JPEG's chroma planes (half the width of the
  * luma in 4:2:0) are still shrunk, not enlarged: see planes_allowed(). */
 #define PLANAR_MIN_SHRINK 2
+
+/* Pixel counts below this are written in pixels: a limit of 10 pixels is
+ * not "0.0 megapixels". */
+#define MEGAPIXELS_FROM 100000
+#define PIXELS_PER_MEGAPIXEL 1e6
+/* Room for "18446744073709551615 pixels". */
+#define PIXELS_TEXT_MAX 32
+
+/* "2.1 megapixels", or "10 pixels" for small counts. */
+static const char *pixels_text(char *buf, uint64_t pixels) {
+    if (pixels >= MEGAPIXELS_FROM)
+        snprintf(buf, PIXELS_TEXT_MAX, "%.1f megapixels",
+                 (double)pixels / PIXELS_PER_MEGAPIXEL);
+    else
+        snprintf(buf, PIXELS_TEXT_MAX, "%llu pixels",
+                 (unsigned long long)pixels);
+    return buf;
+}
 
 static int64_t opt(const thumb_ctx *ctx, thumb_option key) {
     return ctx->options[key];
@@ -41,12 +60,14 @@ static thumb_status check_image_limits(thumb_ctx *ctx, const image_info *info) {
                         "per side (THUMB_OPT_MAX_DIMENSION)",
                         name, info->width, info->height, (long long)max_dim);
     uint64_t px = (uint64_t)info->width * info->height;
-    if (px > (uint64_t)max_px)
+    if (px > (uint64_t)max_px) {
+        char size[PIXELS_TEXT_MAX], limit[PIXELS_TEXT_MAX];
         return ctx_fail(ctx, THUMB_ERR_LIMIT,
-                        "%s image is %ux%u (%.1f megapixels), over the limit "
-                        "of %.1f megapixels (THUMB_OPT_MAX_PIXELS)",
-                        name, info->width, info->height, px / 1e6,
-                        max_px / 1e6);
+                        "%s image is %ux%u (%s), over the limit of %s "
+                        "(THUMB_OPT_MAX_PIXELS)",
+                        name, info->width, info->height, pixels_text(size, px),
+                        pixels_text(limit, (uint64_t)max_px));
+    }
     return THUMB_OK;
 }
 
@@ -64,25 +85,30 @@ static thumb_status check_frame_limits(thumb_ctx *ctx, const image_info *info) {
     /* frames < 2^32 and the canvas < 2^32 pixels: no overflow in 128 bits,
      * but 64 could; compare by division instead. */
     uint64_t canvas = (uint64_t)info->width * info->height;
-    if (canvas && info->frames > (uint64_t)max_px / canvas)
+    if (canvas && info->frames > (uint64_t)max_px / canvas) {
+        char all[PIXELS_TEXT_MAX], limit[PIXELS_TEXT_MAX];
         return ctx_fail(ctx, THUMB_ERR_LIMIT,
-                        "%s animation is %u frames of %ux%u (%.1f megapixels "
-                        "in all), over the limit of %.1f megapixels "
+                        "%s animation is %u frames of %ux%u (%s in all), "
+                        "over the limit of %s "
                         "(THUMB_OPT_MAX_ANIMATION_PIXELS)",
                         name, info->frames, info->width, info->height,
-                        (double)info->frames * (double)canvas / 1e6,
-                        max_px / 1e6);
+                        pixels_text(all, info->frames * canvas),
+                        pixels_text(limit, (uint64_t)max_px));
+    }
     return THUMB_OK;
 }
 
 /* Enlarging can ask for far more pixels than the input has. */
 static thumb_status check_output_limit(thumb_ctx *ctx, const geometry *g) {
     int64_t max_px = opt(ctx, THUMB_OPT_MAX_PIXELS);
-    if ((uint64_t)g->out_width * g->out_height > (uint64_t)max_px)
+    if ((uint64_t)g->out_width * g->out_height > (uint64_t)max_px) {
+        char limit[PIXELS_TEXT_MAX];
         return ctx_fail(ctx, THUMB_ERR_LIMIT,
-                        "output would be %ux%u, over the limit of %.1f "
-                        "megapixels (THUMB_OPT_MAX_PIXELS)",
-                        g->out_width, g->out_height, max_px / 1e6);
+                        "output would be %ux%u, over the limit of %s "
+                        "(THUMB_OPT_MAX_PIXELS)",
+                        g->out_width, g->out_height,
+                        pixels_text(limit, (uint64_t)max_px));
+    }
     return THUMB_OK;
 }
 

@@ -6,7 +6,6 @@ partial output, --help.
 Run by CTest as: cli_behaviour.py THUMBNAIL CORPUS_DIR
 """
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -295,41 +294,6 @@ class Cli(unittest.TestCase):
         self.assertFalse(os.path.exists(self.out("t")))
         r = run("--jobs=256", "-s", "64", "-o", self.out("t.gif"), good)
         self.assertEqual(r.returncode, 0, r.stderr)
-
-    def test_progress_on_a_terminal_counts_every_finished_input(self):
-        inputs = [corpus(rel) for rel in BATCH[:4]]
-        inputs.insert(2, corpus("bad/jpeg/truncated.jpg"))
-        master, slave = pty.openpty()
-        try:
-            p = subprocess.Popen([THUMBNAIL, "-s", "64", "-j", "2", "-o",
-                                  self.out("thumbs"), *inputs],
-                                 stdout=subprocess.DEVNULL, stderr=slave)
-            os.close(slave)
-            slave = None
-            tty = b""
-            while True:
-                try:
-                    chunk = os.read(master, 4096)
-                except OSError:  # EIO: the program closed the terminal
-                    break
-                if not chunk:
-                    break
-                tty += chunk
-            self.assertEqual(p.wait(timeout=120), 1)
-        finally:
-            os.close(master)
-            if slave is not None:
-                os.close(slave)
-        text = tty.decode()
-        counts = [int(m) for m in re.findall(r"\[(\d+)/5\]", text)]
-        self.assertEqual(counts, [1, 2, 3, 4, 5], text)
-        lines = text.replace("\x1b[K", "").replace("\r", "\n").splitlines()
-        failure = [line for line in lines
-                   if line.startswith("thumbnail: ")]
-        self.assertEqual(len(failure), 1, text)
-        self.assertIn("truncated.jpg", failure[0])
-        self.assertIn("4 of 5 converted", text)
-
 
     def test_repeated_sizes_and_formats_name_each_output_and_match_single_runs(
             self):

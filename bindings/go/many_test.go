@@ -177,7 +177,7 @@ func TestThumbnailManyFailedOutputLeavesTheOthers(t *testing.T) {
 	if !errors.Is(outs[1].Err, ErrEncode) || !strings.Contains(outs[1].Err.Error(), "16383") || outs[1].Data != nil {
 		t.Errorf("WebP output: %v, %d bytes", outs[1].Err, len(outs[1].Data))
 	}
-	if !errors.Is(outs[2].Err, ErrLimit) || !strings.Contains(outs[2].Err.Error(), "megapixels") {
+	if !errors.Is(outs[2].Err, ErrLimit) || !strings.Contains(outs[2].Err.Error(), "over the limit of 1000 pixels") {
 		t.Errorf("output over its own limit: %v", outs[2].Err)
 	}
 	// opts[0]'s input limit is everyone's.

@@ -10,6 +10,11 @@
  */
 #include <thumbnail.h>
 
+#include "options.h"
+#include "overwrite.h"
+#include "paths.h"
+#include "progress.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -27,79 +32,6 @@
 #include <malloc.h>
 #endif
 
-/* Exit codes, documented in --help. */
-enum {
-    EXIT_ALL_OK = 0,
-    EXIT_SOME_FAILED = 1,
-    EXIT_USAGE = 2,
-};
-
-static const char usage_text[] =
-    "Usage: thumbnail [OPTION]... -o OUT INPUT...\n"
-    "Make thumbnails of JPEG, PNG, WebP, GIF, HEIC/HEIF, AVIF and JPEG XL\n"
-    "images (the last three are read, never written).\n"
-    "\n"
-    "With one INPUT, OUT is the output file; its extension (.jpg, .jpeg,\n"
-    ".jpe, .png, .webp, .gif...) picks the format unless -f is given.\n"
-    "With several INPUTs, OUT is a directory (created if missing); each\n"
-    "output is named after its input with the output format's usual\n"
-    "extension (.jpg, .png, .webp, .gif); when two INPUTs map to the same\n"
-    "output (a/x.jpg, b/x.jpg), the later one on the command line wins, as\n"
-    "it would one after another.\n"
-    "-s and -f may be repeated: every SIZE x FMT is made from one decode\n"
-    "of each INPUT. With more than one, OUT is a directory and each output\n"
-    "is named INPUT-SIZE.EXT, SIZE as written (photo-1280.webp,\n"
-    "photo-320x240.jpg; photo.EXT when no -s is given).\n"
-    "\n"
-    "  -s, --size SIZE        N (an NxN box), WxH, Wx (width only) or xH\n"
-    "                         (height only); default: keep the size;\n"
-    "                         repeat for several sizes\n"
-    "      --fit MODE         inside (default): within the box, aspect kept;\n"
-    "                         cover: fill the box, centre crop;\n"
-    "                         fill: exactly the box, aspect ignored\n"
-    "      --crop MODE        where cover crops: centre (default), entropy\n"
-    "                         (the busiest part) or attention (edges, skin\n"
-    "                         and saturated colour, like vips)\n"
-    "      --enlarge          allow output larger than the input\n"
-    "  -f, --format FMT       jpeg, png, webp or gif, by name, extension\n"
-    "                         or MIME type (jpg, image/webp...); default:\n"
-    "                         from OUT's extension, or the input's format;\n"
-    "                         repeat for several formats\n"
-    "      --first-frame      animated GIF/WebP: the first frame only (by\n"
-    "                         default GIF and WebP output stay animated;\n"
-    "                         JPEG and PNG always get the first frame)\n"
-    "      --color MODE       srgb (default): convert an embedded ICC profile\n"
-    "                         to sRGB, untagged; tagged: the same, with an\n"
-    "                         sRGB profile; keep: keep the original profile\n"
-    "      --keep-exif        keep the EXIF block (orientation reset to 1)\n"
-    "      --accurate         decode in full instead of shrinking on load\n"
-    "      --linear           resize in linear light (slower; fine detail\n"
-    "                         keeps its brightness)\n"
-    "      --png-16bit        16-bit PNG input to 16-bit PNG output\n"
-    "  -q, --quality N        JPEG/WebP quality 1-100 (default 80)\n"
-    "      --progressive      progressive JPEG\n"
-    "      --optimize-coding  JPEG Huffman tables made for the image:\n"
-    "                         1-3% smaller, about 10% slower\n"
-    "      --subsampling S    JPEG chroma: 420 (default) or 444\n"
-    "      --png-compression N  0 (none) to 9 (smallest, slowest);\n"
-    "                         default 6\n"
-    "      --lossless         lossless WebP\n"
-    "      --background RRGGBB  colour under transparency for JPEG\n"
-    "                         (default ffffff)\n"
-    "      --no-rotate        ignore the EXIF orientation\n"
-    "      --max-pixels N     refuse larger inputs (default 100000000)\n"
-    "  -o, --output OUT       output file or directory (required)\n"
-    "  -j, --jobs N           convert up to N INPUTs at a time, each on its\n"
-    "                         own thread (default: one per online CPU;\n"
-    "                         1: one after another, in order)\n"
-    "  -v, --verbose          one line per image: sizes and timings\n"
-    "      --version          print the library version\n"
-    "  -h, --help             show this help\n"
-    "\n"
-    "Exit status: 0 if every input was converted, 1 if any failed (each\n"
-    "failure is reported on one line and the others still run), 2 on a\n"
-    "usage error. With several jobs, lines come in the order inputs finish.\n";
-
 /* The input buffer starts this large when the size is unknown (a pipe)
  * and doubles as the input grows. */
 #define READ_CHUNK ((size_t)1 << 16)
@@ -111,68 +43,8 @@ static const char usage_text[] =
 #define MMAP_THRESHOLD ((int)(sizeof(long) * 4 * 1024 * 1024))
 #define TRIM_THRESHOLD (64 * 1024 * 1024)
 
-/* -j above this is a typo, not a machine: each job holds a context and
- * the memory of one image. */
-#define MAX_JOBS 256
-#define STRINGIFY(x) #x
-#define TO_TEXT(x) STRINGIFY(x)
-
 /* Room for strerror_r()'s text: glibc's longest message is 49 bytes. */
 #define ERROR_TEXT_MAX 128
-
-/* Room for every option key the command line sets; each key is kept once,
- * with its last value. */
-#define MAX_SETTINGS 32
-/* -s and -f given more often than this are a mistake, not a srcset: 16
- * sizes in 4 formats is 64 outputs of every input. */
-#define MAX_SIZES 16
-#define MAX_FORMATS 4
-#define MAX_VARIANTS (MAX_SIZES * MAX_FORMATS)
-
-/* One thumb_ctx_set() the command line asked for, replayed on the context
- * of every worker. */
-typedef struct setting {
-    thumb_option key;
-    int64_t value;
-} setting;
-
-/* One -s: the box, and the argument as written, for output names. */
-typedef struct size_arg {
-    const char *text;
-    long long width, height;
-} size_arg;
-
-/* The command line, parsed once; the workers only read it. */
-typedef struct cli {
-    /* Options are checked as they are set on this context. */
-    thumb_ctx *ctx;
-    const char *output;
-    int verbose;
-    long long jobs; /* 0: one per online CPU */
-    setting settings[MAX_SETTINGS];
-    int setting_count;
-    size_arg sizes[MAX_SIZES];
-    int size_count;
-    thumb_format formats[MAX_FORMATS];
-    int format_count;
-} cli;
-
-/* The outputs of every input: one per size x format (at least one). */
-static int variant_count(const cli *c) {
-    return (c->size_count ? c->size_count : 1) *
-           (c->format_count ? c->format_count : 1);
-}
-
-/* The size (or NULL: none given) and format (AUTO: none given) of
- * variant v. */
-static const size_arg *variant_size(const cli *c, int v) {
-    return c->size_count ? &c->sizes[v % c->size_count] : NULL;
-}
-
-static thumb_format variant_format(const cli *c, int v) {
-    int sizes = c->size_count ? c->size_count : 1;
-    return c->format_count ? c->formats[v / sizes] : THUMB_FORMAT_AUTO;
-}
 
 /* The inputs of one call and what the workers share. */
 typedef struct batch {
@@ -194,7 +66,7 @@ typedef struct batch {
     int variants;
     /* Guards stderr, the shared-stem renames and the counts below. */
     pthread_mutex_t lock;
-    int progress; /* a progress line on a terminal */
+    progress progress; /* on a terminal */
     int done;
     int failed;
 } batch;
@@ -235,46 +107,6 @@ static void keep_freed_memory(void) {
 #endif
 }
 
-static int usage_error(const char *fmt, const char *arg) {
-    fprintf(stderr, "thumbnail: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'thumbnail --help'.\n");
-    return EXIT_USAGE;
-}
-
-static int parse_uint(const char *s, long long max, long long *out) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v < 0 || v > max)
-        return 0;
-    *out = v;
-    return 1;
-}
-
-/* SIZE as vipsthumbnail takes it: N, WxH, Wx, xH. */
-static int parse_size(const char *s, long long *w, long long *h) {
-    const char *x = strchr(s, 'x');
-    char part[32];
-    *w = *h = 0;
-    if (!x) {
-        if (!parse_uint(s, THUMB_MAX_DIMENSION, w) || *w == 0)
-            return 0;
-        *h = *w;
-        return 1;
-    }
-    size_t n = (size_t)(x - s);
-    if (n >= sizeof part)
-        return 0;
-    memcpy(part, s, n);
-    part[n] = '\0';
-    if (n && (!parse_uint(part, THUMB_MAX_DIMENSION, w) || *w == 0))
-        return 0;
-    if (x[1] && (!parse_uint(x + 1, THUMB_MAX_DIMENSION, h) || *h == 0))
-        return 0;
-    return *w || *h;
-}
-
 /* Grows w->in to hold at least `need` bytes. */
 static int reserve_input(worker *w, size_t need) {
     if (need <= w->in_capacity)
@@ -289,17 +121,24 @@ static int reserve_input(worker *w, size_t need) {
     return w->in != NULL;
 }
 
-/* Reads the whole file into w->in: in one read() when its size is known
- * (plus one byte, to see the end), growing for files that grow or have
- * no size (pipes). */
+/* Reads the whole file into w->in ("-": standard input): in one read()
+ * when its size is known (plus one byte, to see the end), growing for
+ * files that grow or have no size (pipes). */
 static int read_file(worker *w, const char *path, size_t *size,
                      const char **why) {
-    int fd = open(path, O_RDONLY);
+    int fd = is_stdio(path) ? STDIN_FILENO : open(path, O_RDONLY);
     if (fd < 0) {
         *why = errno_text(w);
         return 0;
     }
     struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* read() would say EISDIR; this says what to give instead. */
+        *why = "it is a directory (give the images in it: DIR/*)";
+        if (fd != STDIN_FILENO)
+            close(fd);
+        return 0;
+    }
     size_t expected = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
                               (uintmax_t)st.st_size < SIZE_MAX - 1
                           ? (size_t)st.st_size + 1
@@ -326,14 +165,16 @@ static int read_file(worker *w, const char *path, size_t *size,
             continue;
         if (n < 0) {
             *why = errno_text(w);
-            close(fd);
+            if (fd != STDIN_FILENO)
+                close(fd);
             return 0;
         }
         if (n == 0)
             break;
         len += (size_t)n;
     }
-    close(fd);
+    if (fd != STDIN_FILENO)
+        close(fd);
     if (!ok) {
         *why = "out of memory";
         return 0;
@@ -365,6 +206,16 @@ static int write_temp(worker *w, const char *path, const unsigned char *data,
         *why = errno_text(w);
         remove(tmp);
     }
+    return ok;
+}
+
+/* Writes the whole image to standard output: nothing else goes there. */
+static int write_stdout(worker *w, const unsigned char *data, size_t size,
+                        const char **why) {
+    int ok = fwrite(data, 1, size, stdout) == size;
+    ok = (fflush(stdout) == 0) && ok;
+    if (!ok)
+        *why = errno_text(w);
     return ok;
 }
 
@@ -400,59 +251,29 @@ static int commit_output(worker *w, int i, int v, thumb_format f,
     return ok;
 }
 
-static const char *base_name(const char *path) {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-/* An input's name without directory and extension: what its output in
- * OUT is named after. */
-typedef struct name_stem {
-    const char *text;
-    int len;
-    int index; /* of the input */
-} name_stem;
-
-static name_stem stem_of(const char *input, int index) {
-    const char *base = base_name(input);
-    const char *dot = strrchr(base, '.');
-    int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-    return (name_stem){base, len, index};
-}
-
-/* OUT/<input name without extension>[-<SIZE>].<ext>, SIZE as written
- * when several variants are made. */
-static int output_path_in_dir(char *dst, size_t cap, const char *dir,
-                              const char *input, const size_arg *size,
-                              const char *ext) {
-    name_stem stem = stem_of(input, 0);
-    return snprintf(dst, cap, "%s/%.*s%s%s.%s", dir, stem.len, stem.text,
-                    size ? "-" : "", size ? size->text : "", ext) < (int)cap;
-}
-
 /* Reports a failure of input on one line, clearing the progress line
  * first. */
+/* clang-analyzer misses va_start() here (a known false positive). */
+// NOLINTBEGIN(clang-analyzer-valist.Uninitialized)
 static void report_failure(batch *b, const char *input, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     pthread_mutex_lock(&b->lock);
-    if (b->progress)
-        fputs("\r\033[K", stderr);
+    progress_clear(&b->progress);
     fprintf(stderr, "thumbnail: %s: ", input);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     pthread_mutex_unlock(&b->lock);
     va_end(ap);
 }
+// NOLINTEND(clang-analyzer-valist.Uninitialized)
 
 /* Counts a finished input and shows the count on the progress line. */
-static void report_done(batch *b, const char *input, int ok) {
+static void report_done(batch *b, int ok) {
     pthread_mutex_lock(&b->lock);
     b->done++;
     b->failed += !ok;
-    if (b->progress)
-        fprintf(stderr, "\r\033[K[%d/%d] %s", b->done, b->count,
-                base_name(input));
+    progress_update(&b->progress, b->done, b->failed);
     pthread_mutex_unlock(&b->lock);
 }
 
@@ -494,7 +315,8 @@ static int output_path(worker *w, int i, int v, char *path, size_t cap) {
         return 0;
     }
     const size_arg *size = b->variants > 1 ? variant_size(b->c, v) : NULL;
-    if (!output_path_in_dir(path, cap, b->c->output, input, size, ext)) {
+    if (!output_path_in_dir(path, cap, b->c->output, input,
+                            size ? size->text : NULL, ext)) {
         report_failure(b, input, "output path too long");
         return 0;
     }
@@ -522,8 +344,10 @@ static int write_output(worker *w, int i, int v) {
         return 0;
     thumb_format f =
         (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);
-    if (!write_temp(w, path, out, out_len, tmp, sizeof tmp, &why) ||
-        !commit_output(w, i, v, f, tmp, path, &why)) {
+    if (is_stdio(path)
+            ? !write_stdout(w, out, out_len, &why)
+            : !write_temp(w, path, out, out_len, tmp, sizeof tmp, &why) ||
+                  !commit_output(w, i, v, f, tmp, path, &why)) {
         report_failure(b, input, "cannot write %s: %s", path, why);
         return 0;
     }
@@ -558,28 +382,8 @@ static void *work(void *arg) {
         int i = atomic_fetch_add(&b->next, 1);
         if (i >= b->count)
             return NULL;
-        report_done(b, b->inputs[i], convert(w, i));
+        report_done(b, convert(w, i));
     }
-}
-
-/* Every option reaches the library here: checked on the first context
- * and kept for the others (see new_worker_ctx()). */
-static int set(cli *c, thumb_option key, long long v) {
-    if (thumb_ctx_set(c->ctx, key, v) != THUMB_OK) {
-        fprintf(stderr, "thumbnail: %s\n", thumb_ctx_error(c->ctx));
-        return 0;
-    }
-    int k = 0;
-    while (k < c->setting_count && c->settings[k].key != key)
-        k++;
-    if (k == MAX_SETTINGS) {
-        fprintf(stderr, "thumbnail: more than %d distinct options\n",
-                MAX_SETTINGS);
-        return 0;
-    }
-    c->settings[k] = (setting){key, v};
-    c->setting_count += k == c->setting_count;
-    return 1;
 }
 
 /* The context of variant v for a worker: every option of the command
@@ -616,172 +420,6 @@ static void worker_close(worker *w) {
     for (int v = 0; v < MAX_VARIANTS; v++)
         thumb_ctx_free(w->ctxs[v]);
     free(w->in);
-}
-
-enum {
-    OPT_FIT = 256,
-    OPT_CROP,
-    OPT_ENLARGE,
-    OPT_PROGRESSIVE,
-    OPT_OPTIMIZE_CODING,
-    OPT_SUBSAMPLING,
-    OPT_PNG_COMPRESSION,
-    OPT_LOSSLESS,
-    OPT_BACKGROUND,
-    OPT_NO_ROTATE,
-    OPT_MAX_PIXELS,
-    OPT_FIRST_FRAME,
-    OPT_COLOR,
-    OPT_KEEP_EXIF,
-    OPT_ACCURATE,
-    OPT_LINEAR,
-    OPT_PNG_16BIT,
-    OPT_VERSION,
-};
-
-static const struct option long_options[] = {
-    {"size", required_argument, NULL, 's'},
-    {"fit", required_argument, NULL, OPT_FIT},
-    {"crop", required_argument, NULL, OPT_CROP},
-    {"enlarge", no_argument, NULL, OPT_ENLARGE},
-    {"format", required_argument, NULL, 'f'},
-    {"quality", required_argument, NULL, 'q'},
-    {"progressive", no_argument, NULL, OPT_PROGRESSIVE},
-    {"optimize-coding", no_argument, NULL, OPT_OPTIMIZE_CODING},
-    {"subsampling", required_argument, NULL, OPT_SUBSAMPLING},
-    {"png-compression", required_argument, NULL, OPT_PNG_COMPRESSION},
-    {"lossless", no_argument, NULL, OPT_LOSSLESS},
-    {"background", required_argument, NULL, OPT_BACKGROUND},
-    {"no-rotate", no_argument, NULL, OPT_NO_ROTATE},
-    {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
-    {"first-frame", no_argument, NULL, OPT_FIRST_FRAME},
-    {"color", required_argument, NULL, OPT_COLOR},
-    {"keep-exif", no_argument, NULL, OPT_KEEP_EXIF},
-    {"accurate", no_argument, NULL, OPT_ACCURATE},
-    {"linear", no_argument, NULL, OPT_LINEAR},
-    {"png-16bit", no_argument, NULL, OPT_PNG_16BIT},
-    {"output", required_argument, NULL, 'o'},
-    {"jobs", required_argument, NULL, 'j'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-/* Applies one parsed option; returns 0 on a usage error (reported). */
-static int apply_option(cli *c, int opt, const char *arg) {
-    long long v, w, h;
-    thumb_format f;
-    char *end;
-    switch (opt) {
-    case 's':
-        if (!parse_size(arg, &w, &h))
-            return !usage_error("invalid size '%s'", arg);
-        if (c->size_count == MAX_SIZES)
-            return !usage_error("more than " TO_TEXT(MAX_SIZES) " sizes (-s "
-                                                                "%s)",
-                                arg);
-        c->sizes[c->size_count++] = (size_arg){arg, w, h};
-        return 1;
-    case OPT_FIT:
-        if (!strcmp(arg, "inside"))
-            return set(c, THUMB_OPT_FIT, THUMB_FIT_INSIDE);
-        if (!strcmp(arg, "cover"))
-            return set(c, THUMB_OPT_FIT, THUMB_FIT_COVER);
-        if (!strcmp(arg, "fill"))
-            return set(c, THUMB_OPT_FIT, THUMB_FIT_FILL);
-        return !usage_error("invalid fit '%s'", arg);
-    case OPT_CROP:
-        if (!strcmp(arg, "centre") || !strcmp(arg, "center"))
-            return set(c, THUMB_OPT_CROP, THUMB_CROP_CENTRE);
-        if (!strcmp(arg, "entropy"))
-            return set(c, THUMB_OPT_CROP, THUMB_CROP_ENTROPY);
-        if (!strcmp(arg, "attention"))
-            return set(c, THUMB_OPT_CROP, THUMB_CROP_ATTENTION);
-        return !usage_error("invalid crop '%s' (centre, entropy or attention)",
-                            arg);
-    case OPT_ENLARGE:
-        return set(c, THUMB_OPT_ENLARGE, 1);
-    case 'f':
-        if (thumb_format_from_name(arg, &f) != THUMB_OK)
-            return !usage_error("invalid format '%s' (a name, extension or "
-                                "MIME type: jpeg, jpg, png, image/webp...)",
-                                arg);
-        if (c->format_count == MAX_FORMATS)
-            return !usage_error("more than " TO_TEXT(MAX_FORMATS) " formats "
-                                                                  "(-f %s)",
-                                arg);
-        c->formats[c->format_count++] = f;
-        return 1;
-    case 'q':
-        if (!parse_uint(arg, 100, &v) || v < 1)
-            return !usage_error("invalid quality '%s' (1-100)", arg);
-        return set(c, THUMB_OPT_QUALITY, v);
-    case OPT_PROGRESSIVE:
-        return set(c, THUMB_OPT_JPEG_PROGRESSIVE, 1);
-    case OPT_OPTIMIZE_CODING:
-        return set(c, THUMB_OPT_JPEG_OPTIMIZE_CODING, 1);
-    case OPT_SUBSAMPLING:
-        if (!strcmp(arg, "420"))
-            return set(c, THUMB_OPT_JPEG_SUBSAMPLING, THUMB_SUBSAMPLING_420);
-        if (!strcmp(arg, "444"))
-            return set(c, THUMB_OPT_JPEG_SUBSAMPLING, THUMB_SUBSAMPLING_444);
-        return !usage_error("invalid subsampling '%s' (420 or 444)", arg);
-    case OPT_PNG_COMPRESSION:
-        if (!parse_uint(arg, 9, &v))
-            return !usage_error("invalid PNG compression '%s' (0-9)", arg);
-        return set(c, THUMB_OPT_PNG_COMPRESSION, v);
-    case OPT_LOSSLESS:
-        return set(c, THUMB_OPT_WEBP_LOSSLESS, 1);
-    case OPT_BACKGROUND:
-        v = strtoll(arg[0] == '#' ? arg + 1 : arg, &end, 16);
-        if (strlen(arg[0] == '#' ? arg + 1 : arg) != 6 || *end)
-            return !usage_error("invalid background '%s' (RRGGBB)", arg);
-        return set(c, THUMB_OPT_BACKGROUND, v);
-    case OPT_NO_ROTATE:
-        return set(c, THUMB_OPT_AUTOROTATE, 0);
-    case OPT_MAX_PIXELS:
-        if (!parse_uint(arg, LLONG_MAX, &v) || v < 1)
-            return !usage_error("invalid pixel limit '%s'", arg);
-        return set(c, THUMB_OPT_MAX_PIXELS, v);
-    case OPT_FIRST_FRAME:
-        return set(c, THUMB_OPT_ANIMATION, 0);
-    case OPT_COLOR:
-        if (!strcmp(arg, "srgb"))
-            return set(c, THUMB_OPT_COLOR, THUMB_COLOR_SRGB);
-        if (!strcmp(arg, "tagged"))
-            return set(c, THUMB_OPT_COLOR, THUMB_COLOR_SRGB_TAGGED);
-        if (!strcmp(arg, "keep"))
-            return set(c, THUMB_OPT_COLOR, THUMB_COLOR_KEEP);
-        return !usage_error("invalid color '%s' (srgb, tagged or keep)", arg);
-    case OPT_KEEP_EXIF:
-        return set(c, THUMB_OPT_KEEP_EXIF, 1);
-    case OPT_ACCURATE:
-        return set(c, THUMB_OPT_ACCURATE, 1);
-    case OPT_LINEAR:
-        return set(c, THUMB_OPT_LINEAR, 1);
-    case OPT_PNG_16BIT:
-        return set(c, THUMB_OPT_PNG_16BIT, 1);
-    case 'o':
-        c->output = arg;
-        return 1;
-    case 'j':
-        if (!parse_uint(arg, MAX_JOBS, &v) || v < 1)
-            return !usage_error(
-                "invalid job count '%s' (1-" TO_TEXT(MAX_JOBS) ")", arg);
-        c->jobs = v;
-        return 1;
-    case 'v':
-        c->verbose = 1;
-        return 1;
-    default:
-        return !usage_error("%s", "invalid option");
-    }
-}
-
-static int is_directory(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int same_text(const name_stem *a, const name_stem *b) {
@@ -876,6 +514,73 @@ static void run_workers(const cli *c, batch *b, int jobs) {
     free(extra);
 }
 
+/* "-" as an input at most once, and "-o -" for one output only. */
+static int check_streams(const cli *c, const batch *b) {
+    int from_stdin = 0;
+    for (int i = 0; i < b->count; i++)
+        from_stdin += is_stdio(b->inputs[i]);
+    if (from_stdin > 1)
+        return usage_error("%s", "standard input ('-') given more than once");
+    if (is_stdio(c->output) && (b->count > 1 || b->variants > 1))
+        return usage_error(
+            "-o - writes one image to standard output, but this run makes "
+            "%d (inputs x sizes x formats: %d x %d x %d); give a directory "
+            "as -o",
+            b->count * b->variants, b->count, c->size_count ? c->size_count : 1,
+            c->format_count ? c->format_count : 1);
+    return EXIT_ALL_OK;
+}
+
+/* Unless --overwrite: whether an output would replace an input
+ * (reported). */
+static int refuse_replacing_inputs(const cli *c, const batch *b) {
+    if (c->overwrite)
+        return 0;
+    const char *sizes[MAX_VARIANTS];
+    thumb_format formats[MAX_VARIANTS];
+    for (int v = 0; v < b->variants; v++) {
+        const size_arg *size = b->variants > 1 ? variant_size(c, v) : NULL;
+        sizes[v] = size ? size->text : NULL;
+        formats[v] = variant_format(c, v);
+    }
+    output_names out = {b->output_file, c->output, b->variants, sizes, formats};
+    return replaces_an_input(b->inputs, b->count, &out);
+}
+
+/* One input, one output: OUT is a file ("-": standard output). Its format
+ * is -f, else OUT's extension, else (standard output) the input's. */
+static int run_one(cli *c, batch *b) {
+    /* A directory fails as an input, below, with the reason. */
+    if (!c->format_count && !is_stdio(c->output) &&
+        !is_directory(b->inputs[0]) && !format_from_output(c))
+        return EXIT_USAGE;
+    b->output_file = c->output;
+    if (refuse_replacing_inputs(c, b))
+        return EXIT_USAGE;
+    run_workers(c, b, 1);
+    return b->failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+}
+
+/* Several inputs or outputs: OUT is a directory, made when missing. */
+static int run_batch(cli *c, batch *b) {
+    if (refuse_replacing_inputs(c, b))
+        return EXIT_USAGE;
+    if (!make_directories(c->output)) {
+        fprintf(stderr, "thumbnail: cannot create directory %s: %s\n",
+                c->output, strerror(errno));
+        return EXIT_SOME_FAILED;
+    }
+    if (!link_same_stems(b)) {
+        fprintf(stderr, "thumbnail: out of memory\n");
+        return EXIT_SOME_FAILED;
+    }
+    int terminal = isatty(STDERR_FILENO) && !c->verbose && !c->quiet;
+    progress_start(&b->progress, terminal ? stderr : NULL, b->count);
+    run_workers(c, b, job_count(c, b->count));
+    progress_finish(&b->progress, b->done, b->failed);
+    return b->failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+}
+
 int main(int argc, char **argv) {
     keep_freed_memory();
     cli c = {0};
@@ -887,77 +592,27 @@ int main(int argc, char **argv) {
     batch b = {.c = &c};
     atomic_init(&b.next, 0);
     pthread_mutex_init(&b.lock, NULL);
-    int status = EXIT_ALL_OK;
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":s:f:q:o:j:vh", long_options,
-                              NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(usage_text, stdout);
-            goto out;
-        }
-        if (opt == OPT_VERSION) {
-            printf("thumbnail %s\n", thumb_version_string());
-            goto out;
-        }
-        if (opt == ':' || opt == '?') {
-            status = usage_error(opt == ':' ? "option '%s' needs a value"
-                                            : "unknown option '%s'",
-                                 argv[optind - 1]);
-            goto out;
-        }
-        if (!apply_option(&c, opt, optarg)) {
-            status = EXIT_USAGE;
-            goto out;
-        }
-    }
+    int status = parse_command_line(&c, argc, argv);
+    if (status != COMMAND_LINE_RUN)
+        goto out;
     int inputs = argc - optind;
     if (inputs < 1 || !c.output) {
-        status = usage_error("%s", inputs < 1 ? "no input file"
-                                              : "no output given (-o OUT)");
+        status = usage_error(
+            "%s", inputs < 1 ? "no input file (give INPUT..., or - for "
+                               "standard input)"
+                             : "no output given (-o OUT)");
         goto out;
     }
     b.inputs = argv + optind;
     b.count = inputs;
     b.variants = variant_count(&c);
-
-    if (inputs == 1 && b.variants == 1 && !is_directory(c.output)) {
-        if (!c.format_count) {
-            const char *dot = strrchr(base_name(c.output), '.');
-            thumb_format f = THUMB_FORMAT_AUTO;
-            /* "auto" is a name but no extension: x.auto tells nothing. */
-            if (!dot || thumb_format_from_name(dot + 1, &f) != THUMB_OK ||
-                f == THUMB_FORMAT_AUTO) {
-                status = usage_error("cannot tell the format from '%s': use "
-                                     "-f jpeg|png|webp|gif",
-                                     c.output);
-                goto out;
-            }
-            c.formats[c.format_count++] = f;
-        }
-        b.output_file = c.output;
-        run_workers(&c, &b, 1);
-        status = b.failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
-        goto out;
-    }
-
-    if (!is_directory(c.output) && mkdir(c.output, 0777) != 0) {
-        fprintf(stderr, "thumbnail: cannot create directory %s: %s\n", c.output,
-                strerror(errno));
-        status = EXIT_SOME_FAILED;
-        goto out;
-    }
-    if (!link_same_stems(&b)) {
-        fprintf(stderr, "thumbnail: out of memory\n");
-        status = EXIT_SOME_FAILED;
-        goto out;
-    }
-    b.progress = isatty(STDERR_FILENO) && !c.verbose;
-    run_workers(&c, &b, job_count(&c, inputs));
-    if (b.progress)
-        fprintf(stderr, "\r\033[K%d of %d converted\n", inputs - b.failed,
-                inputs);
-    status = b.failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+    status = check_streams(&c, &b);
+    if (status == EXIT_ALL_OK)
+        status = is_stdio(c.output) || (inputs == 1 && b.variants == 1 &&
+                                        !is_directory(c.output) &&
+                                        !names_a_directory(c.output))
+                     ? run_one(&c, &b)
+                     : run_batch(&c, &b);
 
 out:
     free(b.same_stem);

@@ -187,7 +187,7 @@ class TestErrors(unittest.TestCase):
             made, refused = Thumbnailer.run_many([ok, over], data)
             self.assertTrue(made.ok)
             self.assertIsInstance(refused.error, LimitExceededError)
-            self.assertIn("megapixels", str(refused.error))
+            self.assertIn("over the limit of 1000 pixels", str(refused.error))
             self.assertIsNone(over.info(Info.OUTPUT_WIDTH))
             self.assertEqual(ok.info(Info.OUTPUT_WIDTH), 64)
 

@@ -7,12 +7,9 @@ names each output with thumb_format_extension().
 Run as: test_cli_formats.py THUMBNAIL CORPUS_DIR
 """
 import os
-import subprocess
-import sys
-import tempfile
-import unittest
 
-THUMBNAIL = CORPUS = None
+import cli_support
+from cli_support import ScratchTest, corpus, read, run
 
 INPUTS = {
     "jpeg": "jpeg/flowers.jpeg",
@@ -33,39 +30,12 @@ SPELLINGS = {
 EXTENSION = {"jpeg": "jpg", "png": "png", "webp": "webp", "gif": "gif"}
 
 
-def run(*args):
-    return subprocess.run([THUMBNAIL, *args], capture_output=True, text=True, timeout=120)
-
-
-def corpus(rel):
-    return os.path.join(CORPUS, rel)
-
-
-# Each format's signature: (offset, bytes).
-SIGNATURES = {
-    "jpeg": (0, b"\xff\xd8\xff"),
-    "png": (0, b"\x89PNG\r\n\x1a\n"),
-    "webp": (8, b"WEBP"),
-    "gif": (0, b"GIF8"),
-}
-
-
 def magic(path):
     """The format a file's first bytes say, or "?"."""
-    with open(path, "rb") as f:
-        head = f.read(16)
-    return next((fmt for fmt, (at, sig) in SIGNATURES.items() if head[at : at + len(sig)] == sig), "?")
+    return cli_support.format_of(read(path))
 
 
-class CliFormats(unittest.TestCase):
-    def setUp(self):
-        tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(tmp.cleanup)
-        self.dir = tmp.name
-
-    def out(self, name):
-        return os.path.join(self.dir, name)
-
+class CliFormats(ScratchTest):
     def test_format_flag_takes_every_spelling(self):
         # The output's name says nothing: the format is -f's alone.
         for fmt, spellings in SPELLINGS.items():
@@ -142,7 +112,4 @@ class CliFormats(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: test_cli_formats.py THUMBNAIL CORPUS_DIR")
-    THUMBNAIL, CORPUS = sys.argv[1], sys.argv[2]
-    unittest.main(argv=sys.argv[:1], verbosity=2)
+    cli_support.main()
