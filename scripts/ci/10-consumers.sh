@@ -1,68 +1,107 @@
 #!/usr/bin/env bash
-# Installs the library into a temporary prefix and builds an outside
-# program (tests/consumer) against it the ways users do: pkg-config,
-# CMake find_package(thumbnail), and libthumbnail.a through
-# `pkg-config --static`; then builds it with the source tree added by
-# add_subdirectory(), which must bring the library alone. Each program
+# Installs the library as a user does, into a fresh folder that is not the
+# prefix it was configured with (`cmake --install build --prefix DIR`), and
+# from there builds an outside program (tests/consumer) the ways users do:
+# pkg-config, CMake find_package(thumbnail), and libthumbnail.a through
+# `pkg-config --static`; runs each, and the installed `bin/thumbnail`, with
+# no LD_LIBRARY_PATH. Then moves the installed folder elsewhere and does it
+# all again: the install is relocatable. Last, builds the source tree added
+# by add_subdirectory(), which must bring the library alone. Each program
 # must run and make a thumbnail.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scripts/install-deps.sh
 root=$(pwd)
-build=build-consumers
+# The build scripts/test.sh made (.ci/run runs it first), configured with
+# the default prefix; built here if it is not there yet.
+build=${BUILD_DIR:-build}
+scripts/build.sh >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-prefix=$work/prefix
 sample=examples/sample/portrait-exif6.jpg
+# Nothing may find the library but the way each program was built.
+unset LD_LIBRARY_PATH
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DTHUMB_BUILD_TESTS=OFF \
-  -DTHUMB_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
-cmake --build "$build" -j "$(nproc)" >/dev/null
-cmake --install "$build" >/dev/null
-libdir=$(find "$prefix" -name libthumbnail.pc -printf '%h\n' | head -1)
-export PKG_CONFIG_PATH=$libdir
+configured=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
+cmake --install "$build" --prefix "$work/installed" >/dev/null
+[ "$configured" != "$work/installed" ] || { echo "installed at the configured prefix"; exit 1; }
 
-check() { # name binary
-  local out=$work/$1.webp
-  "$2" "$root/$sample" "$out"
-  [ "$(head -c 4 "$out")" = RIFF ] || { echo "$1: no WebP written"; exit 1; }
-  echo "$1: ok"
+check() { # name command...: the command writes a WebP of the sample to $out
+  local name=$1 out=$work/$1.webp
+  shift
+  "$@" "$root/$sample" "$out"
+  [ "$(head -c 4 "$out")" = RIFF ] || { echo "$name: no WebP written"; exit 1; }
+  echo "$name: ok"
 }
 
-# 1. pkg-config, shared library.
-cc -std=c11 -Wall -Wextra -Werror tests/consumer/consumer.c \
-  $(pkg-config --cflags --libs libthumbnail) -Wl,-rpath,"$prefix/lib" \
-  -o "$work/consumer-pkgconfig"
-readelf -d "$work/consumer-pkgconfig" | grep -q 'NEEDED.*libthumbnail.so.0' \
-  || { echo "pkg-config build does not link libthumbnail.so.0"; exit 1; }
-check pkg-config "$work/consumer-pkgconfig"
+cli() { # the installed command, as check calls it
+  "$prefix/bin/thumbnail" -s 64 "$1" -o "$2"
+}
 
-# 2. CMake package: thumbnail::thumbnail (and the static target).
-cmake -S tests/consumer -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" \
-  -DCMAKE_C_FLAGS="-Wall -Wextra -Werror" -DCMAKE_BUILD_RPATH="$prefix/lib" \
-  >/dev/null
-cmake --build "$work/cmake" >/dev/null
-check cmake "$work/cmake/consumer"
-check cmake-static "$work/cmake/consumer_static"
+consume() { # prefix tag: everything a user does with an installed prefix
+  prefix=$1
+  local tag=$2
+  # The installed text files name no folder of the configure or the build.
+  if grep -rlF -e "$root" -e "$configured" "$prefix" --include='*.pc' \
+    --include='*.cmake'; then
+    echo "$tag: the files above name a configure-time folder"; exit 1
+  fi
 
-# 3. libthumbnail linked statically, its dependencies from
-#    `pkg-config --static` (Requires.private, Libs.private). The codec
-#    libraries stay shared: Debian ships no static lcms2, so a fully static
-#    binary cannot be made from Debian's packages.
-static_libs=$(pkg-config --static --libs libthumbnail)
-cc -std=c11 -Wall -Wextra -Werror -DTHUMB_STATIC tests/consumer/consumer.c \
-  $(pkg-config --cflags libthumbnail) \
-  -Wl,-Bstatic -lthumbnail -Wl,-Bdynamic ${static_libs/-lthumbnail/} \
-  -o "$work/consumer-static"
-if readelf -d "$work/consumer-static" | grep -q 'NEEDED.*libthumbnail'; then
-  echo "static build still needs libthumbnail.so"; exit 1
-fi
-# nm's output goes to a file first: grep -q stops at its match, and with
-# pipefail the SIGPIPE nm then gets would fail the check.
-nm "$work/consumer-static" >"$work/consumer-static.nm"
-grep -q ' T thumb_run$' "$work/consumer-static.nm" \
-  || { echo "static build does not contain thumb_run"; exit 1; }
-check static "$work/consumer-static"
+  # The command finds its library through its RUNPATH, in this prefix.
+  "$prefix/bin/thumbnail" --version
+  case $(ldd "$prefix/bin/thumbnail") in
+    *"libthumbnail.so.0 => $prefix/"*) ;;
+    *) echo "$tag: bin/thumbnail does not load the library of $prefix"; exit 1 ;;
+  esac
+  check "$tag-cli" cli
+
+  local pcdir
+  pcdir=$(find "$prefix" -name libthumbnail.pc -printf '%h\n' | head -1)
+  export PKG_CONFIG_PATH=$pcdir
+  # 1. pkg-config, shared library; the program's own RUNPATH names the
+  #    library's folder, as the README says.
+  cc -std=c11 -Wall -Wextra -Werror tests/consumer/consumer.c \
+    $(pkg-config --cflags --libs libthumbnail) \
+    -Wl,-rpath,"$(pkg-config --variable=libdir libthumbnail)" \
+    -o "$work/$tag-pkgconfig"
+  readelf -d "$work/$tag-pkgconfig" | grep -q 'NEEDED.*libthumbnail.so.0' \
+    || { echo "$tag: pkg-config build does not link libthumbnail.so.0"; exit 1; }
+  check "$tag-pkg-config" "$work/$tag-pkgconfig"
+
+  # 2. CMake package: thumbnail::thumbnail (and the static target).
+  cmake -S tests/consumer -B "$work/$tag-cmake" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_C_FLAGS="-Wall -Wextra -Werror" >/dev/null
+  cmake --build "$work/$tag-cmake" >/dev/null
+  check "$tag-cmake" "$work/$tag-cmake/consumer"
+  check "$tag-cmake-static" "$work/$tag-cmake/consumer_static"
+
+  # 3. libthumbnail linked statically, its dependencies from
+  #    `pkg-config --static` (Requires.private, Libs.private). The codec
+  #    libraries stay shared: Debian ships no static lcms2, so a fully
+  #    static binary cannot be made from Debian's packages.
+  local static_libs
+  static_libs=$(pkg-config --static --libs libthumbnail)
+  cc -std=c11 -Wall -Wextra -Werror -DTHUMB_STATIC tests/consumer/consumer.c \
+    $(pkg-config --cflags libthumbnail) \
+    -Wl,-Bstatic -lthumbnail -Wl,-Bdynamic ${static_libs/-lthumbnail/} \
+    -o "$work/$tag-static"
+  if readelf -d "$work/$tag-static" | grep -q 'NEEDED.*libthumbnail'; then
+    echo "$tag: static build still needs libthumbnail.so"; exit 1
+  fi
+  # nm's output goes to a file first: grep -q stops at its match, and with
+  # pipefail the SIGPIPE nm then gets would fail the check.
+  nm "$work/$tag-static" >"$work/$tag-static.nm"
+  grep -q ' T thumb_run$' "$work/$tag-static.nm" \
+    || { echo "$tag: static build does not contain thumb_run"; exit 1; }
+  check "$tag-static" "$work/$tag-static"
+  unset PKG_CONFIG_PATH
+}
+
+consume "$work/installed" installed
+# The same prefix moved: nothing in it may name where it was installed.
+mkdir "$work/elsewhere"
+mv "$work/installed" "$work/elsewhere/moved"
+consume "$work/elsewhere/moved" moved
 
 # 4. add_subdirectory() of the source tree, as FetchContent does: only the
 #    library is built, with nothing but the codec libraries (libheif and
