@@ -13,9 +13,12 @@ cd "$(dirname "$0")/../.."
 scripts/install-deps.sh
 root=$(pwd)
 # The build scripts/test.sh made (.ci/run runs it first), configured with
-# the default prefix; built here if it is not there yet.
+# the default prefix; the library and the command alone if there is none.
 build=${BUILD_DIR:-build}
-scripts/build.sh >/dev/null
+[ -e "$build/CMakeCache.txt" ] ||
+  scripts/build.sh -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build "$build" -j "$(nproc)" --target thumbnail thumbnail_static \
+  thumbnail_cli >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sample=examples/sample/portrait-exif6.jpg
@@ -34,30 +37,33 @@ check() { # name command...: the command writes a WebP of the sample to $out
   echo "$name: ok"
 }
 
-cli() { # the installed command, as check calls it
-  "$prefix/bin/thumbnail" -s 64 "$1" -o "$2"
+cli() { # the installed command, found on PATH as the README says
+  thumbnail -s 64 "$1" -o "$2"
 }
 
-consume() { # prefix tag: everything a user does with an installed prefix
+consume() ( # prefix tag: the README's Install section, from that prefix
   prefix=$1
-  local tag=$2
+  tag=$2
   # The installed text files name no folder of the configure or the build.
   if grep -rlF -e "$root" -e "$configured" "$prefix" --include='*.pc' \
     --include='*.cmake'; then
     echo "$tag: the files above name a configure-time folder"; exit 1
   fi
+  # What the README says to set, and nothing else.
+  pcdir=$(find "$prefix" -name libthumbnail.pc -printf '%h\n' | head -1)
+  export PATH=$prefix/bin:$PATH PKG_CONFIG_PATH=$pcdir \
+    CMAKE_PREFIX_PATH=$prefix
 
   # The command finds its library through its RUNPATH, in this prefix.
-  "$prefix/bin/thumbnail" --version
+  [ "$(command -v thumbnail)" = "$prefix/bin/thumbnail" ] ||
+    { echo "$tag: thumbnail on PATH is not $prefix/bin/thumbnail"; exit 1; }
+  thumbnail --version
   case $(ldd "$prefix/bin/thumbnail") in
     *"libthumbnail.so.0 => $prefix/"*) ;;
     *) echo "$tag: bin/thumbnail does not load the library of $prefix"; exit 1 ;;
   esac
   check "$tag-cli" cli
 
-  local pcdir
-  pcdir=$(find "$prefix" -name libthumbnail.pc -printf '%h\n' | head -1)
-  export PKG_CONFIG_PATH=$pcdir
   # 1. pkg-config, shared library; the program's own RUNPATH names the
   #    library's folder, as the README says.
   cc -std=c11 -Wall -Wextra -Werror tests/consumer/consumer.c \
@@ -69,7 +75,7 @@ consume() { # prefix tag: everything a user does with an installed prefix
   check "$tag-pkg-config" "$work/$tag-pkgconfig"
 
   # 2. CMake package: thumbnail::thumbnail (and the static target).
-  cmake -S tests/consumer -B "$work/$tag-cmake" -DCMAKE_PREFIX_PATH="$prefix" \
+  cmake -S tests/consumer -B "$work/$tag-cmake" \
     -DCMAKE_C_FLAGS="-Wall -Wextra -Werror" >/dev/null
   cmake --build "$work/$tag-cmake" >/dev/null
   check "$tag-cmake" "$work/$tag-cmake/consumer"
@@ -79,11 +85,11 @@ consume() { # prefix tag: everything a user does with an installed prefix
   #    `pkg-config --static` (Requires.private, Libs.private). The codec
   #    libraries stay shared: Debian ships no static lcms2, so a fully
   #    static binary cannot be made from Debian's packages.
-  local static_libs
-  static_libs=$(pkg-config --static --libs libthumbnail)
+  #    The README's command.
   cc -std=c11 -Wall -Wextra -Werror -DTHUMB_STATIC tests/consumer/consumer.c \
     $(pkg-config --cflags libthumbnail) \
-    -Wl,-Bstatic -lthumbnail -Wl,-Bdynamic ${static_libs/-lthumbnail/} \
+    -Wl,-Bstatic -lthumbnail -Wl,-Bdynamic \
+    $(pkg-config --static --libs libthumbnail | sed 's/-lthumbnail//') \
     -o "$work/$tag-static"
   if readelf -d "$work/$tag-static" | grep -q 'NEEDED.*libthumbnail'; then
     echo "$tag: static build still needs libthumbnail.so"; exit 1
@@ -94,8 +100,7 @@ consume() { # prefix tag: everything a user does with an installed prefix
   grep -q ' T thumb_run$' "$work/$tag-static.nm" \
     || { echo "$tag: static build does not contain thumb_run"; exit 1; }
   check "$tag-static" "$work/$tag-static"
-  unset PKG_CONFIG_PATH
-}
+)
 
 consume "$work/installed" installed
 # The same prefix moved: nothing in it may name where it was installed.
