@@ -11,16 +11,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scripts/install-deps.sh >/dev/null
-# The build scripts/test.sh made (.ci/run runs it first), configured with
-# the default prefix; the library and the command alone if there is none.
+# The library and the command that scripts/test.sh (first in .ci/run) or
+# scripts/ci/10-consumers.sh built.
 build=${BUILD_DIR:-build}
-[ -e "$build/CMakeCache.txt" ] ||
-  scripts/build.sh -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target thumbnail thumbnail_static \
-  thumbnail_cli >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "12-deps: $*" >&2; exit 1; }
+[ -x "$build/thumbnail" ] ||
+  fail "no $build/thumbnail: run scripts/test.sh or scripts/ci/10-consumers.sh first"
 
 for purpose in runtime build test ci; do
   scripts/install-deps.sh --list "$purpose" | sort >"$work/$purpose"
