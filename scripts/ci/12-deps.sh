@@ -34,13 +34,18 @@ for tool in gcc-aarch64-linux-gnu qemu-user valgrind golang-go clang-tidy \
   ! grep -qx "$tool" "$work/build" || fail "the sample's set installs $tool"
 done
 
-owner() { # file: the Debian package that installed it, by any of its
-  # names (/lib is /usr/lib on a merged /usr, and some files are links)
-  local f
-  for f in "$1" "$(readlink -f "$1")" "${1#/usr}" "/usr$1"; do
-    dpkg -S "$f" 2>/dev/null | sed -n '1s/:.*//p' | grep . && return
-  done
-  fail "no package holds $1"
+within() { # set file...: the packages that installed the files are in set
+  # (one dpkg -S for all: each call reads the whole database). A pattern
+  # per file: /lib is /usr/lib on a merged /usr, and dpkg knows one name.
+  local set=$1 f line
+  local patterns=()
+  shift
+  for f in "$@"; do patterns+=("*${f#/usr}"); done
+  dpkg -S "${patterns[@]}" >"$work/owners" || fail "no package holds one of: $*"
+  while IFS= read -r line; do
+    grep -qx "${line%%:*}" "$work/$set" || [ "${line%%:*}" = libc6 ] ||
+      fail "$line: not in the $set set"
+  done <"$work/owners"
 }
 # Every pkg-config module the library's configure looks up (CMake keeps
 # each lookup's arguments) comes from a package of the build set.
@@ -49,21 +54,21 @@ cmake -S . -B "$work/lib" -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_CLI=OFF \
 modules=$(sed -n 's/^__pkg_config_arguments_[A-Z0-9_]*:INTERNAL=//p' \
   "$work/lib/CMakeCache.txt" | tr ';' '\n' | grep -vxE 'REQUIRED|IMPORTED_TARGET')
 [ -n "$modules" ] || fail "no pkg-config modules in the configure"
+pcfiles=()
 for m in $modules; do
-  pkg=$(owner "$(pkg-config --variable=pcfiledir "$m")/$m.pc")
-  grep -qx "${pkg%%:*}" "$work/build" || fail "$m comes from $pkg, not in build"
+  pcfiles+=("$(pkg-config --variable=pcfiledir "$m")/$m.pc")
 done
+within build "${pcfiles[@]}"
 # Every library the library and the command load directly comes from a
 # package of the runtime set (libc6 is on every Debian system).
+libs=()
 for binary in "$build/libthumbnail.so" "$build/thumbnail"; do
-  for lib in $(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-    path=$(ldd "$binary" | awk -v l="$lib" '$1 == l {print $3}')
-    case $lib in libthumbnail.so.*) continue ;; esac
-    pkg=$(owner "$path")
-    [ "$pkg" = libc6 ] || grep -qx "$pkg" "$work/runtime" ||
-      fail "$binary loads $lib from $pkg, not in runtime"
-  done
+  while read -r lib _ path _; do
+    case $lib in libthumbnail.so.*) ;; *) libs+=("$path") ;; esac
+  done < <(ldd "$binary" | grep -Ff <(readelf -d "$binary" |
+    sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'))
 done
+within runtime "${libs[@]}"
 echo "package sets: ok ($SECONDS s)"
 
 # python3 with moto and boto3: itself, no venv.
