@@ -5,7 +5,8 @@
 # pkg-config, CMake find_package(thumbnail), and libthumbnail.a through
 # `pkg-config --static`; runs each, and the installed `bin/thumbnail`, with
 # no LD_LIBRARY_PATH. Then moves the installed folder elsewhere and does it
-# all again: the install is relocatable. Last, builds the source tree added
+# all again: the install is relocatable; and checks what a configure with a
+# multiarch library folder would install. Last, builds the source tree added
 # by add_subdirectory(), which must bring the library alone. Each program
 # must run and make a thumbnail.
 set -euo pipefail
@@ -107,6 +108,18 @@ consume "$work/installed" installed
 mkdir "$work/elsewhere"
 mv "$work/installed" "$work/elsewhere/moved"
 consume "$work/elsewhere/moved" moved
+
+# A deeper library folder (Debian's multiarch lib/x86_64-linux-gnu; lib64
+# is as deep as lib): the configure alone shows what the install writes.
+cmake -S . -B "$work/multiarch" -DTHUMB_BUILD_TESTS=OFF \
+  -DTHUMB_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_LIBDIR=lib/x86_64-linux-gnu \
+  >/dev/null
+grep -qF 'NEW_RPATH "\$ORIGIN/../lib/x86_64-linux-gnu"' \
+  "$work/multiarch/cmake_install.cmake" ||
+  { echo "multiarch: bin/thumbnail's RUNPATH is not \$ORIGIN/../lib/x86_64-linux-gnu"; exit 1; }
+[ "$(head -1 "$work/multiarch/libthumbnail.pc")" = 'prefix=${pcfiledir}/../../..' ] ||
+  { echo "multiarch: libthumbnail.pc does not climb to the prefix"; exit 1; }
+echo "multiarch: ok"
 
 # 4. add_subdirectory() of the source tree, as FetchContent does: only the
 #    library is built, with nothing but the codec libraries (libheif and
