@@ -16,6 +16,9 @@
 #define CODEC_LIB_JXL_SONAME "libjxl.so.0.7"
 #endif
 
+/* Built only when one of the two is configured (CMakeLists.txt). */
+#if defined(THUMB_HAVE_HEIF) || defined(THUMB_HAVE_JXL)
+
 #define CODEC_LIB_ERROR_SIZE 512
 
 /* One library's load: written once under its pthread_once, read-only
@@ -111,4 +114,6 @@ const jxl_functions *codec_lib_jxl(const char **why) {
                                  : "JPEG XL input: libjxl not loaded";
     return NULL;
 }
+#endif
+
 #endif

@@ -15,6 +15,12 @@
 #ifndef THUMB_CODEC_LIB_H
 #define THUMB_CODEC_LIB_H
 
+/* One pointer per function, named as the function and of its type as the
+ * header declares it. The second `name` is a member's name, which
+ * parentheses would not make safer. */
+// NOLINTNEXTLINE(bugprone-macro-parentheses)
+#define CODEC_LIB_POINTER(name) __typeof__(name) *name;
+
 #ifdef THUMB_HAVE_HEIF
 #include <libheif/heif.h>
 
@@ -49,9 +55,6 @@
     X(heif_image_release)                                                      \
     X(heif_nclx_color_profile_free)
 
-/* One pointer per function, named as the function and of its type as the
- * header declares it. */
-#define CODEC_LIB_POINTER(name) __typeof__(name) *name;
 typedef struct heif_functions {
     CODEC_LIB_HEIF_FUNCTIONS(CODEC_LIB_POINTER)
 } heif_functions;
@@ -81,9 +84,6 @@ const heif_functions *codec_lib_heif(const char **why);
     X(JxlDecoderSetUnpremultiplyAlpha)                                         \
     X(JxlDecoderSubscribeEvents)
 
-#ifndef CODEC_LIB_POINTER
-#define CODEC_LIB_POINTER(name) __typeof__(name) *name;
-#endif
 typedef struct jxl_functions {
     CODEC_LIB_JXL_FUNCTIONS(CODEC_LIB_POINTER)
 } jxl_functions;
