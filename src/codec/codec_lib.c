@@ -58,6 +58,18 @@ static int codec_lib_bind(codec_lib_load *load, void *lib, const char *soname,
     return 0;
 }
 
+/* `table` once `load_once` has loaded the library into it, else NULL
+ * with the reason in *why. */
+static const void *codec_lib_get(pthread_once_t *once, void (*load_once)(void),
+                                 const codec_lib_load *load, const void *table,
+                                 const char **why) {
+    if (pthread_once(once, load_once) == 0 && load->loaded)
+        return table;
+    if (why)
+        *why = load->error[0] ? load->error : "the library was not loaded";
+    return NULL;
+}
+
 /* For the X-macro lists of codec_lib.h, inside a loading function that
  * has `load`, `lib`, `soname` and `table`. */
 #define CODEC_LIB_BIND(name)                                                   \
@@ -77,16 +89,12 @@ static void codec_lib_load_heif(void) {
     if (!lib)
         return;
     CODEC_LIB_HEIF_FUNCTIONS(CODEC_LIB_BIND)
-    heif_load.loaded = 1;
+    load->loaded = 1;
 }
 
 const heif_functions *codec_lib_heif(const char **why) {
-    if (pthread_once(&heif_once, codec_lib_load_heif) == 0 && heif_load.loaded)
-        return &heif_table;
-    if (why)
-        *why = heif_load.error[0] ? heif_load.error
-                                  : "HEIF and AVIF input: libheif not loaded";
-    return NULL;
+    return codec_lib_get(&heif_once, codec_lib_load_heif, &heif_load,
+                         &heif_table, why);
 }
 #endif
 
@@ -103,16 +111,12 @@ static void codec_lib_load_jxl(void) {
     if (!lib)
         return;
     CODEC_LIB_JXL_FUNCTIONS(CODEC_LIB_BIND)
-    jxl_load.loaded = 1;
+    load->loaded = 1;
 }
 
 const jxl_functions *codec_lib_jxl(const char **why) {
-    if (pthread_once(&jxl_once, codec_lib_load_jxl) == 0 && jxl_load.loaded)
-        return &jxl_table;
-    if (why)
-        *why = jxl_load.error[0] ? jxl_load.error
-                                 : "JPEG XL input: libjxl not loaded";
-    return NULL;
+    return codec_lib_get(&jxl_once, codec_lib_load_jxl, &jxl_load, &jxl_table,
+                         why);
 }
 #endif
 
