@@ -1,6 +1,7 @@
 /* HEIF (HEIC) and AVIF input through libheif 1.15, which reads the
  * container and hands the coded images to libde265 (HEVC) or its AV1
- * decoder plugin (dav1d or libaom).
+ * decoder plugin (dav1d or libaom). libheif is loaded at the first probe
+ * (codec_lib.h), and its functions called through that table.
  *
  * The probe parses the container only (no pixel is decoded), so the
  * pipeline checks its size limits against the primary image's size

@@ -1,5 +1,6 @@
 /* JPEG XL input through libjxl 0.7 (decode.h), bare codestreams and the
- * box container alike.
+ * box container alike. libjxl is loaded at the first probe (codec_lib.h),
+ * and its functions called through that table.
  *
  * The probe reads the headers only: the basic info (size, bits, alpha,
  * orientation), the colour profile of the pixels libjxl will give, and,
