@@ -476,7 +476,9 @@ THUMB_API const char *thumb_format_mime_type(thumb_format format);
 
 /** 1 when this build of the library reads `format`, else 0 (also for
  * THUMB_FORMAT_AUTO). HEIF, AVIF and JPEG XL can be left out when the
- * library is configured; the others are always there. Since 0.2.0. */
+ * library is configured; the others are always there. HEIF and AVIF
+ * need libheif.so.1 and JPEG XL libjxl.so.0.7 at run time, loaded at the
+ * first use: 0 when it cannot be loaded. Since 0.2.0. */
 THUMB_API int thumb_format_can_read(thumb_format format);
 
 /** 1 when this build of the library writes `format`, so THUMB_OPT_FORMAT

@@ -12,7 +12,8 @@ scripts/install-deps.sh >/dev/null
 build=${VALGRIND_BUILD_DIR:-build-valgrind}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 nice cmake --build "$build" -j "$(nproc)" --target thumbnail_cli \
-  test_api test_exif test_geometry test_gif test_alloc_failures
+  test_api test_exif test_geometry test_gif test_alloc_failures \
+  test_codec_absent
 
 # 99: valgrind found an error or a leak; anything else is the program's.
 vg=(valgrind --quiet --error-exitcode=99 --leak-check=full
@@ -69,8 +70,18 @@ if [ "$status" -ne 1 ]; then
   exit 1
 fi
 
+# HEIF and JPEG XL through libheif and libjxl, which the library loads at
+# the first such file (src/codec/codec_lib.c): one small file each, as
+# loading the two C++ libraries alone costs about 13 s of CPU here.
+mkdir -p "$out/loaded"
+echo "valgrind: thumbnail on a HEIF and a JPEG XL file"
+nice "${vg[@]}" "$build/thumbnail" -s 96 -o "$out/loaded/" \
+  "$corpus/heif/RGBA_10__128x128.heif" "$corpus/jxl/alpha_premultiplied.jxl"
+[ "$(ls "$out/loaded" | wc -l)" -eq 2 ]
+
 export CK_FORK=no
-for t in test_api test_exif test_geometry test_gif test_alloc_failures; do
+for t in test_api test_exif test_geometry test_gif test_alloc_failures \
+  test_codec_absent; do
   echo "valgrind: $t"
   nice "${vg[@]}" "$build/tests/$t" >"$out/$t.log" 2>&1 || {
     cat "$out/$t.log"

@@ -57,3 +57,13 @@ batch thumbs 11 -s 96 -f webp
 # Three sizes in two formats: every worker makes six outputs of each
 # input from one decode (thumb_run_many).
 batch many 66 -s 96 -s 48x -s x32 -f webp -f png
+# HEIF, AVIF and JPEG XL files first in a process, two workers at once:
+# each library is loaded at the first such file (src/codec/codec_lib.c,
+# under pthread_once), possibly in both workers together.
+loaded=(heif/RGBA_10__128x128.heif jxl/alpha_premultiplied.jxl
+        heif/grid_960x640.heic jxl/grayscale_jpeg.jxl heif/Mexico_YUV444.avif)
+mkdir -p "$out/loaded"
+nice setarch "$(uname -m)" -R "$build/thumbnail" -j 2 -s 96 \
+  -o "$out/loaded/" "${loaded[@]/#/$corpus/}"
+[ "$(ls "$out/loaded" | wc -l)" -eq "${#loaded[@]}" ]
+echo "tsan: thumbnail -j 2 on HEIF, AVIF and JPEG XL files first: no data race"

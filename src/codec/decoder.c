@@ -31,7 +31,8 @@ static const decoder_ops *ops_for(thumb_format format) {
 }
 
 int decoder_can_read(thumb_format format) {
-    return ops_for(format) != NULL;
+    const decoder_ops *ops = ops_for(format);
+    return ops && (!ops->available || ops->available());
 }
 
 thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,

@@ -87,6 +87,9 @@ typedef struct decoder_ops {
      * next frame, whose rows read_rows then gives from the top; *more is
      * 0 at the end. *delay_ms: how long the frame shows. */
     thumb_status (*next_frame)(decoder *d, int *more, int *delay_ms);
+    /* Only for codecs whose library is loaded at first use (codec_lib.h),
+     * NULL otherwise: 1 when it loads. */
+    int (*available)(void);
 } decoder_ops;
 
 struct decoder {
@@ -135,12 +138,12 @@ extern const decoder_ops gif_decoder_ops;
 extern const decoder_ops heif_decoder_ops; /* HEIF and AVIF */
 extern const decoder_ops jxl_decoder_ops;
 
-/* Sniffs the format and probes the header. On failure nothing is left to
- * close. */
 /* 1 when this build has a decoder for `format` (HEIF and JPEG XL are
- * optional at configure time). */
+ * optional at configure time) and its library loads (codec_lib.h). */
 int decoder_can_read(thumb_format format);
 
+/* Sniffs the format and probes the header. On failure nothing is left to
+ * close. */
 thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
                           decoder *d);
 

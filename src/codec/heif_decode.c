@@ -1,6 +1,7 @@
 /* HEIF (HEIC) and AVIF input through libheif 1.15, which reads the
  * container and hands the coded images to libde265 (HEVC) or its AV1
- * decoder plugin (dav1d or libaom).
+ * decoder plugin (dav1d or libaom). libheif is loaded at the first probe
+ * (codec_lib.h), and its functions called through that table.
  *
  * The probe parses the container only (no pixel is decoded), so the
  * pipeline checks its size limits against the primary image's size
@@ -29,9 +30,9 @@
 #include "../color.h"
 #include "../ctx.h"
 #include "../exif.h"
+#include "codec_lib.h"
 #include "heif_boxes.h"
 
-#include <libheif/heif.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
@@ -49,6 +50,7 @@
 #define ALPHA_MAX_8 255u
 
 typedef struct heifdec_state {
+    const heif_functions *lib; /* libheif, loaded at first use */
     struct heif_context *heif;
     struct heif_image_handle *handle;
     struct heif_image *image; /* after start */
@@ -168,13 +170,13 @@ static thumb_status heifdec_fail(decoder *d, struct heif_error e,
  * pixels are then taken as sRGB, as for the other formats. */
 static thumb_status heifdec_colour(decoder *d, heifdec_state *s) {
     struct heif_image_handle *h = s->handle;
-    size_t size = heif_image_handle_get_raw_color_profile_size(h);
+    size_t size = s->lib->heif_image_handle_get_raw_color_profile_size(h);
     if (size > 0) {
         s->icc = ctx_malloc(d->ctx, size);
         if (!s->icc)
             return THUMB_ERR_NOMEM;
         struct heif_error e =
-            heif_image_handle_get_raw_color_profile(h, s->icc);
+            s->lib->heif_image_handle_get_raw_color_profile(h, s->icc);
         if (e.code == heif_error_Ok) {
             d->icc = s->icc;
             d->icc_size = size;
@@ -182,12 +184,13 @@ static thumb_status heifdec_colour(decoder *d, heifdec_state *s) {
         return THUMB_OK;
     }
     struct heif_color_profile_nclx *nclx = NULL;
-    struct heif_error e = heif_image_handle_get_nclx_color_profile(h, &nclx);
+    struct heif_error e =
+        s->lib->heif_image_handle_get_nclx_color_profile(h, &nclx);
     /* libheif 1.15 allocates the profile before it finds values it does
      * not know (primaries, matrix), and then returns it with the error. */
     if (e.code != heif_error_Ok || !nclx) {
         if (nclx)
-            heif_nclx_color_profile_free(nclx);
+            s->lib->heif_nclx_color_profile_free(nclx);
         return THUMB_OK;
     }
     color_cicp cicp = {
@@ -199,7 +202,7 @@ static thumb_status heifdec_colour(decoder *d, heifdec_state *s) {
                           nclx->color_primaries == CICP_PRIMARIES_UNSPECIFIED,
         .transfer = (int)nclx->transfer_characteristics,
     };
-    heif_nclx_color_profile_free(nclx);
+    s->lib->heif_nclx_color_profile_free(nclx);
     if (color_cicp_is_srgb(&cicp))
         return THUMB_OK;
     thumb_status st = color_cicp_profile(d->ctx, &cicp, &s->icc, &size);
@@ -214,16 +217,17 @@ static thumb_status heifdec_colour(decoder *d, heifdec_state *s) {
  * its orientation tag reset: libheif has turned the pixels already. */
 static thumb_status heifdec_exif(decoder *d, heifdec_state *s) {
     heif_item_id id;
-    if (heif_image_handle_get_list_of_metadata_block_IDs(s->handle, "Exif", &id,
-                                                         1) < 1)
+    if (s->lib->heif_image_handle_get_list_of_metadata_block_IDs(
+            s->handle, "Exif", &id, 1) < 1)
         return THUMB_OK;
-    size_t size = heif_image_handle_get_metadata_size(s->handle, id);
+    size_t size = s->lib->heif_image_handle_get_metadata_size(s->handle, id);
     if (size <= HEIFDEC_EXIF_OFFSET_BYTES)
         return THUMB_OK;
     uint8_t *block = ctx_malloc(d->ctx, size);
     if (!block)
         return THUMB_ERR_NOMEM;
-    struct heif_error e = heif_image_handle_get_metadata(s->handle, id, block);
+    struct heif_error e =
+        s->lib->heif_image_handle_get_metadata(s->handle, id, block);
     uint32_t skip = (uint32_t)block[0] << 24 | (uint32_t)block[1] << 16 |
                     (uint32_t)block[2] << 8 | block[3];
     if (e.code != heif_error_Ok ||
@@ -241,8 +245,8 @@ static thumb_status heifdec_exif(decoder *d, heifdec_state *s) {
 /* The stored size (ispe, then the clap window) and the orientation from
  * irot and imir, read from the boxes: see heif_boxes.h for why. */
 static thumb_status heifdec_geometry(decoder *d, heifdec_state *s) {
-    int w = heif_image_handle_get_ispe_width(s->handle);
-    int h = heif_image_handle_get_ispe_height(s->handle);
+    int w = s->lib->heif_image_handle_get_ispe_width(s->handle);
+    int h = s->lib->heif_image_handle_get_ispe_height(s->handle);
     if (w <= 0 || h <= 0)
         return ctx_fail(d->ctx, THUMB_ERR_CORRUPT, "%s: primary image is %dx%d",
                         heifdec_name(d), w, h);
@@ -272,30 +276,38 @@ static thumb_status heifdec_probe(decoder *d) {
     if (!s)
         return THUMB_ERR_NOMEM;
     d->state = s;
+    const char *why = NULL;
+    s->lib = codec_lib_heif(&why);
+    if (!s->lib)
+        return ctx_fail(d->ctx, THUMB_ERR_UNSUPPORTED_FORMAT, "%s: %s",
+                        heifdec_name(d), why);
     if (d->size > INT_MAX) /* libheif's ranges are ints */
         return ctx_fail(d->ctx, THUMB_ERR_LIMIT, "%s: input of %zu bytes",
                         heifdec_name(d), d->size);
-    s->heif = heif_context_alloc();
+    s->heif = s->lib->heif_context_alloc();
     if (!s->heif)
         return THUMB_ERR_NOMEM;
     /* libheif 1.15 refuses images (tiles included) wider or higher than
      * this while parsing; the caller's pixel limits are checked against
      * the primary image's size before start. */
-    heif_context_set_maximum_image_size_limit(s->heif, THUMB_MAX_DIMENSION);
-    struct heif_error e = heif_context_read_from_memory_without_copy(
+    s->lib->heif_context_set_maximum_image_size_limit(s->heif,
+                                                      THUMB_MAX_DIMENSION);
+    struct heif_error e = s->lib->heif_context_read_from_memory_without_copy(
         s->heif, d->data, d->size, NULL);
     if (e.code != heif_error_Ok)
         return heifdec_fail(d, e, "reading the container");
-    e = heif_context_get_primary_image_handle(s->heif, &s->handle);
+    e = s->lib->heif_context_get_primary_image_handle(s->heif, &s->handle);
     if (e.code != heif_error_Ok)
         return heifdec_fail(d, e, "finding the primary image");
     thumb_status st = heifdec_geometry(d, s);
     if (st != THUMB_OK)
         return st;
-    d->info.has_alpha = heif_image_handle_has_alpha_channel(s->handle) != 0;
-    s->premultiplied = d->info.has_alpha &&
-                       heif_image_handle_is_premultiplied_alpha(s->handle) != 0;
-    int bits = heif_image_handle_get_luma_bits_per_pixel(s->handle);
+    d->info.has_alpha =
+        s->lib->heif_image_handle_has_alpha_channel(s->handle) != 0;
+    s->premultiplied =
+        d->info.has_alpha &&
+        s->lib->heif_image_handle_is_premultiplied_alpha(s->handle) != 0;
+    int bits = s->lib->heif_image_handle_get_luma_bits_per_pixel(s->handle);
     d->info.bit_depth = bits > 0 ? bits : BITS_8;
     st = heifdec_colour(d, s);
     if (st == THUMB_OK)
@@ -331,8 +343,10 @@ static enum heif_chroma heifdec_chroma(int alpha, int wide) {
 static int heifdec_thumbnail_fits(const decoder *d, heif_item_id id,
                                   const struct heif_image_handle *t, int w,
                                   int h) {
+    const heifdec_state *s = d->state;
     if (w <= 0 || h <= 0 || (uint32_t)w >= d->info.width ||
-        (heif_image_handle_has_alpha_channel(t) != 0) != d->info.has_alpha)
+        (s->lib->heif_image_handle_has_alpha_channel(t) != 0) !=
+            d->info.has_alpha)
         return 0;
     /* Turned as the primary image is, and not cropped. */
     heif_item_props props;
@@ -352,24 +366,24 @@ static struct heif_image_handle *
 heifdec_thumbnail(decoder *d, uint32_t min_width, uint32_t min_height) {
     heifdec_state *s = d->state;
     heif_item_id ids[HEIFDEC_MAX_THUMBNAILS];
-    int n = heif_image_handle_get_list_of_thumbnail_IDs(s->handle, ids,
-                                                        HEIFDEC_MAX_THUMBNAILS);
+    int n = s->lib->heif_image_handle_get_list_of_thumbnail_IDs(
+        s->handle, ids, HEIFDEC_MAX_THUMBNAILS);
     struct heif_image_handle *best = NULL;
     for (int i = 0; i < n; i++) {
         struct heif_image_handle *t = NULL;
-        if (heif_image_handle_get_thumbnail(s->handle, ids[i], &t).code !=
-            heif_error_Ok)
+        if (s->lib->heif_image_handle_get_thumbnail(s->handle, ids[i], &t)
+                .code != heif_error_Ok)
             continue;
-        int w = heif_image_handle_get_ispe_width(t);
-        int h = heif_image_handle_get_ispe_height(t);
+        int w = s->lib->heif_image_handle_get_ispe_width(t);
+        int h = s->lib->heif_image_handle_get_ispe_height(t);
         if ((uint32_t)w >= min_width && (uint32_t)h >= min_height &&
             heifdec_thumbnail_fits(d, ids[i], t, w, h) &&
-            (!best || w < heif_image_handle_get_ispe_width(best))) {
+            (!best || w < s->lib->heif_image_handle_get_ispe_width(best))) {
             if (best)
-                heif_image_handle_release(best);
+                s->lib->heif_image_handle_release(best);
             best = t;
         } else {
-            heif_image_handle_release(t);
+            s->lib->heif_image_handle_release(t);
         }
     }
     return best;
@@ -381,8 +395,8 @@ static thumb_status heifdec_decode(decoder *d,
                                    const struct heif_image_handle *handle,
                                    int thumb, int depth16) {
     heifdec_state *s = d->state;
-    int want_w = heif_image_handle_get_ispe_width(handle);
-    int want_h = heif_image_handle_get_ispe_height(handle);
+    int want_w = s->lib->heif_image_handle_get_ispe_width(handle);
+    int want_h = s->lib->heif_image_handle_get_ispe_height(handle);
     int alpha = d->info.has_alpha;
     int wide = depth16 && d->info.bit_depth > BITS_8;
     /* The caller checked this image's ispe size against its limits, but
@@ -391,18 +405,18 @@ static thumb_status heifdec_decode(decoder *d,
      * while decoding it (tiles, alpha, the coded frame) may be larger
      * than its larger side, plus the coded padding. */
     int side = want_w > want_h ? want_w : want_h;
-    heif_context_set_maximum_image_size_limit(s->heif,
-                                              side + HEIFDEC_CODED_PADDING);
-    struct heif_decoding_options *o = heif_decoding_options_alloc();
+    s->lib->heif_context_set_maximum_image_size_limit(
+        s->heif, side + HEIFDEC_CODED_PADDING);
+    struct heif_decoding_options *o = s->lib->heif_decoding_options_alloc();
     struct heif_error e = {heif_error_Memory_allocation_error,
                            heif_suberror_Unspecified, "out of memory"};
     if (o) {
         o->convert_hdr_to_8bit = !wide;
         /* Crop and turn are ours (see the top of this file). */
         o->ignore_transformations = 1;
-        e = heif_decode_image(handle, &s->image, heif_colorspace_RGB,
-                              heifdec_chroma(alpha, wide), o);
-        heif_decoding_options_free(o);
+        e = s->lib->heif_decode_image(handle, &s->image, heif_colorspace_RGB,
+                                      heifdec_chroma(alpha, wide), o);
+        s->lib->heif_decoding_options_free(o);
     }
     if (e.code != heif_error_Ok &&
         e.subcode == heif_suberror_Security_limit_exceeded)
@@ -412,10 +426,10 @@ static thumb_status heifdec_decode(decoder *d,
                         heifdec_name(d), want_w, want_h, e.message);
     if (e.code != heif_error_Ok)
         return heifdec_fail(d, e, "decoding the image");
-    int w = heif_image_get_width(s->image, heif_channel_interleaved);
-    int h = heif_image_get_height(s->image, heif_channel_interleaved);
-    s->plane = heif_image_get_plane_readonly(s->image, heif_channel_interleaved,
-                                             &s->stride);
+    int w = s->lib->heif_image_get_width(s->image, heif_channel_interleaved);
+    int h = s->lib->heif_image_get_height(s->image, heif_channel_interleaved);
+    s->plane = s->lib->heif_image_get_plane_readonly(
+        s->image, heif_channel_interleaved, &s->stride);
     if (!s->plane)
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
                         "%s: libheif gave no interleaved plane",
@@ -434,7 +448,7 @@ static thumb_status heifdec_decode(decoder *d,
         w = (int)d->info.width; /* the clap window */
         h = (int)d->info.height;
     }
-    s->bits = wide ? heif_image_get_bits_per_pixel_range(
+    s->bits = wide ? s->lib->heif_image_get_bits_per_pixel_range(
                          s->image, heif_channel_interleaved)
                    : BITS_8;
     if (s->bits < BITS_8 || s->bits > BITS_16)
@@ -458,11 +472,11 @@ static thumb_status heifdec_start(decoder *d, const decoder_request *req) {
         heifdec_thumbnail(d, req->min_width, req->min_height);
     if (thumb) {
         thumb_status st = heifdec_decode(d, thumb, 1, req->depth16);
-        heif_image_handle_release(thumb);
+        s->lib->heif_image_handle_release(thumb);
         if (st == THUMB_OK)
             return THUMB_OK;
         if (s->image)
-            heif_image_release(s->image);
+            s->lib->heif_image_release(s->image);
         s->image = NULL;
         s->plane = NULL;
         ctx_clear_error(d->ctx);
@@ -526,16 +540,21 @@ static thumb_status heifdec_read_rows(decoder *d, uint8_t *const *rows,
     return THUMB_OK;
 }
 
+/* 1 when libheif can be loaded. */
+static int heifdec_available(void) {
+    return codec_lib_heif(NULL) != NULL;
+}
+
 static void heifdec_destroy(decoder *d) {
     heifdec_state *s = d->state;
     if (!s)
         return;
     if (s->image)
-        heif_image_release(s->image);
+        s->lib->heif_image_release(s->image);
     if (s->handle)
-        heif_image_handle_release(s->handle);
+        s->lib->heif_image_handle_release(s->handle);
     if (s->heif)
-        heif_context_free(s->heif);
+        s->lib->heif_context_free(s->heif);
     ctx_free(d->ctx, s->icc);
     ctx_free(d->ctx, s->exif);
     ctx_free(d->ctx, s);
@@ -547,4 +566,5 @@ const decoder_ops heif_decoder_ops = {
     .start = heifdec_start,
     .read_rows = heifdec_read_rows,
     .destroy = heifdec_destroy,
+    .available = heifdec_available,
 };

@@ -1,5 +1,6 @@
 /* JPEG XL input through libjxl 0.7 (decode.h), bare codestreams and the
- * box container alike.
+ * box container alike. libjxl is loaded at the first probe (codec_lib.h),
+ * and its functions called through that table.
  *
  * The probe reads the headers only: the basic info (size, bits, alpha,
  * orientation), the colour profile of the pixels libjxl will give, and,
@@ -14,14 +15,15 @@
 #include "decoder.h"
 
 #include "../ctx.h"
+#include "codec_lib.h"
 
-#include <jxl/decode.h>
 #include <string.h>
 
 #define JXLDEC_BITS_8 8
 #define JXLDEC_BITS_16 16
 
 typedef struct jxldec_state {
+    const jxl_functions *lib; /* libjxl, loaded at first use */
     JxlDecoder *jxl;
     uint8_t *icc;    /* ctx memory */
     uint8_t *pixels; /* ctx memory, d->height rows of stride bytes */
@@ -45,18 +47,20 @@ static thumb_status jxldec_fail(decoder *d, JxlDecoderStatus status,
 /* A fresh decoder over the whole input for `events`. */
 static thumb_status jxldec_begin(decoder *d, jxldec_state *s, int events) {
     if (s->jxl)
-        JxlDecoderReset(s->jxl);
+        s->lib->JxlDecoderReset(s->jxl);
     else
-        s->jxl = JxlDecoderCreate(NULL);
+        s->jxl = s->lib->JxlDecoderCreate(NULL);
     if (!s->jxl)
         return THUMB_ERR_NOMEM;
-    if (JxlDecoderSubscribeEvents(s->jxl, events) != JXL_DEC_SUCCESS ||
-        JxlDecoderSetKeepOrientation(s->jxl, JXL_TRUE) != JXL_DEC_SUCCESS ||
-        JxlDecoderSetUnpremultiplyAlpha(s->jxl, JXL_TRUE) != JXL_DEC_SUCCESS ||
-        JxlDecoderSetInput(s->jxl, d->data, d->size) != JXL_DEC_SUCCESS)
+    if (s->lib->JxlDecoderSubscribeEvents(s->jxl, events) != JXL_DEC_SUCCESS ||
+        s->lib->JxlDecoderSetKeepOrientation(s->jxl, JXL_TRUE) !=
+            JXL_DEC_SUCCESS ||
+        s->lib->JxlDecoderSetUnpremultiplyAlpha(s->jxl, JXL_TRUE) !=
+            JXL_DEC_SUCCESS ||
+        s->lib->JxlDecoderSetInput(s->jxl, d->data, d->size) != JXL_DEC_SUCCESS)
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
                         "JPEG XL: libjxl refused the decoder settings");
-    JxlDecoderCloseInput(s->jxl);
+    s->lib->JxlDecoderCloseInput(s->jxl);
     return THUMB_OK;
 }
 
@@ -75,16 +79,17 @@ static JxlPixelFormat jxldec_format(const decoder *d) {
  * space it converts to); without one they are taken as sRGB. */
 static thumb_status jxldec_icc(decoder *d, jxldec_state *s) {
     size_t size = 0;
-    if (JxlDecoderGetICCProfileSize(s->jxl, NULL, JXL_COLOR_PROFILE_TARGET_DATA,
-                                    &size) != JXL_DEC_SUCCESS ||
+    if (s->lib->JxlDecoderGetICCProfileSize(s->jxl, NULL,
+                                            JXL_COLOR_PROFILE_TARGET_DATA,
+                                            &size) != JXL_DEC_SUCCESS ||
         size == 0)
         return THUMB_OK;
     s->icc = ctx_malloc(d->ctx, size);
     if (!s->icc)
         return THUMB_ERR_NOMEM;
-    if (JxlDecoderGetColorAsICCProfile(s->jxl, NULL,
-                                       JXL_COLOR_PROFILE_TARGET_DATA, s->icc,
-                                       size) == JXL_DEC_SUCCESS) {
+    if (s->lib->JxlDecoderGetColorAsICCProfile(
+            s->jxl, NULL, JXL_COLOR_PROFILE_TARGET_DATA, s->icc, size) ==
+        JXL_DEC_SUCCESS) {
         d->icc = s->icc;
         d->icc_size = size;
     }
@@ -94,7 +99,7 @@ static thumb_status jxldec_icc(decoder *d, jxldec_state *s) {
 static thumb_status jxldec_basic_info(decoder *d, jxldec_state *s,
                                       int *animated) {
     JxlBasicInfo b;
-    if (JxlDecoderGetBasicInfo(s->jxl, &b) != JXL_DEC_SUCCESS)
+    if (s->lib->JxlDecoderGetBasicInfo(s->jxl, &b) != JXL_DEC_SUCCESS)
         return ctx_fail(d->ctx, THUMB_ERR_CORRUPT,
                         "JPEG XL: basic info unreadable");
     if (b.xsize == 0 || b.ysize == 0)
@@ -117,11 +122,16 @@ static thumb_status jxldec_probe(decoder *d) {
     if (!s)
         return THUMB_ERR_NOMEM;
     d->state = s;
+    const char *why = NULL;
+    s->lib = codec_lib_jxl(&why);
+    if (!s->lib)
+        return ctx_fail(d->ctx, THUMB_ERR_UNSUPPORTED_FORMAT, "JPEG XL: %s",
+                        why);
     thumb_status st = jxldec_begin(
         d, s, JXL_DEC_BASIC_INFO | JXL_DEC_COLOR_ENCODING | JXL_DEC_FRAME);
     int animated = 0, frames = 0;
     while (st == THUMB_OK) {
-        JxlDecoderStatus r = JxlDecoderProcessInput(s->jxl);
+        JxlDecoderStatus r = s->lib->JxlDecoderProcessInput(s->jxl);
         if (r == JXL_DEC_BASIC_INFO)
             st = jxldec_basic_info(d, s, &animated);
         else if (r == JXL_DEC_COLOR_ENCODING)
@@ -159,13 +169,13 @@ static thumb_status jxldec_start(decoder *d, const decoder_request *req) {
                         d->width, d->height);
     thumb_status st = jxldec_begin(d, s, JXL_DEC_FULL_IMAGE);
     while (st == THUMB_OK) {
-        JxlDecoderStatus r = JxlDecoderProcessInput(s->jxl);
+        JxlDecoderStatus r = s->lib->JxlDecoderProcessInput(s->jxl);
         if (r == JXL_DEC_FULL_IMAGE)
             return THUMB_OK; /* the first frame: the rest is not needed */
         if (r != JXL_DEC_NEED_IMAGE_OUT_BUFFER || s->pixels)
             return jxldec_fail(d, r, "decoding the image");
         size_t need = 0;
-        if (JxlDecoderImageOutBufferSize(s->jxl, &f, &need) !=
+        if (s->lib->JxlDecoderImageOutBufferSize(s->jxl, &f, &need) !=
                 JXL_DEC_SUCCESS ||
             need > total)
             return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
@@ -175,7 +185,7 @@ static thumb_status jxldec_start(decoder *d, const decoder_request *req) {
         s->pixels = ctx_malloc(d->ctx, total);
         if (!s->pixels)
             return THUMB_ERR_NOMEM;
-        if (JxlDecoderSetImageOutBuffer(s->jxl, &f, s->pixels, total) !=
+        if (s->lib->JxlDecoderSetImageOutBuffer(s->jxl, &f, s->pixels, total) !=
             JXL_DEC_SUCCESS)
             return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
                             "JPEG XL: libjxl refused the output buffer");
@@ -194,12 +204,17 @@ static thumb_status jxldec_read_rows(decoder *d, uint8_t *const *rows,
     return THUMB_OK;
 }
 
+/* 1 when libjxl can be loaded. */
+static int jxldec_available(void) {
+    return codec_lib_jxl(NULL) != NULL;
+}
+
 static void jxldec_destroy(decoder *d) {
     jxldec_state *s = d->state;
     if (!s)
         return;
     if (s->jxl)
-        JxlDecoderDestroy(s->jxl);
+        s->lib->JxlDecoderDestroy(s->jxl);
     ctx_free(d->ctx, s->icc);
     ctx_free(d->ctx, s->pixels);
     ctx_free(d->ctx, s);
@@ -211,4 +226,5 @@ const decoder_ops jxl_decoder_ops = {
     .start = jxldec_start,
     .read_rows = jxldec_read_rows,
     .destroy = jxldec_destroy,
+    .available = jxldec_available,
 };

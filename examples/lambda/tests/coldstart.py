@@ -12,17 +12,20 @@
     checks the request line, then closes the connection, which ends
     bootstrap. While bootstrap waits for its answer, /proc/PID/maps must
     not show libcurl, libssl or libcrypto, which it loads at the first S3
-    request (lazy_curl.h): this fails the run whatever the timings.
+    request (lazy_curl.h), nor libheif or the C++ runtime, which
+    libthumbnail loads at the first HEIF image (src/codec/codec_lib.c):
+    this fails the run whatever the timings.
   peak RSS: VmHWM of the bootstrap process (/proc/PID/status) after it made
     the configured thumbnails (THUMB_SIZES 256x256,100x, WebP) of a
-    T1-sized JPEG (2725x2225, sharp's benchmark image) --images times from
-    S3 events against moto_server, through the Runtime API emulator; the
-    median of --runs processes. The same runs time each invocation (from
-    the emulator's side): the first of a process pays for loading libcurl.
+    T1-sized JPEG (2725x2225, sharp's benchmark image; or --image, a
+    corpus path) --images times from S3 events against moto_server,
+    through the Runtime API emulator; the median of --runs processes. The
+    same runs time each invocation (from the emulator's side): the first
+    of a process pays for loading libcurl (and libheif for a HEIF image).
 
     python3 coldstart.py --bootstrap build/examples/lambda/bootstrap \\
         --corpus ../shared/corpus [--runs 11] [--images 5] [--max-ms N]
-        [--max-rss-mb N] [--compare PROGRAM ...]
+        [--max-rss-mb N] [--compare PROGRAM ...] [--image CORPUS_PATH]
 
 With --max-ms / --max-rss-mb it fails when a median is over the target.
 --compare times the starts of other programs too (an older bootstrap, a
@@ -54,8 +57,10 @@ NEXT_REQUEST = b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\n"
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 TIMESPEC = struct.Struct("qq")
 NS_PER_S = 10**9
-# Loaded at the first S3 request, never before the first /next.
-LAZY_LIBRARIES = re.compile(r"/lib(curl|ssl|crypto)\.so[.0-9]*$")
+# Loaded at the first S3 request or HEIF image, never before the first
+# /next.
+LAZY_LIBRARIES = re.compile(
+    r"/lib(curl|ssl|crypto|heif|de265|x265|dav1d|aom|stdc\+\+)\.so[.0-9]*$")
 START_TIMEOUT_S = 10
 
 
@@ -179,6 +184,7 @@ def main():
     ap.add_argument("--max-ms", type=float)
     ap.add_argument("--max-rss-mb", type=float)
     ap.add_argument("--compare", action="append", default=[])
+    ap.add_argument("--image", default=T1_IMAGE)
     args = ap.parse_args()
     e2e.check(args.images >= 2, "--images must be at least 2")
     bootstrap = os.path.abspath(args.bootstrap)
@@ -190,8 +196,8 @@ def main():
         s3 = e2e.client("s3", endpoint)
         s3.create_bucket(Bucket="src")
         s3.create_bucket(Bucket="dst")
-        data = open(os.path.join(args.corpus, T1_IMAGE), "rb").read()
-        key = e2e.SOURCE_PREFIX + "t1.jpg"
+        data = open(os.path.join(args.corpus, args.image), "rb").read()
+        key = e2e.SOURCE_PREFIX + os.path.basename(args.image)
         s3.put_object(Bucket="src", Key=key, Body=data)
         env = {"AWS_ACCESS_KEY_ID": "testing",
                "AWS_SECRET_ACCESS_KEY": "testing",
@@ -227,12 +233,12 @@ def main():
               "objects mapped)" %
               (other, statistics.median(r[0] for r in runs),
                min(r[0] for r in runs), max(r[0] for r in runs), runs[0][1]))
-    print("peak RSS after %d T1 images (%s, 2725x2225 -> %s WebP): median "
+    print("peak RSS after %d images (%s -> %s WebP): median "
           "%.1f MiB (min %.1f, max %.1f, %d runs)" %
-          (args.images, T1_IMAGE, e2e.SIZES, rss_mb, min(rss), max(rss),
+          (args.images, args.image, e2e.SIZES, rss_mb, min(rss), max(rss),
            args.runs))
-    print("invocation time, T1 image: median %.1f ms for a process's first, "
-          "%.1f ms for the later ones" % (first_ms, later_ms))
+    print("invocation time, %s: median %.1f ms for a process's first, "
+          "%.1f ms for the later ones" % (args.image, first_ms, later_ms))
     failed = False
     if args.max_ms is not None and start_ms > args.max_ms:
         print("cold start over %.1f ms" % args.max_ms)

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Checks that function.zip runs: unzips it to a temporary directory (as
 Lambda does to /var/task), starts its bootstrap under the Runtime API
-emulator against moto_server, thumbnails one image from an S3 event, and
-checks that every shared object the process maps comes from the package,
-glibc's excepted."""
+emulator against moto_server, thumbnails a JPEG and an iPhone HEIC (which
+loads the bundled libheif) from S3 events, and checks that every shared
+object the process maps comes from the package, except the runtime's own:
+glibc's, and libstdc++ and libgcc_s, which provided.al2023 has as well."""
 
 import argparse
 import os
@@ -15,8 +16,12 @@ import zipfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402
 
-GLIBC = re.compile(r"/(ld-linux-x86-64\.so\.2|lib(c|m|pthread|dl|rt|resolv|"
-                   r"util|anl|nsl)\.so\.[0-9]+)$")
+RUNTIME = re.compile(r"/(ld-linux-x86-64\.so\.2|lib(c|m|pthread|dl|rt|"
+                     r"resolv|util|anl|nsl|stdc\+\+|gcc_s)\.so\.[0-9][0-9.]*)$")
+# A JPEG, and an iPhone 8 Plus HEIC: an 8x6 grid of HEVC tiles turned by
+# irot (corpus MANIFEST.tsv).
+IMAGES = [("orientation/Landscape_1.jpg", "smoke test.jpg"),
+          ("heif/arrow.heic", "smoke test.heic")]
 
 
 def main():
@@ -40,10 +45,12 @@ def main():
         s3 = e2e.client("s3", endpoint)
         s3.create_bucket(Bucket="src")
         s3.create_bucket(Bucket="dst")
-        data = open(os.path.join(args.corpus, "orientation/Landscape_1.jpg"),
-                    "rb").read()
-        key = e2e.SOURCE_PREFIX + "smoke test.jpg"
-        s3.put_object(Bucket="src", Key=key, Body=data)
+        uploads = []
+        for path, name in IMAGES:
+            data = open(os.path.join(args.corpus, path), "rb").read()
+            key = e2e.SOURCE_PREFIX + name
+            s3.put_object(Bucket="src", Key=key, Body=data)
+            uploads.append((key, len(data)))
         env = {"AWS_ACCESS_KEY_ID": "testing",
                "AWS_SECRET_ACCESS_KEY": "testing",
                "AWS_SESSION_TOKEN": "token", "AWS_ENDPOINT_URL_S3": endpoint,
@@ -56,21 +63,26 @@ def main():
         env.update(e2e.thumbnail_config("src", "dst"))
         bs = e2e.Bootstrap(procs, os.path.join(task, "bootstrap"), env)
         try:
-            res = bs.invoke(e2e.s3_event("src", key, len(data)))
-            e2e.check(res.kind == "response", "packaged bootstrap: %s %s %s"
-                      % (res.kind, res.body, bs.stderr))
+            for key, size in uploads:
+                res = bs.invoke(e2e.s3_event("src", key, size))
+                e2e.check(res.kind == "response",
+                          "packaged bootstrap, %s: %s %s %s"
+                          % (key, res.kind, res.body, bs.stderr))
             with open("/proc/%d/maps" % bs.proc.pid) as f:
                 mapped = {line.split()[-1] for line in f
                           if ".so" in line.split()[-1]}
         finally:
             bs.close()
         outside = [m for m in mapped
-                   if not m.startswith(task + "/") and not GLIBC.search(m)]
+                   if not m.startswith(task + "/") and not RUNTIME.search(m)]
         e2e.check(not outside, "loaded from outside the package: %s" % outside)
-        for size, _, _ in e2e.parse_sizes(e2e.SIZES):
-            s3.head_object(Bucket="dst", Key=e2e.thumb_key(key, size))
-        print("package: the unzipped bootstrap made its thumbnails, %d "
-              "libraries loaded from the package" %
+        e2e.check(any(m.endswith("/lib/libheif.so.1") for m in mapped),
+                  "the HEIC was not read through the bundled libheif")
+        for key, _ in uploads:
+            for size, _, _ in e2e.parse_sizes(e2e.SIZES):
+                s3.head_object(Bucket="dst", Key=e2e.thumb_key(key, size))
+        print("package: the unzipped bootstrap made the thumbnails of a "
+              "JPEG and a HEIC, %d libraries loaded from the package" %
               sum(1 for m in mapped if m.startswith(task + "/")))
 
 

@@ -1,0 +1,95 @@
+/* libheif and libjxl, loaded at their first use instead of at the start
+ * of every process that links libthumbnail.
+ *
+ * Both are C++ underneath, and linking them costs every process their
+ * static constructors at start (libheif's runs de265_init: about 8 ms of
+ * CPU) and their C++ runtime, whether it ever reads a HEIF or JPEG XL
+ * file or not. libthumbnail is built against their headers only; the
+ * first file of such a format (or thumb_format_can_read()) dlopen()s the
+ * library and resolves the functions its decoder calls, once per process
+ * (pthread_once). The tables are immutable after that.
+ *
+ * A library that cannot be loaded makes its formats unsupported: the
+ * decoder's probe fails with THUMB_ERR_UNSUPPORTED_FORMAT and the reason,
+ * dlerror() included. */
+#ifndef THUMB_CODEC_LIB_H
+#define THUMB_CODEC_LIB_H
+
+/* One pointer per function, named as the function and of its type as the
+ * header declares it. The second `name` is a member's name, which
+ * parentheses would not make safer. */
+// NOLINTNEXTLINE(bugprone-macro-parentheses)
+#define CODEC_LIB_POINTER(name) __typeof__(name) *name;
+
+#ifdef THUMB_HAVE_HEIF
+#include <libheif/heif.h>
+
+/* What heif_decode.c calls. */
+#define CODEC_LIB_HEIF_FUNCTIONS(X)                                            \
+    X(heif_context_alloc)                                                      \
+    X(heif_context_free)                                                       \
+    X(heif_context_get_primary_image_handle)                                   \
+    X(heif_context_read_from_memory_without_copy)                              \
+    X(heif_context_set_maximum_image_size_limit)                               \
+    X(heif_decode_image)                                                       \
+    X(heif_decoding_options_alloc)                                             \
+    X(heif_decoding_options_free)                                              \
+    X(heif_image_get_bits_per_pixel_range)                                     \
+    X(heif_image_get_height)                                                   \
+    X(heif_image_get_plane_readonly)                                           \
+    X(heif_image_get_width)                                                    \
+    X(heif_image_handle_get_ispe_height)                                       \
+    X(heif_image_handle_get_ispe_width)                                        \
+    X(heif_image_handle_get_list_of_metadata_block_IDs)                        \
+    X(heif_image_handle_get_list_of_thumbnail_IDs)                             \
+    X(heif_image_handle_get_luma_bits_per_pixel)                               \
+    X(heif_image_handle_get_metadata)                                          \
+    X(heif_image_handle_get_metadata_size)                                     \
+    X(heif_image_handle_get_nclx_color_profile)                                \
+    X(heif_image_handle_get_raw_color_profile)                                 \
+    X(heif_image_handle_get_raw_color_profile_size)                            \
+    X(heif_image_handle_get_thumbnail)                                         \
+    X(heif_image_handle_has_alpha_channel)                                     \
+    X(heif_image_handle_is_premultiplied_alpha)                                \
+    X(heif_image_handle_release)                                               \
+    X(heif_image_release)                                                      \
+    X(heif_nclx_color_profile_free)
+
+typedef struct heif_functions {
+    CODEC_LIB_HEIF_FUNCTIONS(CODEC_LIB_POINTER)
+} heif_functions;
+
+/* libheif's functions, or NULL with the reason in *why (a message that
+ * lives as long as the process) when it cannot be loaded. */
+const heif_functions *codec_lib_heif(const char **why);
+#endif
+
+#ifdef THUMB_HAVE_JXL
+#include <jxl/decode.h>
+
+/* What jxl_decode.c calls. */
+#define CODEC_LIB_JXL_FUNCTIONS(X)                                             \
+    X(JxlDecoderCloseInput)                                                    \
+    X(JxlDecoderCreate)                                                        \
+    X(JxlDecoderDestroy)                                                       \
+    X(JxlDecoderGetBasicInfo)                                                  \
+    X(JxlDecoderGetColorAsICCProfile)                                          \
+    X(JxlDecoderGetICCProfileSize)                                             \
+    X(JxlDecoderImageOutBufferSize)                                            \
+    X(JxlDecoderProcessInput)                                                  \
+    X(JxlDecoderReset)                                                         \
+    X(JxlDecoderSetImageOutBuffer)                                             \
+    X(JxlDecoderSetInput)                                                      \
+    X(JxlDecoderSetKeepOrientation)                                            \
+    X(JxlDecoderSetUnpremultiplyAlpha)                                         \
+    X(JxlDecoderSubscribeEvents)
+
+typedef struct jxl_functions {
+    CODEC_LIB_JXL_FUNCTIONS(CODEC_LIB_POINTER)
+} jxl_functions;
+
+/* libjxl's functions, or NULL with the reason in *why. */
+const jxl_functions *codec_lib_jxl(const char **why);
+#endif
+
+#endif
