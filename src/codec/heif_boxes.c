@@ -21,15 +21,6 @@
 #define IROT_ANGLE_MASK 3
 #define IMIR_AXIS_MASK 1
 #define CLAP_FIELDS 8
-/* hvcC (ISO/IEC 14496-15 8.3.3.1): chroma_format_idc in the low two bits
- * of byte 16, 0 monochrome to 3 for 4:4:4. av1C (AV1 ISOBMFF 2.3.3):
- * byte 2 holds mono_chrome, subsampling_x and subsampling_y. */
-#define HVCC_CHROMA_BYTE 16
-#define HVCC_CHROMA_MASK 3
-#define AV1C_FLAGS_BYTE 2
-#define AV1C_MONOCHROME 0x10
-#define AV1C_SUBSAMPLING_X 0x08
-#define AV1C_SUBSAMPLING_Y 0x04
 #define EXIF_ORIENTATIONS 8
 
 typedef struct box {
@@ -153,30 +144,8 @@ static const uint8_t turn_ccw[EXIF_ORIENTATIONS] = {8, 5, 6, 7, 4, 1, 2, 3};
 static const uint8_t mirror_lr[EXIF_ORIENTATIONS] = {2, 1, 4, 3, 6, 5, 8, 7};
 static const uint8_t mirror_tb[EXIF_ORIENTATIONS] = {4, 3, 2, 1, 8, 7, 6, 5};
 
-/* The chroma a decoder configuration says, or HEIF_CHROMA_UNKNOWN. */
-static int config_chroma(const box *b) {
-    if (memcmp(b->type, "hvcC", HEIF_FOURCC_BYTES) == 0 &&
-        b->size > HVCC_CHROMA_BYTE)
-        return HEIF_CHROMA_MONO +
-               (b->body[HVCC_CHROMA_BYTE] & HVCC_CHROMA_MASK);
-    if (memcmp(b->type, "av1C", HEIF_FOURCC_BYTES) == 0 &&
-        b->size > AV1C_FLAGS_BYTE) {
-        uint8_t f = b->body[AV1C_FLAGS_BYTE];
-        if (f & AV1C_MONOCHROME)
-            return HEIF_CHROMA_MONO;
-        if (f & AV1C_SUBSAMPLING_X)
-            return f & AV1C_SUBSAMPLING_Y ? HEIF_CHROMA_420 : HEIF_CHROMA_422;
-        return f & AV1C_SUBSAMPLING_Y ? HEIF_CHROMA_UNKNOWN : HEIF_CHROMA_444;
-    }
-    return HEIF_CHROMA_UNKNOWN;
-}
-
 static void apply_property(const box *b, heif_item_props *p) {
-    int chroma = config_chroma(b);
-    if (chroma != HEIF_CHROMA_UNKNOWN) {
-        p->chroma = chroma;
-    } else if (memcmp(b->type, "irot", HEIF_FOURCC_BYTES) == 0 &&
-               b->size >= 1) {
+    if (memcmp(b->type, "irot", HEIF_FOURCC_BYTES) == 0 && b->size >= 1) {
         for (int i = 0; i < (b->body[0] & IROT_ANGLE_MASK); i++)
             p->orientation = turn_ccw[p->orientation - 1];
     } else if (memcmp(b->type, "imir", HEIF_FOURCC_BYTES) == 0 &&
@@ -246,19 +215,11 @@ int heif_boxes_item(const uint8_t *data, size_t size, uint32_t item,
         return 0;
     /* The first ipma box that lists the item (libheif reads the first). */
     size_t at = 0;
-    int found = 0;
-    while (!found && next_box(iprp.body, iprp.size, &at, &ipma))
-        found = memcmp(ipma.type, "ipma", HEIF_FOURCC_BYTES) == 0 &&
-                apply_ipma(&ipma, &ipco, item, props);
-    /* A grid has no coding of its own: its tiles' is taken as the first
-     * configuration listed (they share one). */
-    box prop;
-    at = 0;
-    while (found && props->chroma == HEIF_CHROMA_UNKNOWN &&
-           memcmp(props->type, "grid", HEIF_FOURCC_BYTES) == 0 &&
-           next_box(ipco.body, ipco.size, &at, &prop))
-        props->chroma = config_chroma(&prop);
-    return found;
+    while (next_box(iprp.body, iprp.size, &at, &ipma))
+        if (memcmp(ipma.type, "ipma", HEIF_FOURCC_BYTES) == 0 &&
+            apply_ipma(&ipma, &ipco, item, props))
+            return 1;
+    return 0;
 }
 
 int heif_clap_window(const heif_clap *c, uint32_t width, uint32_t height,

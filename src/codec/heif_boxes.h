@@ -25,18 +25,7 @@ typedef struct heif_item_props {
     int has_clap;
     heif_clap clap;
     int clap_after_turn; /* a clap listed after an irot or imir */
-    /* The coded chroma from the item's hvcC or av1C (for a grid, the
-     * first such property, its tiles'): HEIF_CHROMA_* below. libheif 1.15
-     * cannot say it before decoding, and the decoder must ask for it to
-     * get the planes unconverted. */
-    int chroma;
 } heif_item_props;
-
-#define HEIF_CHROMA_UNKNOWN 0
-#define HEIF_CHROMA_MONO 1
-#define HEIF_CHROMA_420 2
-#define HEIF_CHROMA_422 3
-#define HEIF_CHROMA_444 4
 
 /* The primary item's id from pitm; 0 when there is none. */
 uint32_t heif_boxes_primary(const uint8_t *data, size_t size);
