@@ -22,6 +22,7 @@ nothing. Prints throughput and p50/p99 per object.
 """
 
 import argparse
+import collections
 import json
 import os
 import random
@@ -131,11 +132,15 @@ def main():
                      {"Name": "prefix", "Value": SOURCE_PREFIX}]}}}
                 for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")]})
         fault_lock = threading.Lock()
+        by_kind = collections.Counter()
 
         def rule(method, path, seen):
             with fault_lock:
                 if fault_rng.random() < FAULT_RATE:
-                    return fault_rng.choice(FAULTS)
+                    fault = fault_rng.choice(FAULTS)
+                    by_kind[" ".join(str(f) for f in fault[1:]) or
+                            fault[0]] += 1
+                    return fault
             return None
 
         proxy = FaultProxy(endpoint, rule)
@@ -207,7 +212,7 @@ def main():
         elapsed = time.monotonic() - t0
         check(kills == args.kills, "%d kills of %d" % (kills, args.kills))
         w.join()
-        injected = len([1 for _, _, a in proxy.log if a != "forward"])
+        injected = sum(by_kind.values())
         requests = len(proxy.log)
         proxy.close()
 
@@ -252,13 +257,15 @@ def main():
         else 0
     print("soak (seed %d): %d uploads (%d keys at the end, %d deleted, %d "
           "corrupt) in %.1f s: %.1f uploads/s; %d invocations, %d kills; "
-          "%d of %d S3 requests faulted; per object p50 %.1f ms, p99 %.1f "
-          "ms; redrive after the fix left nothing behind" %
+          "%d of %d S3 requests faulted (%s); per object p50 %.1f ms, "
+          "p99 %.1f ms; redrive after the fix left nothing behind" %
           (args.seed, args.uploads,
            sum(1 for v in ledger.latest.values() if v),
            sum(1 for v in ledger.latest.values() if v is None),
            len(reported), elapsed, args.uploads / elapsed, invocations,
-           kills, injected, requests, p50, p99))
+           kills, injected, requests,
+           ", ".join("%s %d" % kv for kv in sorted(by_kind.items())),
+           p50, p99))
 
 
 def _totals(bs):
