@@ -21,7 +21,6 @@ good ones) thumbnail-redrive replays the DLQ and reconcile reports
 nothing. Prints throughput and p50/p99 per object.
 """
 
-import argparse
 import collections
 import json
 import os
@@ -105,13 +104,7 @@ def writer(s3, args, rng, ledger, contents):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bootstrap", required=True)
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--reference", required=True)
-    ap.add_argument("--reconcile", required=True)
-    ap.add_argument("--redrive", required=True)
-    ap.add_argument("--pil-python", default="/usr/bin/python3")
+    ap = e2e.service_arguments()
     ap.add_argument("--uploads", type=int, default=2000)
     ap.add_argument("--kills", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)

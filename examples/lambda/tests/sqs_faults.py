@@ -27,7 +27,6 @@ DeleteMessage) and thumbnail-reconcile --enqueue (SendMessage) under 500,
 never lost, a duplicate costs one more harmless run.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -400,14 +399,7 @@ def phase_dlq(procs, args, workdir, endpoint, s3, sqs, refs):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bootstrap", required=True)
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--reference", required=True)
-    ap.add_argument("--reconcile", required=True)
-    ap.add_argument("--redrive", required=True)
-    ap.add_argument("--pil-python", default="/usr/bin/python3")
-    args = ap.parse_args()
+    args = e2e.service_arguments().parse_args()
     e2e.clean_environment()
     with tempfile.TemporaryDirectory() as workdir, Processes() as procs:
         endpoint, s3 = e2e.moto_with_sources(procs, workdir, "sqs-faults",
