@@ -1,7 +1,8 @@
 /*
- * sqs.c -- SendMessage, ReceiveMessage, DeleteMessage and GetQueueUrl in
- * the SQS JSON protocol (POST / with X-Amz-Target: AmazonSQS.<Action>),
- * on the shared core: same signing, transport and retries as S3.
+ * sqs.c -- SendMessage, ReceiveMessage, DeleteMessage, GetQueueUrl and
+ * GetQueueAttributes in the SQS JSON protocol (POST / with X-Amz-Target:
+ * AmazonSQS.<Action>), on the shared core: same signing, transport and retries
+ * as S3.
  */
 #include "aws_internal.h"
 
@@ -283,6 +284,44 @@ aws_status sqs_delete_message(sqs_client *client, const char *queue_url,
     cJSON *resp;
     aws_status st =
         call_action(client, "DeleteMessage", queue_url, req, &resp, err);
+    cJSON_Delete(resp);
+    return st;
+}
+
+/* An attribute's value, a decimal string in the reply; -1 if absent. */
+static long count_attribute(const cJSON *attrs, const char *name) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(attrs, name);
+    return cJSON_IsString(v) ? strtol(v->valuestring, NULL, 10) : -1;
+}
+
+aws_status sqs_queue_counts(sqs_client *client, const char *queue_url,
+                            long *visible, long *in_flight, aws_error *err) {
+    *visible = *in_flight = 0;
+    if (queue_url == NULL)
+        return aws_fail(err, AWS_ERR_ARG,
+                        "GetQueueAttributes: queue URL needed");
+    static const char *const names[] = {
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"};
+    cJSON *req = new_request(queue_url);
+    cJSON *list = cJSON_CreateStringArray(names, 2);
+    if (req == NULL || list == NULL) {
+        cJSON_Delete(list);
+        cJSON_Delete(req);
+        req = NULL;
+    } else {
+        cJSON_AddItemToObject(req, "AttributeNames", list);
+    }
+    cJSON *resp;
+    aws_status st =
+        call_action(client, "GetQueueAttributes", queue_url, req, &resp, err);
+    if (st != AWS_OK)
+        return st;
+    const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(resp, "Attributes");
+    *visible = count_attribute(attrs, names[0]);
+    *in_flight = count_attribute(attrs, names[1]);
+    if (*visible < 0 || *in_flight < 0)
+        st = aws_fail(err, AWS_ERR_PROTOCOL,
+                      "GetQueueAttributes %s: no message counts", queue_url);
     cJSON_Delete(resp);
     return st;
 }

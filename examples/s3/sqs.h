@@ -69,6 +69,13 @@ void sqs_messages_free(sqs_message *messages, size_t count);
 aws_status sqs_delete_message(sqs_client *client, const char *queue_url,
                               const char *receipt_handle, aws_error *err);
 
+/* The queue's approximate counts of messages ready to receive (*visible)
+ * and received but neither deleted nor back yet (*in_flight): a receive
+ * whose answer was lost leaves its messages in flight until their
+ * visibility timeout ends. */
+aws_status sqs_queue_counts(sqs_client *client, const char *queue_url,
+                            long *visible, long *in_flight, aws_error *err);
+
 #ifdef __cplusplus
 }
 #endif

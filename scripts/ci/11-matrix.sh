@@ -26,7 +26,7 @@ for cc in "${compilers[@]}"; do
     # `reference`) are left out too: they measure output quality, which is
     # the optimised builds' business, and spend most of their time in the
     # peer.
-    exclude="_binding|s3_moto|lambda_e2e|lambda_reconcile|lambda_faults|lambda_memory|lambda_soak|lambda_browser"
+    exclude="_binding|s3_moto|lambda_e2e|lambda_reconcile|lambda_faults|lambda_sqs_faults|lambda_memory|lambda_soak|lambda_browser"
     labels=()
     [ "$type" = Debug ] && labels=(-LE reference)
     (cd "$build" && ctest --output-on-failure -j "$(nproc)" \

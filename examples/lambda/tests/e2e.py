@@ -972,7 +972,9 @@ def phase_recover(procs, args, workdir, endpoint, ctx):
           "the DLQ" % before)
 
 
-def main():
+def service_arguments():
+    """The arguments every service test takes: the programs under test
+    and the corpus. Returns the parser, for a test to add its own."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--bootstrap", required=True)
     ap.add_argument("--corpus", required=True)
@@ -980,7 +982,11 @@ def main():
     ap.add_argument("--reconcile", required=True)
     ap.add_argument("--redrive", required=True)
     ap.add_argument("--reference", required=True)
-    args = ap.parse_args()
+    return ap
+
+
+def main():
+    args = service_arguments().parse_args()
     check(os.path.isfile(os.path.join(args.corpus, "MANIFEST.tsv")),
           "corpus missing at %s" % args.corpus)
     clean_environment()

@@ -1,11 +1,19 @@
 """A fault-injecting HTTP proxy on 127.0.0.1, for tests: it sits between
-the bootstrap (AWS_ENDPOINT_URL_S3 pointed at it) and moto_server and, for
-each request, asks rule(method, path, seen) what to do, seen being how
-many requests with that method and path came before this one:
+the bootstrap (AWS_ENDPOINT_URL_S3 pointed at it) or a tool
+(AWS_ENDPOINT_URL_SQS) and moto_server and, for each request, asks
+rule(method, path, seen) what to do, seen being how many requests with
+that method and path came before this one. For SQS (the JSON protocol,
+every request a POST to /) path is the operation, from X-Amz-Target:
+"AmazonSQS.ReceiveMessage".
 
     None                       forward to moto and return its answer
     ("status", 503, "SlowDown") answer that status with an S3 XML error
+                               (SQS: a JSON one, that code as __type)
     ("reset",)                 close the connection with a TCP RST
+    ("lost",)                  forward, so that moto acts on the request,
+                               then close with a TCP RST instead of
+                               answering (the client cannot tell it from
+                               a reset before: a retry does it twice)
     ("short",)                 forward, but send half the body under the
                                full Content-Length, then close
     ("stall", seconds)         say nothing for that long, then close
@@ -18,6 +26,7 @@ Every request is recorded in .log as (method, path, action name).
 
 import http.client
 import http.server
+import json
 import socket
 import struct
 import threading
@@ -70,7 +79,8 @@ class FaultProxy:
     def _handle(self, h):
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length) if length else b""
-        path = urllib.parse.unquote(h.path.split("?", 1)[0])
+        path = h.headers.get("X-Amz-Target") or urllib.parse.unquote(
+            h.path.split("?", 1)[0])
         with self._lock:
             key = (h.command, path)
             seen = self._seen.get(key, 0)
@@ -81,22 +91,24 @@ class FaultProxy:
             self.log.append((h.command, path, name))
         if name == "status":
             _, status, code = action
-            xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>%s"
-                   "</Code><Message>injected by the test's proxy</Message>"
-                   "</Error>" % code).encode()
+            if h.headers.get("X-Amz-Target"):
+                content_type = "application/x-amz-json-1.0"
+                doc = json.dumps({"__type": "com.amazonaws.sqs#" + code,
+                                  "message": "injected by the test's proxy"})
+            else:
+                content_type = "application/xml"
+                doc = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>"
+                       "<Code>%s</Code><Message>injected by the test's "
+                       "proxy</Message></Error>" % code)
             h.send_response(status)
-            h.send_header("Content-Type", "application/xml")
-            h.send_header("Content-Length", str(len(xml)))
+            h.send_header("Content-Type", content_type)
+            h.send_header("Content-Length", str(len(doc.encode())))
             h.end_headers()
             if h.command != "HEAD":
-                h.wfile.write(xml)
+                h.wfile.write(doc.encode())
             return
         if name == "reset":
-            # SO_LINGER with a zero timeout: close() sends RST, not FIN.
-            h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                    struct.pack("ii", 1, 0))
-            h.close_connection = True
-            h.connection.close()
+            _reset(h)
             return
         if name == "stall":
             time.sleep(action[1])
@@ -112,6 +124,9 @@ class FaultProxy:
             status, res_headers = res.status, res.getheaders()
         finally:
             up.close()
+        if name == "lost":
+            _reset(h)
+            return
         h.send_response(status)
         for k, v in res_headers:
             if k.lower() not in HOP_HEADERS | {"content-length", "date",
@@ -136,3 +151,12 @@ class FaultProxy:
             h.wfile.write(data)
         except OSError:
             h.close_connection = True  # the client gave up: as it may
+
+
+def _reset(h):
+    """Closes h's connection with a TCP RST: SO_LINGER with a zero timeout
+    makes close() send RST, not FIN."""
+    h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+    h.close_connection = True
+    h.connection.close()

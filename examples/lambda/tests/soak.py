@@ -21,7 +21,7 @@ good ones) thumbnail-redrive replays the DLQ and reconcile reports
 nothing. Prints throughput and p50/p99 per object.
 """
 
-import argparse
+import collections
 import json
 import os
 import random
@@ -104,13 +104,7 @@ def writer(s3, args, rng, ledger, contents):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bootstrap", required=True)
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--reference", required=True)
-    ap.add_argument("--reconcile", required=True)
-    ap.add_argument("--redrive", required=True)
-    ap.add_argument("--pil-python", default="/usr/bin/python3")
+    ap = e2e.service_arguments()
     ap.add_argument("--uploads", type=int, default=2000)
     ap.add_argument("--kills", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
@@ -131,11 +125,15 @@ def main():
                      {"Name": "prefix", "Value": SOURCE_PREFIX}]}}}
                 for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")]})
         fault_lock = threading.Lock()
+        by_kind = collections.Counter()
 
         def rule(method, path, seen):
             with fault_lock:
                 if fault_rng.random() < FAULT_RATE:
-                    return fault_rng.choice(FAULTS)
+                    fault = fault_rng.choice(FAULTS)
+                    by_kind[" ".join(str(f) for f in fault[1:]) or
+                            fault[0]] += 1
+                    return fault
             return None
 
         proxy = FaultProxy(endpoint, rule)
@@ -207,7 +205,7 @@ def main():
         elapsed = time.monotonic() - t0
         check(kills == args.kills, "%d kills of %d" % (kills, args.kills))
         w.join()
-        injected = len([1 for _, _, a in proxy.log if a != "forward"])
+        injected = sum(by_kind.values())
         requests = len(proxy.log)
         proxy.close()
 
@@ -252,13 +250,15 @@ def main():
         else 0
     print("soak (seed %d): %d uploads (%d keys at the end, %d deleted, %d "
           "corrupt) in %.1f s: %.1f uploads/s; %d invocations, %d kills; "
-          "%d of %d S3 requests faulted; per object p50 %.1f ms, p99 %.1f "
-          "ms; redrive after the fix left nothing behind" %
+          "%d of %d S3 requests faulted (%s); per object p50 %.1f ms, "
+          "p99 %.1f ms; redrive after the fix left nothing behind" %
           (args.seed, args.uploads,
            sum(1 for v in ledger.latest.values() if v),
            sum(1 for v in ledger.latest.values() if v is None),
            len(reported), elapsed, args.uploads / elapsed, invocations,
-           kills, injected, requests, p50, p99))
+           kills, injected, requests,
+           ", ".join("%s %d" % kv for kv in sorted(by_kind.items())),
+           p50, p99))
 
 
 def _totals(bs):

@@ -118,6 +118,41 @@ static void test_receive_and_delete(void **state) {
     sqs_client_free(c);
 }
 
+static void test_queue_counts(void **state) {
+    (void)state;
+    mock_response counts = {
+        .result = AWS_TRANSPORT_OK,
+        .status = 200,
+        .body = "{\"Attributes\":{\"ApproximateNumberOfMessages\":\"4\","
+                "\"ApproximateNumberOfMessagesNotVisible\":\"10\"}}"};
+    mock_response no_counts = {
+        .result = AWS_TRANSPORT_OK, .status = 200, .body = "{}"};
+    mock_expect_request("POST", SQS_URL, &counts);
+    mock_expect_request("POST", SQS_URL, &no_counts);
+    mock_request last;
+    sqs_client *c = client_over(&last);
+    long visible, in_flight;
+    aws_error err;
+    assert_int_equal(sqs_queue_counts(c, QUEUE, &visible, &in_flight, &err),
+                     AWS_OK);
+    assert_int_equal(visible, 4);
+    assert_int_equal(in_flight, 10);
+    assert_string_equal(mock_header(&last, "X-Amz-Target"),
+                        "AmazonSQS.GetQueueAttributes");
+    cJSON *doc = sent_json(&last);
+    const cJSON *names =
+        cJSON_GetObjectItemCaseSensitive(doc, "AttributeNames");
+    assert_int_equal(cJSON_GetArraySize(names), 2);
+    assert_string_equal(cJSON_GetArrayItem(names, 1)->valuestring,
+                        "ApproximateNumberOfMessagesNotVisible");
+    cJSON_Delete(doc);
+    /* A reply without the counts is an error, not an empty queue: the
+     * redrive would stop early on it. */
+    assert_int_equal(sqs_queue_counts(c, QUEUE, &visible, &in_flight, &err),
+                     AWS_ERR_PROTOCOL);
+    sqs_client_free(c);
+}
+
 static void test_errors(void **state) {
     (void)state;
     mock_response no_queue = {
@@ -165,6 +200,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_send_message),
         cmocka_unit_test(test_receive_and_delete),
+        cmocka_unit_test(test_queue_counts),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
