@@ -16,6 +16,8 @@ packages=(
   # HEIF/AVIF (libde265 and dav1d/aom come with libheif1) and JPEG XL input;
   # heif-convert and djxl are the tests' reference decoders
   libheif-dev libjxl-dev libheif-examples libjxl-tools
+  # AVIF output (libavif with libaom); avifdec is the tests' decoder
+  libavif-dev libaom-dev libavif-bin
   # `pkg-config --static libheif` names x265's -lnuma (a static consumer
   # of libthumbnail, scripts/ci/10-consumers.sh, links by that list)
   libnuma-dev

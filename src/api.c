@@ -57,7 +57,7 @@ static const option_spec option_specs[CTX_OPTION_COUNT] = {
                        THUMB_FIT_FILL},
     [THUMB_OPT_ENLARGE] = {"enlarge", 0, 0, 1},
     [THUMB_OPT_FORMAT] = {"format", THUMB_FORMAT_AUTO, THUMB_FORMAT_AUTO,
-                          THUMB_FORMAT_GIF},
+                          THUMB_FORMAT_AVIF},
     [THUMB_OPT_QUALITY] = {"quality", DEFAULT_QUALITY, 1, 100},
     [THUMB_OPT_JPEG_PROGRESSIVE] = {"jpeg_progressive", 0, 0, 1},
     [THUMB_OPT_JPEG_SUBSAMPLING] = {"jpeg_subsampling", THUMB_SUBSAMPLING_420,

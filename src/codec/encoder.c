@@ -21,6 +21,10 @@ thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,
         return webp_encode(ctx, img, opt, out);
     case THUMB_FORMAT_GIF:
         return gif_encode(ctx, img, opt, out);
+#ifdef THUMB_HAVE_AVIF
+    case THUMB_FORMAT_AVIF:
+        return avif_encode(ctx, img, opt, out);
+#endif
     default:
         return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
                         "cannot write %s output", format_name(format));
