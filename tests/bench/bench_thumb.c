@@ -5,8 +5,9 @@
  *   bench_thumb [--accurate] [--out PATH] FILE WIDTH HEIGHT FORMAT QUALITY
  *               RUNS WARMUP
  *
- * FORMAT is a format name (jpeg, png, webp, avif); the box is fit inside. --out writes the last
- * output (for PSNR). RUNS 1 WARMUP 0 is the peak-memory measurement. */
+ * FORMAT is a format name (jpeg, png, webp, avif); the box is fit inside. --out
+ * writes the last output (for PSNR). RUNS 1 WARMUP 0 is the peak-memory
+ * measurement. */
 #include "bench_util.h"
 
 #include <thumbnail.h>
