@@ -50,8 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     } else if (error[0] == '\0') {
         abort();
     }
-    int webp = query_accepts_webp(field[3]);
-    if (webp != 0 && webp != 1)
+    int webp = query_accepts(field[3], THUMB_FORMAT_WEBP);
+    int avif = query_accepts(field[3], THUMB_FORMAT_AVIF);
+    if ((webp != 0 && webp != 1) || (avif != 0 && avif != 1))
         abort();
     free(copy);
     return 0;

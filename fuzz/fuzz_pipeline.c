@@ -24,9 +24,10 @@
  * quality, flags, PNG level + SIMD,
  * background. */
 #define OPTION_BYTES 8
-/* Output formats AUTO..GIF: one the library cannot write is refused by
- * thumb_ctx_set() and the format stays AUTO. */
-#define OUTPUT_FORMATS (THUMB_FORMAT_GIF + 1)
+/* Output formats AUTO..AVIF: one the library cannot write (HEIF, or AVIF
+ * in a build without libavif) is refused by thumb_ctx_set() and the
+ * format stays AUTO. */
+#define OUTPUT_FORMATS (THUMB_FORMAT_AVIF + 1)
 #define FIT_MODES (THUMB_FIT_FILL + 1)
 #define QUALITY_MAX 100
 #define PNG_LEVELS 10

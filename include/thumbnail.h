@@ -108,9 +108,10 @@ THUMB_API const char *thumb_strerror(thumb_status status);
 
 /** Image formats, as detected in the input and as chosen for the output. */
 typedef enum thumb_format {
-    /** As output: the input's format, GIF included (as sharp does); for
-     * an input the library cannot write (HEIF, AVIF, JPEG XL), JPEG, or
-     * PNG when the image has alpha. */
+    /** As output: the input's format, GIF and AVIF included (as sharp
+     * does); for an input the library cannot write (HEIF, JPEG XL, and
+     * AVIF in a build without libavif), JPEG, or PNG when the image has
+     * alpha. */
     THUMB_FORMAT_AUTO = 0,
     THUMB_FORMAT_JPEG = 1,
     THUMB_FORMAT_PNG = 2,
@@ -119,11 +120,18 @@ typedef enum thumb_format {
      * and a transparent index for alpha below 128; the rest is opaque. */
     THUMB_FORMAT_GIF = 4,
     /** Input only (HEIC and other HEIF stills): the library reads it but
-     * cannot write it. As output, THUMB_FORMAT_AUTO gives JPEG for these
-     * three input-only formats, or PNG when the image has alpha. Since
+     * cannot write it. As output, THUMB_FORMAT_AUTO gives JPEG for the
+     * input-only formats, or PNG when the image has alpha. Since
      * 0.3.0. */
     THUMB_FORMAT_HEIF = 5,
-    /** Input only (see THUMB_FORMAT_HEIF). Since 0.2.0. */
+    /** As input: the primary image, as for HEIF. As output
+     * (when built with libavif, see thumb_format_can_write()): a still,
+     * 8-bit AV1 through libaom, alpha kept, 4:2:0 or 4:4:4 as
+     * THUMB_OPT_JPEG_SUBSAMPLING says (grey images as 4:0:0), tagged
+     * sRGB by its nclx colour box, or by the ICC profile THUMB_OPT_COLOR
+     * embeds; EXIF as THUMB_OPT_KEEP_EXIF says. An animation gives its
+     * first frame. THUMB_OPT_QUALITY is mapped so that its default (80)
+     * is sharp's default AVIF quality (50). Output since 0.3.0. */
     THUMB_FORMAT_AVIF = 6,
     /** JPEG XL, input only (see THUMB_FORMAT_HEIF). Since 0.2.0. */
     THUMB_FORMAT_JXL = 7
@@ -230,11 +238,14 @@ typedef enum thumb_option {
     THUMB_OPT_ENLARGE = 4,
     /** A thumb_format for the output. Default THUMB_FORMAT_AUTO. */
     THUMB_OPT_FORMAT = 5,
-    /** JPEG and lossy WebP quality, 1..100. Default 80. */
+    /** JPEG, lossy WebP and AVIF quality, 1..100. Default 80. For AVIF
+     * it is mapped onto sharp's AVIF scale, 1..80 to 1..50 and 80..100 to
+     * 50..100: JPEG's 80 looks like AVIF's 50, sharp's default. */
     THUMB_OPT_QUALITY = 6,
     /** 1: progressive JPEG. Default 0. */
     THUMB_OPT_JPEG_PROGRESSIVE = 7,
-    /** A thumb_subsampling. Default THUMB_SUBSAMPLING_420. */
+    /** A thumb_subsampling, for JPEG and AVIF output. Default
+     * THUMB_SUBSAMPLING_420. */
     THUMB_OPT_JPEG_SUBSAMPLING = 8,
     /** PNG compression effort, 0..9. 0: stored, uncompressed; 1..6
      * (default 6): every row filtered, then zlib's fast run-length
@@ -482,8 +493,9 @@ THUMB_API const char *thumb_format_mime_type(thumb_format format);
 THUMB_API int thumb_format_can_read(thumb_format format);
 
 /** 1 when this build of the library writes `format`, so THUMB_OPT_FORMAT
- * accepts it, else 0 (also for THUMB_FORMAT_AUTO): JPEG, PNG, WebP and
- * GIF. Since 0.2.0. */
+ * accepts it, else 0 (also for THUMB_FORMAT_AUTO): JPEG, PNG, WebP,
+ * GIF, and AVIF when the library is built with libavif (HEIF and JPEG XL
+ * are read only). Since 0.2.0. */
 THUMB_API int thumb_format_can_write(thumb_format format);
 
 #ifdef __cplusplus

@@ -26,7 +26,7 @@ purpose=${1:-ci}
 
 runtime=(
   libjpeg62-turbo libpng16-16 libwebp7 libwebpdemux2 libwebpmux3 libgif7
-  liblcms2-2 zlib1g libheif1 libjxl0.7
+  liblcms2-2 zlib1g libheif1 libjxl0.7 libavif15
 )
 build=(
   build-essential cmake pkg-config
@@ -37,12 +37,16 @@ build=(
   liblcms2-dev
   # HEIF/AVIF (libde265 and dav1d/aom come with libheif1) and JPEG XL input
   libheif-dev libjxl-dev
+  # AVIF output (libavif with libaom)
+  libavif-dev libaom-dev
 )
 test=(
   check
   # independent reference decoders/resizers the tests compare against;
-  # heif-convert and djxl are the HEIF and JPEG XL references
+  # heif-convert and djxl are the HEIF and JPEG XL references, avifdec
+  # reads the AVIF output
   python3-pil python3-numpy libvips-tools libheif-examples libjxl-tools
+  libavif-bin
   # S3 adapter and Lambda runtime (examples/) and their unit tests
   libcurl4-openssl-dev libcjson-dev libcmocka-dev libssl-dev
   # the S3 adapter's XML reader (examples/s3/aws_xml.c)

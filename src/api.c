@@ -1,6 +1,7 @@
 /* The public API: argument checks, options, and the entry points that
  * hand over to the pipeline. */
 #include "codec/decoder.h"
+#include "codec/encoder.h"
 #include "codec/format.h"
 #include "ctx.h"
 #include "pipeline.h"
@@ -57,7 +58,7 @@ static const option_spec option_specs[CTX_OPTION_COUNT] = {
                        THUMB_FIT_FILL},
     [THUMB_OPT_ENLARGE] = {"enlarge", 0, 0, 1},
     [THUMB_OPT_FORMAT] = {"format", THUMB_FORMAT_AUTO, THUMB_FORMAT_AUTO,
-                          THUMB_FORMAT_GIF},
+                          THUMB_FORMAT_AVIF},
     [THUMB_OPT_QUALITY] = {"quality", DEFAULT_QUALITY, 1, 100},
     [THUMB_OPT_JPEG_PROGRESSIVE] = {"jpeg_progressive", 0, 0, 1},
     [THUMB_OPT_JPEG_SUBSAMPLING] = {"jpeg_subsampling", THUMB_SUBSAMPLING_420,
@@ -162,7 +163,7 @@ int thumb_format_can_read(thumb_format format) {
 
 int thumb_format_can_write(thumb_format format) {
     const format_desc *d = format_describe(format);
-    return d && !d->input_only;
+    return d && !d->input_only && encoder_available(format);
 }
 
 static void *default_malloc(void *opaque, size_t size) {

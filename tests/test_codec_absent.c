@@ -68,6 +68,20 @@ START_TEST(missing_library_is_an_unsupported_format) {
 }
 END_TEST
 
+/* Without libavif, AVIF is no output format: THUMB_OPT_FORMAT refuses
+ * it, and so the library never starts a run it cannot finish. */
+START_TEST(avif_output_needs_libavif) {
+#ifdef THUMB_HAVE_AVIF
+    ck_assert_int_eq(thumb_format_can_write(THUMB_FORMAT_AVIF), 0);
+    thumb_ctx *ctx = thumb_ctx_new();
+    ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_FORMAT, THUMB_FORMAT_AVIF),
+                     THUMB_ERR_INVALID_ARGUMENT);
+    thumb_ctx_free(ctx);
+#endif
+    ck_assert_int_eq(thumb_format_can_write(THUMB_FORMAT_WEBP), 1);
+}
+END_TEST
+
 START_TEST(other_formats_still_work) {
     thumb_ctx *ctx = thumb_ctx_new();
 #ifdef THUMB_HAVE_HEIF
@@ -83,6 +97,7 @@ static Suite *codec_absent_suite(void) {
     TCase *tc = tcase_create("codec_absent");
     tcase_add_test(tc, can_read_tries_the_load);
     tcase_add_test(tc, missing_library_is_an_unsupported_format);
+    tcase_add_test(tc, avif_output_needs_libavif);
     tcase_add_test(tc, other_formats_still_work);
     suite_add_tcase(s, tc);
     return s;

@@ -27,8 +27,14 @@
 static const char *const good_dirs[] = {"jpeg/", "png/", "webp/", "gif/",
                                         "orientation/"};
 
-static const thumb_format out_formats[] = {THUMB_FORMAT_JPEG, THUMB_FORMAT_PNG,
-                                           THUMB_FORMAT_WEBP};
+static const thumb_format out_formats[] = {
+    THUMB_FORMAT_JPEG,
+    THUMB_FORMAT_PNG,
+    THUMB_FORMAT_WEBP,
+#ifdef THUMB_HAVE_AVIF
+    THUMB_FORMAT_AVIF,
+#endif
+};
 #define OUT_FORMAT_COUNT (sizeof out_formats / sizeof out_formats[0])
 
 /* One file, one output format, and what a single thread made of it. */

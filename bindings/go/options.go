@@ -21,10 +21,11 @@ import (
 // MIME types are the library's: String, Extension, MIMEType, ParseFormat.
 type Format int
 
-// Formats. As output, FormatAuto means the input's format, GIF included;
-// animated GIF and WebP stay animated in GIF and WebP output. HEIF, AVIF
-// and JPEG XL are input only: FormatAuto gives JPEG for them, or PNG when
-// the image has alpha.
+// Formats. As output, FormatAuto means the input's format, GIF and AVIF
+// included; animated GIF and WebP stay animated in GIF and WebP output.
+// HEIF and JPEG XL are input only: FormatAuto gives JPEG for them, or PNG
+// when the image has alpha. AVIF is written when the library is built
+// with libavif.
 const (
 	FormatAuto Format = C.THUMB_FORMAT_AUTO
 	FormatJPEG Format = C.THUMB_FORMAT_JPEG

@@ -26,7 +26,7 @@ const (
 )
 
 // decodedSize reads an output's size with Go's own decoders (JPEG, PNG)
-// or, for WebP, which the standard library lacks, with Probe.
+// or, for WebP and AVIF, which the standard library lacks, with Probe.
 func decodedSize(t *testing.T, out []byte) (string, int, int) {
 	t.Helper()
 	if cfg, name, err := image.DecodeConfig(bytes.NewReader(out)); err == nil {
@@ -41,7 +41,7 @@ func decodedSize(t *testing.T, out []byte) (string, int, int) {
 
 func TestThumbnailFitsInsideAndTurnsUpright(t *testing.T) {
 	data := readCorpus(t, sideways)
-	for _, f := range []Format{FormatJPEG, FormatPNG, FormatWebP} {
+	for _, f := range []Format{FormatJPEG, FormatPNG, FormatWebP, FormatAVIF} {
 		out, err := Thumbnail(data, Options{Width: 256, Height: 256, Format: f})
 		if err != nil {
 			t.Fatal(err)

@@ -223,7 +223,8 @@ config_status config_load(lambda_config *cfg, config_lookup_fn lookup,
     cfg->format = THUMB_FORMAT_WEBP;
     if (v && !names_parse_format(v, &cfg->format)) {
         set_error(error, error_size,
-                  "THUMB_FORMAT \"%.32s\": auto, jpeg, png, webp or gif", v);
+                  "THUMB_FORMAT \"%.32s\": auto, jpeg, png, webp, gif or avif",
+                  v);
         return CONFIG_ERR_INVALID;
     }
     v = lookup_value(lookup, user, "THUMB_QUALITY");

@@ -127,11 +127,15 @@ static char *render(handler *h, const query_request *q, const char *accept,
     }
     r->input_bytes = (int64_t)len;
 
-    /* An explicit format is served as asked; otherwise WebP when the
-     * client takes it, else the source's own format. */
+    /* An explicit format is served as asked; otherwise the smallest the
+     * client takes, AVIF (when this build writes it) before WebP, else
+     * the source's own format. */
     int negotiated = q->format == THUMB_FORMAT_AUTO;
     thumb_format format = q->format;
-    if (negotiated && query_accepts_webp(accept))
+    if (negotiated && thumb_format_can_write(THUMB_FORMAT_AVIF) &&
+        query_accepts(accept, THUMB_FORMAT_AVIF))
+        format = THUMB_FORMAT_AVIF;
+    else if (negotiated && query_accepts(accept, THUMB_FORMAT_WEBP))
         format = THUMB_FORMAT_WEBP;
     thumb_ctx *ctx = h->ctxs[0];
     thumb_ctx_set(ctx, THUMB_OPT_WIDTH, size->width);

@@ -37,10 +37,12 @@ runtime_libs='^(ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6|libpthread\.so\.0
 # 2.34 and GCC <= 11's runtime), without JPEG XL: Debian 12's libjxl
 # calls hypot@GLIBC_2.35, which glibc 2.34 lacks, so JPEG XL uploads are
 # refused as an unsupported format until a libjxl built for glibc 2.34 is
-# packaged.
+# packaged. Without AVIF output: Debian 12's libavif needs libgav1, whose
+# GLIBCXX_3.4.30 is newer than GCC 11's runtime; THUMB_FORMAT=avif is then
+# refused by the configuration, and on-demand requests get WebP or JPEG.
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_CLI=OFF \
-  -DTHUMB_WITH_HEIF=ON -DTHUMB_WITH_JXL=OFF >/dev/null
+  -DTHUMB_WITH_HEIF=ON -DTHUMB_WITH_JXL=OFF -DTHUMB_WITH_AVIF=OFF >/dev/null
 nice cmake --build "$build" -j2 --target bootstrap >/dev/null
 
 stage=$(mktemp -d)

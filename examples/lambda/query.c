@@ -188,9 +188,11 @@ static double media_range_q(const char *params, const char *end) {
     return 1.0;
 }
 
-int query_accepts_webp(const char *accept) {
-    const char *webp = thumb_format_mime_type(THUMB_FORMAT_WEBP);
-    size_t webp_len = strlen(webp);
+int query_accepts(const char *accept, thumb_format format) {
+    const char *mime = thumb_format_mime_type(format);
+    if (!mime)
+        return 0;
+    size_t mime_len = strlen(mime);
     const char *p = accept;
     while (*p) {
         const char *comma = strchr(p, ',');
@@ -200,8 +202,8 @@ int query_accepts_webp(const char *accept) {
         const char *type_end = semi ? semi : end;
         while (type_end > type && (type_end[-1] == ' ' || type_end[-1] == '\t'))
             type_end--;
-        if ((size_t)(type_end - type) == webp_len &&
-            strncasecmp(type, webp, webp_len) == 0)
+        if ((size_t)(type_end - type) == mime_len &&
+            strncasecmp(type, mime, mime_len) == 0)
             return (semi ? media_range_q(semi + 1, end) : 1.0) > 0;
         if (!comma)
             break;

@@ -54,9 +54,10 @@ query_status query_parse(const char *method, const char *raw_path,
                          size_t error_size);
 void query_request_free(query_request *req);
 
-/* 1 when an Accept header value lists image/webp with a non-zero q, else
- * 0. Wildcards (image/ followed by a star) do not count: browsers without
- * WebP, old Safari among them, send those too. */
-int query_accepts_webp(const char *accept);
+/* 1 when an Accept header value lists the MIME type of `format`
+ * (image/avif, image/webp) with a non-zero q, else 0. Wildcards (image/
+ * followed by a star) do not count: browsers without WebP or AVIF, old
+ * Safari among them, send those too. */
+int query_accepts(const char *accept, thumb_format format);
 
 #endif /* THUMB_LAMBDA_QUERY_H */

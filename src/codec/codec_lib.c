@@ -15,9 +15,13 @@
 #ifndef CODEC_LIB_JXL_SONAME
 #define CODEC_LIB_JXL_SONAME "libjxl.so.0.7"
 #endif
+#ifndef CODEC_LIB_AVIF_SONAME
+#define CODEC_LIB_AVIF_SONAME "libavif.so.15"
+#endif
 
-/* Built only when one of the two is configured (CMakeLists.txt). */
-#if defined(THUMB_HAVE_HEIF) || defined(THUMB_HAVE_JXL)
+/* Built only when one of them is configured (CMakeLists.txt). */
+#if defined(THUMB_HAVE_HEIF) || defined(THUMB_HAVE_JXL) ||                     \
+    defined(THUMB_HAVE_AVIF)
 
 #define CODEC_LIB_ERROR_SIZE 512
 
@@ -33,13 +37,13 @@ typedef struct codec_lib_load {
  * the process's global scope. Never closed: its functions stay in use
  * until the process ends. */
 static void *codec_lib_open(codec_lib_load *load, const char *soname,
-                            const char *formats) {
+                            const char *purpose) {
     void *lib = dlopen(soname, RTLD_LAZY | RTLD_LOCAL);
     if (!lib) {
         const char *why = dlerror();
         snprintf(load->error, sizeof load->error,
-                 "%s input needs %s, which cannot be loaded (%s)", formats,
-                 soname, why ? why : "no reason given");
+                 "%s needs %s, which cannot be loaded (%s)", purpose, soname,
+                 why ? why : "no reason given");
     }
     return lib;
 }
@@ -85,7 +89,7 @@ static void codec_lib_load_heif(void) {
     codec_lib_load *load = &heif_load;
     const char *soname = CODEC_LIB_HEIF_SONAME;
     heif_functions *table = &heif_table;
-    void *lib = codec_lib_open(load, soname, "HEIF and AVIF");
+    void *lib = codec_lib_open(load, soname, "HEIF and AVIF input");
     if (!lib)
         return;
     CODEC_LIB_HEIF_FUNCTIONS(CODEC_LIB_BIND)
@@ -107,7 +111,7 @@ static void codec_lib_load_jxl(void) {
     codec_lib_load *load = &jxl_load;
     const char *soname = CODEC_LIB_JXL_SONAME;
     jxl_functions *table = &jxl_table;
-    void *lib = codec_lib_open(load, soname, "JPEG XL");
+    void *lib = codec_lib_open(load, soname, "JPEG XL input");
     if (!lib)
         return;
     CODEC_LIB_JXL_FUNCTIONS(CODEC_LIB_BIND)
@@ -117,6 +121,28 @@ static void codec_lib_load_jxl(void) {
 const jxl_functions *codec_lib_jxl(const char **why) {
     return codec_lib_get(&jxl_once, codec_lib_load_jxl, &jxl_load, &jxl_table,
                          why);
+}
+#endif
+
+#ifdef THUMB_HAVE_AVIF
+static avif_functions avif_table;
+static codec_lib_load avif_load;
+static pthread_once_t avif_once = PTHREAD_ONCE_INIT;
+
+static void codec_lib_load_avif(void) {
+    codec_lib_load *load = &avif_load;
+    const char *soname = CODEC_LIB_AVIF_SONAME;
+    avif_functions *table = &avif_table;
+    void *lib = codec_lib_open(load, soname, "AVIF output");
+    if (!lib)
+        return;
+    CODEC_LIB_AVIF_FUNCTIONS(CODEC_LIB_BIND)
+    load->loaded = 1;
+}
+
+const avif_functions *codec_lib_avif(const char **why) {
+    return codec_lib_get(&avif_once, codec_lib_load_avif, &avif_load,
+                         &avif_table, why);
 }
 #endif
 

@@ -1,5 +1,6 @@
-/* libheif and libjxl, loaded at their first use instead of at the start
- * of every process that links libthumbnail.
+/* libheif, libjxl and libavif, loaded at their first use instead of at
+ * the start of every process that links libthumbnail (libavif brings
+ * five AV1 codecs, two of them C++).
  *
  * Both are C++ underneath, and linking them costs every process their
  * static constructors at start (libheif's runs de265_init: about 8 ms of
@@ -90,6 +91,32 @@ typedef struct jxl_functions {
 
 /* libjxl's functions, or NULL with the reason in *why. */
 const jxl_functions *codec_lib_jxl(const char **why);
+#endif
+
+#ifdef THUMB_HAVE_AVIF
+#include <avif/avif.h>
+
+/* What avif_encode.c calls. */
+#define CODEC_LIB_AVIF_FUNCTIONS(X)                                            \
+    X(avifEncoderCreate)                                                       \
+    X(avifEncoderDestroy)                                                      \
+    X(avifEncoderWrite)                                                        \
+    X(avifImageAllocatePlanes)                                                 \
+    X(avifImageCreate)                                                         \
+    X(avifImageDestroy)                                                        \
+    X(avifImageRGBToYUV)                                                       \
+    X(avifImageSetMetadataExif)                                                \
+    X(avifImageSetProfileICC)                                                  \
+    X(avifRGBImageSetDefaults)                                                 \
+    X(avifRWDataFree)                                                          \
+    X(avifResultToString)
+
+typedef struct avif_functions {
+    CODEC_LIB_AVIF_FUNCTIONS(CODEC_LIB_POINTER)
+} avif_functions;
+
+/* libavif's functions, or NULL with the reason in *why. */
+const avif_functions *codec_lib_avif(const char **why);
 #endif
 
 #endif

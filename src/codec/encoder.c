@@ -2,7 +2,18 @@
 #include "anim_encoder.h"
 
 #include "../ctx.h"
+#include "codec_lib.h"
 #include "format.h"
+
+int encoder_available(thumb_format format) {
+#ifdef THUMB_HAVE_AVIF
+    if (format == THUMB_FORMAT_AVIF)
+        return codec_lib_avif(NULL) != NULL;
+#else
+    (void)format;
+#endif
+    return 1;
+}
 
 thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,
                            const image *img, const encode_options *opt,
@@ -21,6 +32,10 @@ thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,
         return webp_encode(ctx, img, opt, out);
     case THUMB_FORMAT_GIF:
         return gif_encode(ctx, img, opt, out);
+#ifdef THUMB_HAVE_AVIF
+    case THUMB_FORMAT_AVIF:
+        return avif_encode(ctx, img, opt, out);
+#endif
     default:
         return ctx_fail(ctx, THUMB_ERR_INVALID_ARGUMENT,
                         "cannot write %s output", format_name(format));

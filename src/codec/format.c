@@ -13,9 +13,19 @@
 #define PNG_MAX_DIMENSION 0x7FFFFFFF
 #define WEBP_MAX_DIMENSION 16383
 #define GIF_MAX_DIMENSION 65535
+/* AV1's sequence header codes each side in up to 16 bits. */
+#define AVIF_MAX_DIMENSION 65535
 
-/* HEIF, AVIF and JPEG XL are read (their first frame) and never
- * written: no size to check, no animation to keep. */
+/* AVIF is written when the library is built with libavif. */
+#ifdef THUMB_HAVE_AVIF
+#define AVIF_INPUT_ONLY 0
+#else
+#define AVIF_INPUT_ONLY 1
+#endif
+
+/* HEIF and JPEG XL are read (their first frame) and never written: no
+ * size to check, no animation to keep. AVIF is read likewise and
+ * written as a still image. */
 static const format_desc formats[] = {
     {THUMB_FORMAT_JPEG,
      0,
@@ -65,8 +75,8 @@ static const format_desc formats[] = {
     {THUMB_FORMAT_AVIF,
      1,
      0,
-     1,
-     0,
+     AVIF_INPUT_ONLY,
+     AVIF_MAX_DIMENSION,
      "avif",
      "AVIF",
      {"avif", "avifs"},

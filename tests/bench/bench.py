@@ -473,6 +473,9 @@ def main():
             tasks[task["id"]] = {"task": task, "tools": b.run_task(task)}
         kernel = b.kernel()
         batch = b.batch()
+        import avif_bench
+
+        avif = avif_bench.run(b)
         sharp_versions = next(
             (t["tools"]["sharp"].get("versions") for t in tasks.values()
              if "sharp" in t["tools"]), None)
@@ -485,7 +488,7 @@ def main():
         "load_average_after": os.getloadavg(),
         "machine": dict(machine(), simd_auto=b.simd_auto),
         "rounds": ROUNDS, "sharp": sharp_versions,
-        "tasks": tasks, "kernel": kernel, "batch": batch,
+        "tasks": tasks, "kernel": kernel, "batch": batch, "avif": avif,
         "skipped": b.skipped,
     }
     sys.path.insert(0, HERE)

@@ -5,8 +5,9 @@
  *   bench_thumb [--accurate] [--out PATH] FILE WIDTH HEIGHT FORMAT QUALITY
  *               RUNS WARMUP
  *
- * FORMAT is jpeg, png or webp; the box is fit inside. --out writes the last
- * output (for PSNR). RUNS 1 WARMUP 0 is the peak-memory measurement. */
+ * FORMAT is a format name (jpeg, png, webp, avif); the box is fit inside. --out
+ * writes the last output (for PSNR). RUNS 1 WARMUP 0 is the peak-memory
+ * measurement. */
 #include "bench_util.h"
 
 #include <thumbnail.h>
@@ -16,14 +17,12 @@
 #include <string.h>
 
 static thumb_format parse_format(const char *s) {
-    if (!strcmp(s, "jpeg"))
-        return THUMB_FORMAT_JPEG;
-    if (!strcmp(s, "png"))
-        return THUMB_FORMAT_PNG;
-    if (!strcmp(s, "webp"))
-        return THUMB_FORMAT_WEBP;
-    fprintf(stderr, "unknown format %s\n", s);
-    exit(2);
+    thumb_format f;
+    if (thumb_format_from_name(s, &f) != THUMB_OK) {
+        fprintf(stderr, "unknown format %s\n", s);
+        exit(2);
+    }
+    return f;
 }
 
 static void set(thumb_ctx *ctx, thumb_option key, int64_t value) {

@@ -199,6 +199,12 @@ def targets(res):
                 "CLI once on T1 (whole process) <= 1.15x the batch's `-j 1` "
                 "time per image", r, ONESHOT_TARGET, ok,
                 "met" if ok else missed_by(r, ONESHOT_TARGET)))
+    if res.get("avif"):
+        import avif_bench
+
+        for name, value, limit, ok in avif_bench.targets(res["avif"]):
+            out.append(target_row(name, value, limit, ok,
+                                  "met" if ok else "missed"))
     return out
 
 
@@ -382,6 +388,10 @@ def markdown(res):
         detail = t["detail"] if t["met"] is False else ""
         lines.append("| %s | %s | %s%s |" % (
             t["target"], shown, mark, (": " + detail) if detail else ""))
+    if res.get("avif"):
+        import avif_bench
+
+        lines.append(avif_bench.markdown(res["avif"]))
     if res["skipped"]:
         lines.append("")
         lines.append("Skipped:")

@@ -20,6 +20,8 @@ function encode(pipeline, format, quality) {
   if (format === 'jpeg') return pipeline.jpeg({ quality });
   if (format === 'webp') return pipeline.webp({ quality });
   if (format === 'png') return pipeline.png();
+  // sharp's other AVIF defaults: effort 4, 4:4:4 chroma.
+  if (format === 'avif') return pipeline.avif({ quality });
   throw new Error(`unknown format ${format}`);
 }
 

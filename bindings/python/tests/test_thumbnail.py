@@ -64,6 +64,8 @@ def fmt_of(data: bytes) -> str:
         return "webp"
     if data[:6] == b"GIF89a":
         return "gif"
+    if data[4:12] == b"ftypavif":
+        return "avif"
     return "?"
 
 
@@ -79,7 +81,7 @@ def expected_inside(w: int, h: int, box: int):
 class TestThumbnail(unittest.TestCase):
     def test_fits_inside_box_upright_in_each_format(self):
         data = corpus.read(SIDEWAYS)
-        for fmt in ("jpeg", "png", "webp"):
+        for fmt in ("jpeg", "png", "webp", "avif"):
             out = thumbnail.thumbnail(data, 256, format=fmt)
             self.assertIsInstance(out, bytes)
             self.assertEqual(fmt_of(out), fmt)

@@ -74,8 +74,9 @@ class Format(_Value):
     PNG = "png", 2
     WEBP = "webp", 3
     GIF = "gif", 4
-    # Input only: read, never written ("auto" gives JPEG, or PNG with
-    # alpha, for them).
+    # HEIF and JPEG XL are input only: read, never written ("auto" gives
+    # JPEG, or PNG with alpha, for them). AVIF is written too when the
+    # library is built with libavif.
     HEIF = "heif", 5
     AVIF = "avif", 6
     JXL = "jxl", 7

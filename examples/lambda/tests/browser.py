@@ -9,7 +9,7 @@ loads a page of <img> tags, every source at every on-demand size, which
 writes each image's naturalWidth/naturalHeight (or its failure) into the
 page; --dump-dom reads them back. Every image must decode at the size
 the box allows, and be served in the best format Chromium accepts that
-the library writes (WebP). --screenshot writes the page as a PNG.
+the library writes (AVIF). --screenshot writes the page as a PNG.
 """
 
 import argparse
@@ -184,11 +184,11 @@ def main():
         e2e.check_dims("%s %s" % (key, name), dims[0], dims[1], uw, uh, bw,
                        bh)
         status, ctype, accept = front.served[src]
-        check(status == 200 and ctype == "image/webp" and
-              "image/webp" in accept, "%s %s: %s %s for Accept %s" %
+        check(status == 200 and ctype == "image/avif" and
+              "image/avif" in accept, "%s %s: %s %s for Accept %s" %
               (key, name, status, ctype, accept))
     print("browser: Chromium decoded %d on-demand thumbnails (%d sources x "
-          "%d sizes) at the expected sizes, all WebP for its Accept %r" %
+          "%d sizes) at the expected sizes, all AVIF for its Accept %r" %
           (len(want), len(SOURCES), len(sizes), accept))
 
 
