@@ -153,7 +153,7 @@ def _parser() -> _Parser:
     p.add_argument("--enlarge", action="store_true", help="allow output larger than the input")
     p.add_argument(
         "-f", "--format", type=_format, action="append", default=[], metavar="FMT",
-        help="jpeg, png, webp or gif, by name, extension or MIME type (jpg, "
+        help="jpeg, png, webp, gif or avif, by name, extension or MIME type (jpg, "
         "image/webp...); default: from OUT's extension, or the input's "
         "format; repeat for several formats",
     )

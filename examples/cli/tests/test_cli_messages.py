@@ -18,9 +18,9 @@ USAGE = [
     (["--size", "abc"], ["invalid size 'abc'", "N, WxH, Wx or xH"]),
     (["--fit", "crop"], ["invalid fit 'crop'", "inside, cover or fill"]),
     (["--crop", "face"], ["invalid crop 'face'", "centre, entropy or attention"]),
-    (["-f", "bmp"], ["invalid format 'bmp'", "jpeg, png, webp or gif"]),
-    (["-f", "heic"], ["cannot write HEIF", "reads HEIF", "writes only jpeg, png, webp or gif"]),
-    (["-f", "image/avif"], ["cannot write AVIF", "jpeg, png, webp or gif"]),
+    (["-f", "bmp"], ["invalid format 'bmp'", "jpeg, png, webp, gif or avif"]),
+    (["-f", "heic"], ["cannot write HEIF", "reads HEIF", "writes only jpeg, png, webp, gif or avif"]),
+    (["-f", "image/jxl"], ["cannot write JXL", "reads JXL", "jpeg, png, webp, gif or avif"]),
     (["-q", "0"], ["invalid quality '0'", "1..100"]),
     (["--quality", "101"], ["invalid quality '101'", "1..100"]),
     (["--subsampling", "422"], ["invalid subsampling '422'", "420 or 444"]),
@@ -70,8 +70,8 @@ class Messages(ScratchTest):
     def test_the_output_extension_names_the_formats_written(self):
         r = run("-s", "64", corpus(JPEG), "-o", self.out("t.bmp"))
         self.assertEqual(r.returncode, 2)
-        self.assertIn("-f (jpeg, png, webp or gif)", r.stderr)
-        self.assertIn(".jpg, .png, .webp or .gif", r.stderr)
+        self.assertIn("-f (jpeg, png, webp, gif or avif)", r.stderr)
+        self.assertIn(".jpg, .png, .webp, .gif or .avif", r.stderr)
         r = run("-s", "64", corpus(JPEG), "-o", self.out("t.heic"))
         self.assertEqual(r.returncode, 2)
         self.assertIn("cannot write HEIF", r.stderr)
