@@ -41,6 +41,9 @@ KINDS = [
     ("WebP lossy, 24 MP (11158x2156)", "webp/bryce.webp", None),
     ("GIF animation, 42 frames (245x245)", "gif/iss634.gif", None),
     ("WebP animation, 42 frames (245x245)", "webp/iss634.webp", None),
+    ("HEIC, 12 MP iPhone grid (4032x3024)", "heif/pug.heic", None),
+    ("AVIF, 5x4 grid of 720p tiles (6400x2880)",
+     "heif/Summer_in_Tomsk_720p_5x4_grid.avif", None),
 ]
 
 PROGRESSIVE = """
