@@ -122,18 +122,19 @@ grep -qF 'NEW_RPATH "\$ORIGIN/../lib/x86_64-linux-gnu"' \
 echo "multiarch: ok"
 
 # 4. add_subdirectory() of the source tree, as FetchContent does: only the
-#    library is built, with nothing but the codec libraries (libheif and
-#    libjxl with what they require), zlib and lcms2. pkg-config sees only their modules, so a lookup of any other
+#    library is built, with nothing but the codec libraries (libheif,
+#    libjxl and libavif with what they require), zlib and lcms2.
+#    pkg-config sees only their modules, so a lookup of any other
 #    (Check, libcurl, cJSON) fails the configure; and no target or test of
 #    the tests, fuzz harnesses, bindings, CLI or service may exist.
 pcdir=$work/pkgconfig
 mkdir -p "$pcdir"
 modules=(libjpeg libpng libwebp libwebpdemux libwebpmux libgif lcms2 zlib
-         libheif libjxl)
-# and the modules those two name in their .pc files (pkg-config reads
+         libheif libjxl libavif)
+# and the modules those three name in their .pc files (pkg-config reads
 # every one named, private ones too)
-modules+=($({ pkg-config --print-requires libheif libjxl
-              pkg-config --print-requires-private libheif libjxl; } |
+modules+=($({ pkg-config --print-requires libheif libjxl libavif
+              pkg-config --print-requires-private libheif libjxl libavif; } |
             awk '{print $1}' | sort -u))
 for m in "${modules[@]}"; do
   cp -L "$(pkg-config --variable=pcfiledir "$m")/$m.pc" "$pcdir/"
