@@ -25,10 +25,12 @@ for cc in "${compilers[@]}"; do
     # In Debug cells the comparisons with libvips and Pillow (label
     # `reference`) are left out too: they measure output quality, which is
     # the optimised builds' business, and spend most of their time in the
-    # peer.
+    # peer. So are the corpus-wide sweeps (label `slow`): test_run_many
+    # alone took 231 s of a Debug cell's 277, and it runs in test.sh's
+    # build, the clang Release cell and under ASan.
     exclude="_binding|s3_moto|lambda_e2e|lambda_reconcile|lambda_faults|lambda_sqs_faults|lambda_memory|lambda_soak|lambda_browser"
     labels=()
-    [ "$type" = Debug ] && labels=(-LE reference)
+    [ "$type" = Debug ] && labels=(-LE "reference|slow")
     (cd "$build" && ctest --output-on-failure -j "$(nproc)" \
       -E "${MATRIX_EXCLUDE:-$exclude}" "${labels[@]}")
   done
