@@ -8,4 +8,4 @@ scripts/install-deps.sh build
 scripts/build.sh -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_EXAMPLES=OFF
 out=${BUILD_DIR:-build}/sample-thumbnail.webp
 "${BUILD_DIR:-build}"/thumbnail -v -s 256 examples/sample/portrait-exif6.jpg -o "$out"
-echo "Wrote $(pwd)/$out"
+echo "Wrote $(realpath "$out")"
