@@ -79,6 +79,11 @@ FORMAT_SOURCES = [
     ("gif/porsche.gif", "gif still.gif", "gif", False),
     ("gif/animated-loop-3.gif", "gif animated.gif", "gif", True),
     ("webp/rotating-squares.webp", "webp animated.webp", "webp", True),
+    # Read, never written: auto gives JPEG (no alpha). AVIF is written.
+    ("heif/RGB_8_chroma444.heif", "heif still.heic", "jpeg", False),
+    ("heif/Chimera_8bit_cropped_480x256.avif", "avif still.avif", "avif",
+     False),
+    ("jxl/grayscale_jpeg.jxl", "jxl still.jxl", "jpeg", False),
 ]
 # THUMB_FORMAT and format=: auto keeps the source's own format.
 FORMAT_SETTINGS = ["auto", "jpeg", "png", "webp", "gif", "avif"]
