@@ -48,7 +48,7 @@ nice cmake --build "$build" -j2 --target bootstrap >/dev/null
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/pkg/lib" "$stage/pkg/certs"
-bin=$(find "$build" -name bootstrap -type f -perm -u+x | head -1)
+bin=$(find "$build" -name bootstrap -type f -perm -u+x -print -quit)
 install -m 755 "$bin" "$stage/pkg/bootstrap"
 strip "$stage/pkg/bootstrap"
 if ! readelf -d "$stage/pkg/bootstrap" | grep -q '(RPATH).*\[\$ORIGIN/lib\]'; then
@@ -68,7 +68,7 @@ lazy="$lazy $heif"
   ldd "$bin"
   for name in $lazy; do
     path=$(PATH=$PATH:/sbin:/usr/sbin ldconfig -p |
-      awk -v n="$name" '$1 == n && /x86-64/ {print $NF; exit}')
+      awk -v n="$name" '$1 == n && /x86-64/ && !p {print $NF; p = 1}')
     [[ -n $path ]] || { echo "package: $name not found" >&2; exit 1; }
     echo "$name => $path"
     ldd "$path"

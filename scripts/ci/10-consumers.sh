@@ -51,7 +51,7 @@ consume() ( # prefix tag: the README's Install section, from that prefix
     echo "$tag: the files above name a configure-time folder"; exit 1
   fi
   # What the README says to set, and nothing else.
-  pcdir=$(find "$prefix" -name libthumbnail.pc -printf '%h\n' | head -1)
+  pcdir=$(find "$prefix" -name libthumbnail.pc -printf '%h\n' -quit)
   export PATH=$prefix/bin:$PATH PKG_CONFIG_PATH=$pcdir \
     CMAKE_PREFIX_PATH=$prefix
 

@@ -36,7 +36,7 @@ if ! diff -u "$work/declared" "$work/archived"; then
 fi
 echo "libthumbnail.a: the same $(wc -l < "$work/archived") symbols, no other"
 
-soname() { grep -o "soname='[^']*'" "$1" | head -1; }
+soname() { grep -o "soname='[^']*'" "$1" | sed -n 1p; }
 if [ "$(soname "$baseline")" != "$(soname "$work/current.abi")" ]; then
   echo "SONAME changed ($(soname "$baseline") -> $(soname "$work/current.abi"))"
   echo "without a new baseline: run scripts/abi-baseline.sh deliberately"
