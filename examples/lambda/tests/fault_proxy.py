@@ -17,9 +17,13 @@ every request a POST to /) path is the operation, from X-Amz-Target:
     ("short",)                 forward, but send half the body under the
                                full Content-Length, then close
     ("stall", seconds)         say nothing for that long, then close
-    ("hold_body", seconds)     forward, send the headers, wait, then the
+    ("hold_body", seconds[, answered])
+                               forward, send the headers, wait, then the
                                body (a client that reads Content-Length
-                               first has given up by then)
+                               first has given up by then); answered, a
+                               threading.Event, is set once moto has
+                               answered, so a test can change the object
+                               knowing the held body is the old one
 
 Every request is recorded in .log as (method, path, action name).
 """
@@ -147,6 +151,8 @@ class FaultProxy:
                 return
             if name == "hold_body":
                 h.wfile.flush()
+                if len(action) > 2:
+                    action[2].set()
                 time.sleep(action[1])
             h.wfile.write(data)
         except OSError:

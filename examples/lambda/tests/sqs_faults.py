@@ -193,8 +193,9 @@ def phase_outlive(procs, args, endpoint, s3, sqs, refs):
 
     def rule(method, path, seen):
         if method == "GET" and path.endswith("/" + key) and seen == 0:
-            held.set()
-            return ("hold_body", HOLD_SECONDS)
+            # held is set once moto has answered with v1: putting v2
+            # earlier would race the proxy's own GET.
+            return ("hold_body", HOLD_SECONDS, held)
         return None
 
     proxy = FaultProxy(endpoint, rule)
