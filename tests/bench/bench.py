@@ -473,9 +473,9 @@ def main():
             tasks[task["id"]] = {"task": task, "tools": b.run_task(task)}
         kernel = b.kernel()
         batch = b.batch()
-        import avif_bench
+        import heif_bench
 
-        avif = avif_bench.run(b)
+        avif = heif_bench.run(b)
         sharp_versions = next(
             (t["tools"]["sharp"].get("versions") for t in tasks.values()
              if "sharp" in t["tools"]), None)

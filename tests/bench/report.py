@@ -200,9 +200,9 @@ def targets(res):
                 "time per image", r, ONESHOT_TARGET, ok,
                 "met" if ok else missed_by(r, ONESHOT_TARGET)))
     if res.get("avif"):
-        import avif_bench
+        import heif_bench
 
-        for name, value, limit, ok in avif_bench.targets(res["avif"]):
+        for name, value, limit, ok in heif_bench.targets(res["avif"]):
             out.append(target_row(name, value, limit, ok,
                                   "met" if ok else "missed"))
     return out
@@ -389,9 +389,9 @@ def markdown(res):
         lines.append("| %s | %s | %s%s |" % (
             t["target"], shown, mark, (": " + detail) if detail else ""))
     if res.get("avif"):
-        import avif_bench
+        import heif_bench
 
-        lines.append(avif_bench.markdown(res["avif"]))
+        lines.append(heif_bench.markdown(res["avif"]))
     if res["skipped"]:
         lines.append("")
         lines.append("Skipped:")
