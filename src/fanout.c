@@ -13,6 +13,7 @@
 #include "fanout.h"
 
 #include "ctx.h"
+#include "resize/box.h"
 
 #include <string.h>
 
@@ -50,8 +51,9 @@ typedef struct fan_feed {
 } fan_feed;
 
 typedef struct fan_output {
-    resize_geometry g;
+    resize_geometry g; /* as given, before the shrink */
     color_transform *color;
+    uint32_t shrink[DECODER_PLANES]; /* 1: none */
     resize *rs[DECODER_PLANES];
     fan_feed feeds[DECODER_PLANES];
     /* A run: the source row each resize pulls next. */
@@ -68,7 +70,9 @@ struct fanout {
     uint32_t ring_groups;
     size_t n;
     fan_output *outs;
-    int16_t *q6_rows; /* planar: one output row per plane, Q6 */
+    int16_t *q6_rows;   /* planar: one output row per plane, Q6 */
+    uint16_t *box_sums; /* with a shrink: a ring row's sums down a box */
+    box_row_fn box;
     size_t q6_stride;
     ycc_to_rgb_fn ycc_to_rgb;
     /* A run: */
@@ -82,6 +86,14 @@ static uint8_t *ring_row(const fanout *f, int plane, uint32_t row) {
     uint32_t slot = row / s->group_rows % f->ring_groups;
     return s->ring +
            ((size_t)slot * s->group_rows + row % s->group_rows) * s->row_bytes;
+}
+
+/* One past the last source row of `plane` that output o's resize rows
+ * up to `end` (of its shrunk source) cover. */
+static uint32_t ring_end(const fanout *f, const fan_output *o, int plane,
+                         uint32_t end) {
+    uint64_t rows = (uint64_t)end * o->shrink[plane];
+    return rows < f->src[plane].height ? (uint32_t)rows : f->src[plane].height;
 }
 
 /* The oldest group any consumer but (skip_output, skip_plane) still
@@ -182,26 +194,43 @@ static ycc_to_rgb_fn pick_ycc_to_rgb(int simd) {
     return ycc_to_rgb_base;
 }
 
-/* The row source of one plane's resize of one output. */
+/* The shrunk row made of source rows [y0, y1) of `plane`, into out. */
+static void box_row(fanout *f, int plane, const fan_output *o, uint32_t y0,
+                    uint32_t y1, uint8_t *out) {
+    const uint8_t *rows[BOX_MAX];
+    for (uint32_t y = y0; y < y1; y++)
+        rows[y - y0] = ring_row(f, plane, y);
+    int ch = f->planar ? 1 : f->dec->channels;
+    uint32_t k = o->shrink[plane];
+    f->box(rows, y1 - y0, f->src[plane].copy_bytes / (size_t)ch, ch, k,
+           f->box_sums, out, (int)(y0 / k % 2));
+}
+
+/* The row source of one plane's resize of one output: rows of the ring,
+ * or of its shrunk image. */
 static thumb_status feed_rows(void *opaque, uint8_t *const *rows,
                               uint32_t count) {
     fan_feed *feed = opaque;
     fanout *f = feed->owner;
     fan_output *o = &f->outs[feed->output];
-    const fan_source *s = &f->src[feed->plane];
+    int p = feed->plane;
+    const fan_source *s = &f->src[p];
     for (uint32_t i = 0; i < count; i++) {
-        uint32_t row = o->next_row[feed->plane];
-        while (f->groups_read <= row / s->group_rows) {
+        uint32_t row = o->next_row[p];
+        uint32_t end = ring_end(f, o, p, row / o->shrink[p] + 1);
+        while (f->groups_read <= (end - 1) / s->group_rows) {
             thumb_status st = read_group(f);
             if (st != THUMB_OK)
                 return st;
         }
-        const uint8_t *src = ring_row(f, feed->plane, row);
-        if (o->color)
+        const uint8_t *src = ring_row(f, p, row);
+        if (o->shrink[p] > 1)
+            box_row(f, p, o, row, end, rows[i]);
+        else if (o->color)
             color_transform_row(o->color, src, rows[i], f->dec->width);
         else
             memcpy(rows[i], src, s->copy_bytes);
-        o->next_row[feed->plane]++;
+        o->next_row[p] = end;
     }
     return THUMB_OK;
 }
@@ -214,7 +243,8 @@ static size_t next_output(const fanout *f, const uint32_t *y) {
     for (size_t o = 0; o < f->n; o++) {
         if (y[o] >= f->outs[o].g.dst_height)
             continue;
-        uint32_t end = resize_row_end(f->outs[o].rs[0], y[o]);
+        uint32_t end =
+            ring_end(f, &f->outs[o], 0, resize_row_end(f->outs[o].rs[0], y[o]));
         if (best == f->n || end < best_end) {
             best = o;
             best_end = end;
@@ -239,7 +269,8 @@ static thumb_status plan_ring(fanout *f) {
     for (size_t o; (o = next_output(f, y)) < f->n; y[o]++)
         for (int i = 0; i < f->planes; i++) {
             uint32_t *at = &next[o * DECODER_PLANES + (size_t)i];
-            uint32_t end = resize_row_end(f->outs[o].rs[i], y[o]);
+            uint32_t end = ring_end(f, &f->outs[o], i,
+                                    resize_row_end(f->outs[o].rs[i], y[o]));
             if (end <= *at)
                 continue;
             uint32_t groups = (end - 1) / f->src[i].group_rows + 1;
@@ -294,6 +325,17 @@ static thumb_status plan_output(fanout *f, fan_output *o) {
             g.linear = 0;
             g.dst_q6 = 1;
         }
+        uint32_t k = o->shrink[i];
+        if (k > 1) {
+            /* The boxes' centres sit on the source's sample grid scaled
+             * by 1/k, so the span scales with it. */
+            double ew = g.extent_width ? g.extent_width : g.src_width;
+            double eh = g.extent_height ? g.extent_height : g.src_height;
+            g.src_width = (g.src_width + k - 1) / k;
+            g.src_height = (g.src_height + k - 1) / k;
+            g.extent_width = ew / k;
+            g.extent_height = eh / k;
+        }
         /* Cb and Cr share one plan of their taps (resize_new_like()). */
         thumb_status st =
             resize_new_like(f->ctx, &g, i ? o->rs[i - 1] : NULL, &o->rs[i]);
@@ -307,13 +349,21 @@ static thumb_status plan_output(fanout *f, fan_output *o) {
 static thumb_status plan(fanout *f, const decoder *dec) {
     thumb_ctx *ctx = f->ctx;
     plan_sources(f, dec);
-    uint32_t widest = 0;
+    uint32_t widest = 0, shrinks = 0;
     for (size_t k = 0; k < f->n; k++) {
         thumb_status st = plan_output(f, &f->outs[k]);
         if (st != THUMB_OK)
             return st;
         if (f->outs[k].g.dst_width > widest)
             widest = f->outs[k].g.dst_width;
+        for (int i = 0; i < f->planes; i++)
+            shrinks += f->outs[k].shrink[i] > 1;
+    }
+    /* Plane 0's rows are the widest. */
+    if (shrinks) {
+        f->box_sums = ctx_malloc(ctx, f->src[0].copy_bytes * sizeof(uint16_t));
+        if (!f->box_sums)
+            return THUMB_ERR_NOMEM;
     }
     thumb_status st = plan_ring(f);
     if (st != THUMB_OK)
@@ -353,6 +403,7 @@ void fanout_free(fanout *f) {
     }
     ctx_free(f->ctx, f->outs);
     ctx_free(f->ctx, f->q6_rows);
+    ctx_free(f->ctx, f->box_sums);
     ctx_free(f->ctx, f);
 }
 
@@ -380,6 +431,10 @@ static int same_planes(const decoder_plane *a, const decoder_plane *b) {
     return 1;
 }
 
+static uint32_t shrink_of(const fanout_output *o, int plane) {
+    return o->shrink[plane] > 1 ? o->shrink[plane] : 1;
+}
+
 /* 1 when f was planned for this source and these outputs. */
 static int same_plan(const fanout *f, const decoder *dec,
                      const fanout_output *outputs, size_t n) {
@@ -398,8 +453,10 @@ static int same_plan(const fanout *f, const decoder *dec,
             now.src[i].height != f->src[i].height)
             return 0;
     for (size_t k = 0; k < n; k++)
-        if (!same_geometry(&f->outs[k].g, &outputs[k].g))
-            return 0;
+        for (int i = 0; i < f->planes; i++)
+            if (!same_geometry(&f->outs[k].g, &outputs[k].g) ||
+                f->outs[k].shrink[i] != shrink_of(&outputs[k], i))
+                return 0;
     return 1;
 }
 
@@ -434,8 +491,16 @@ thumb_status fanout_reuse(thumb_ctx *ctx, const decoder *dec,
     for (size_t k = 0; k < n; k++) {
         f->outs[k].g = outputs[k].g;
         f->outs[k].color = outputs[k].color;
+        for (int i = 0; i < f->planes; i++)
+            f->outs[k].shrink[i] = shrink_of(&outputs[k], i);
+        if (f->outs[k].shrink[0] > 1 && f->outs[k].color) {
+            fanout_free(f);
+            return ctx_fail(ctx, THUMB_ERR_INTERNAL,
+                            "fanout: a shrink with a colour transform");
+        }
     }
     f->ycc_to_rgb = pick_ycc_to_rgb(outputs[0].g.simd);
+    f->box = box_row_pick(outputs[0].g.simd);
     thumb_status st = plan(f, dec);
     if (st != THUMB_OK) {
         fanout_free(f);

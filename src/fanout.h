@@ -28,6 +28,15 @@ typedef struct fanout fanout;
 typedef struct fanout_output {
     resize_geometry g;
     color_transform *color;
+    /* Per plane (rows: [0]), 0 or 1 (none), or 2, 4 or 8: the output's
+     * resize reads the source averaged over boxes of shrink x shrink
+     * samples (fewer at the right and bottom edges), a box filter before
+     * the Lanczos one as libvips's shrink before its reduce. For an output
+     * the shared decode is finer for than its own shrink-on-load would
+     * be: a 256 box from the decode a 1024 one needs then costs a quarter
+     * of its rows and columns instead of a full-resolution Lanczos pass.
+     * 8-bit samples without alpha or linear light only. */
+    uint32_t shrink[DECODER_PLANES];
 } fanout_output;
 
 /* Plans n outputs (n >= 1) from the started decoder dec, rows or planes

@@ -17,6 +17,9 @@ typedef struct output {
     tail tail;
     int planned, opened;
     int shared; /* made from the shared decode */
+    /* The planes a decode of its own would give (own_planar 0: rows). */
+    decoder_plane own_planes[DECODER_PLANES];
+    int own_planar;
     /* Its own failure, kept apart while its context, the first, still
      * serves the shared decode (whose errors it records). */
     thumb_status status;
@@ -78,6 +81,58 @@ static int plan_shared(output *outs, size_t n, decoder_request *req) {
         count++;
     }
     return count;
+}
+
+/* JPEG's DCT scales: 1/1 down to 1/JPEG_SCALES. */
+#define JPEG_SCALES 8
+
+/* The ratio of extent `shared` to `own` when it is 1, 2, 4 or 8, else 0. */
+static uint32_t power_ratio(double shared, double own) {
+    for (uint32_t k = 1; k <= JPEG_SCALES; k *= 2)
+        if (own > 0 && shared > own * k - 1e-6 && shared < own * k + 1e-6)
+            return k;
+    return 0;
+}
+
+/* The box shrinks (fanout.h) of output o from the shared decode: where
+ * that is a JPEG decoded at a finer DCT scale than o's own request would
+ * have been, the ratio of each plane to the one a run of its own would
+ * have read (libjpeg scales chroma its own way: predicted, not assumed),
+ * so that o reads about what that run would. Other formats, alpha, 16
+ * bits, CMYK, colour transforms on rows and linear light read the shared
+ * decode as it is. */
+static void box_shrink(const decoder *dec, const output *o, uint32_t *shrink) {
+    for (int i = 0; i < DECODER_PLANES; i++)
+        shrink[i] = 1;
+    const resize_geometry *g = &o->tail.rg;
+    if (dec->info.format != THUMB_FORMAT_JPEG || dec->depth != 8 || dec->cmyk ||
+        g->linear || dec->extent_width <= 0 || tail_row_color(&o->plan))
+        return;
+    if (dec->planar) {
+        uint32_t k[DECODER_PLANES];
+        for (int i = 0; i < DECODER_PLANES; i++) {
+            k[i] = o->own_planar ? power_ratio(dec->planes[i].extent_width,
+                                               o->own_planes[i].extent_width)
+                                 : 0;
+            if (!k[i] || k[i] != power_ratio(dec->planes[i].extent_height,
+                                             o->own_planes[i].extent_height))
+                return;
+        }
+        memcpy(shrink, k, sizeof k);
+        return;
+    }
+    if ((dec->channels != 1 && dec->channels != 3) ||
+        (g->channels != 1 && g->channels != 3))
+        return;
+    /* The shared decode's scale is 1/denom; o's may not go below 1/8. */
+    const decoder_request *own = &o->plan.request;
+    uint32_t denom = (uint32_t)(dec->info.width / dec->extent_width + 0.5);
+    uint32_t k = 1;
+    while (denom * k * 2 <= JPEG_SCALES &&
+           (dec->width + 2 * k - 1) / (2 * k) >= own->min_width &&
+           (dec->height + 2 * k - 1) / (2 * k) >= own->min_height)
+        k *= 2;
+    shrink[0] = k;
 }
 
 /* One image (or frame) through every shared output's tail. */
@@ -179,8 +234,9 @@ static thumb_status decode_shared(output *outs, size_t n, decoder *dec,
         }
         st = tail_open(&outs[i].tail, outs[i].ctx, &outs[i].plan, dec);
         outs[i].opened = 1;
-        fo[m++] =
-            (fanout_output){outs[i].tail.rg, tail_row_color(&outs[i].plan)};
+        fo[m] = (fanout_output){
+            outs[i].tail.rg, tail_row_color(&outs[i].plan), {1, 1, 1}};
+        box_shrink(dec, &outs[i], fo[m++].shrink);
     }
     fanout *fan = NULL;
     if (st == THUMB_OK)
@@ -237,6 +293,10 @@ thumb_status pipeline_run_many(thumb_ctx *const *ctxs, size_t n,
         }
         decoder_request req = {0};
         if (plan_shared(outs, n, &req)) {
+            for (size_t i = 0; i < n; i++)
+                if (outs[i].shared)
+                    outs[i].own_planar = decoder_predict_planes(
+                        &dec, &outs[i].plan.request, outs[i].own_planes);
             st = decode_shared(outs, n, &dec, &req, start_us);
             if (st != THUMB_OK)
                 fail_shared(outs, n, first, st);

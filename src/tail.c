@@ -80,7 +80,7 @@ thumb_status tail_plan_resize(tail *t) {
     thumb_ctx *ctx = t->ctx;
     if (!t->dec->planar)
         return resize_reuse(ctx, &t->rg, &ctx->kept_resize, &t->rs);
-    fanout_output one = {t->rg, NULL};
+    fanout_output one = {t->rg, NULL, {1, 1, 1}};
     return fanout_reuse(ctx, t->dec, &one, 1, &ctx->kept_fanout, &t->fan);
 }
 

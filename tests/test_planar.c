@@ -87,7 +87,7 @@ static outcome run_path(thumb_ctx *ctx, const uint8_t *data, size_t size,
     thumb_status st;
     if (dec.planar) {
         fanout *p = NULL, *kept = NULL;
-        fanout_output one = {rg, NULL};
+        fanout_output one = {rg, NULL, {1, 1, 1}};
         ck_assert_int_eq(fanout_reuse(ctx, &dec, &one, 1, &kept, &p), THUMB_OK);
         int64_t decode_us;
         image *out = &o.img;

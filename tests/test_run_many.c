@@ -127,11 +127,18 @@ static void compare(const char *path, const uint8_t *data, size_t size,
         decoded de = decode_image(e, e_len);
         double many_err = psnr_u8(da.px, de.px, samples);
         double single_err = psnr_u8(db.px, de.px, samples);
-        ck_assert_msg(many_err >= single_err - EXACT_SLACK_DB,
-                      "%s: %.1f dB from the single run's output, and %.1f "
-                      "dB from the exact result where the single run is "
-                      "%.1f dB from it",
-                      path, psnr, many_err, single_err);
+        ck_assert_msg(
+            many_err >= single_err - EXACT_SLACK_DB,
+            "%s: %ux%u decoded at %ux%u: %.1f dB from the single "
+            "run's output (decoded at %ux%u), and %.1f dB from "
+            "the exact result where the single run is %.1f dB "
+            "from it",
+            path, da.width, da.height,
+            (unsigned)thumb_ctx_info(many, THUMB_INFO_DECODED_WIDTH),
+            (unsigned)thumb_ctx_info(many, THUMB_INFO_DECODED_HEIGHT), psnr,
+            (unsigned)thumb_ctx_info(single, THUMB_INFO_DECODED_WIDTH),
+            (unsigned)thumb_ctx_info(single, THUMB_INFO_DECODED_HEIGHT),
+            many_err, single_err);
         psnr = many_err - single_err + FINER_DECODE_MIN_PSNR;
         t->closer++;
         decoded_free(&de);

@@ -102,6 +102,17 @@ void decoder_rows_layout(const image_info *info, const decoder_request *req,
     *channels = (info->grey ? 1 : 3) + (info->has_alpha ? 1 : 0);
 }
 
+int decoder_predict_planes(decoder *d, const decoder_request *req,
+                           decoder_plane *planes) {
+    if (!d->ops->predict_planes)
+        return 0;
+    decoder_request r = *req;
+    r.min_width = r.min_width ? r.min_width : 1;
+    r.min_height = r.min_height ? r.min_height : 1;
+    r.planes = 1;
+    return d->ops->predict_planes(d, &r, planes);
+}
+
 thumb_status decoder_start(decoder *d, const decoder_request *req) {
     decoder_request r = *req;
     if (r.min_width < 1)

@@ -90,6 +90,12 @@ typedef struct decoder_ops {
     /* Only for codecs whose library is loaded at first use (codec_lib.h),
      * NULL otherwise: 1 when it loads. */
     int (*available)(void);
+    /* Only for codecs that can give planes, NULL otherwise: before start,
+     * the planes libjpeg would decode for req, into planes[], even where
+     * start would give rows (chroma at the luma's size); 0 when the image
+     * has no such planes. */
+    int (*predict_planes)(decoder *d, const decoder_request *req,
+                          decoder_plane *planes);
 } decoder_ops;
 
 struct decoder {
@@ -153,6 +159,10 @@ thumb_status decoder_open(thumb_ctx *ctx, const uint8_t *data, size_t size,
 void decoder_rows_layout(const image_info *info, const decoder_request *req,
                          int *channels, int *cmyk, int *depth);
 
+/* Before decoder_start(): the planes a decode for req works on (see
+ * decoder_ops.predict_planes); 0 when there are none. */
+int decoder_predict_planes(decoder *d, const decoder_request *req,
+                           decoder_plane *planes);
 thumb_status decoder_start(decoder *d, const decoder_request *req);
 thumb_status decoder_read_rows(decoder *d, uint8_t *const *rows,
                                uint32_t count);

@@ -324,7 +324,8 @@ static int scaled_block(const jpeg_component_info *c) {
  * then save only the colour conversion of a small image, and RGB rows
  * clip each pixel into gamut, which the planes do only after the
  * resize. */
-static int plan_planes(j_decompress_ptr cinfo, decoder_plane *planes) {
+static int plan_planes(j_decompress_ptr cinfo, decoder_plane *planes,
+                       int same_size) {
     const jpeg_component_info *c = cinfo->comp_info;
     if (cinfo->num_components != DECODER_PLANES ||
         c[0].h_samp_factor != cinfo->max_h_samp_factor ||
@@ -333,7 +334,7 @@ static int plan_planes(j_decompress_ptr cinfo, decoder_plane *planes) {
         c[1].v_samp_factor != c[2].v_samp_factor ||
         scaled_block(&c[1]) != scaled_block(&c[2]))
         return 0;
-    if (c[1].downsampled_width == c[0].downsampled_width &&
+    if (!same_size && c[1].downsampled_width == c[0].downsampled_width &&
         c[1].downsampled_height == c[0].downsampled_height)
         return 0;
     for (int p = 0; p < DECODER_PLANES; p++) {
@@ -351,6 +352,20 @@ static int plan_planes(j_decompress_ptr cinfo, decoder_plane *planes) {
         };
     }
     return 1;
+}
+
+/* The largest shrink whose result still covers the minimum; the last
+ * factor (1/1) is taken even when the image is smaller. */
+static void choose_scale(j_decompress_ptr cinfo, const decoder_request *req) {
+    size_t n = sizeof SCALE_DENOMS / sizeof SCALE_DENOMS[0];
+    for (size_t i = 0; i < n; i++) {
+        cinfo->scale_num = 1;
+        cinfo->scale_denom = SCALE_DENOMS[i];
+        jpeg_calc_output_dimensions(cinfo);
+        if (cinfo->output_width >= req->min_width &&
+            cinfo->output_height >= req->min_height)
+            break;
+    }
 }
 
 static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
@@ -382,17 +397,7 @@ static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
     cinfo->dct_method = JDCT_ISLOW;
     cinfo->do_fancy_upsampling = TRUE;
 
-    /* The largest shrink whose result still covers the minimum; the
-     * last factor (1/1) is taken even when the image is smaller. */
-    size_t n = sizeof SCALE_DENOMS / sizeof SCALE_DENOMS[0];
-    for (size_t i = 0; i < n; i++) {
-        cinfo->scale_num = 1;
-        cinfo->scale_denom = SCALE_DENOMS[i];
-        jpeg_calc_output_dimensions(cinfo);
-        if (cinfo->output_width >= req->min_width &&
-            cinfo->output_height >= req->min_height)
-            break;
-    }
+    choose_scale(cinfo, req);
 
     if (s->cmyk && !req->cmyk) {
         int ok = 1;
@@ -407,7 +412,7 @@ static thumb_status start_body(decoder *d, jpeg_decoder_state *s,
     }
 
     if (req->planes && cinfo->jpeg_color_space == JCS_YCbCr)
-        d->planar = plan_planes(cinfo, d->planes);
+        d->planar = plan_planes(cinfo, d->planes, 0);
     cinfo->raw_data_out = d->planar ? TRUE : FALSE;
 
     /* Progressive and multi-scan files are read whole here. */
@@ -437,6 +442,35 @@ static thumb_status check_usable(decoder *d, jpeg_decoder_state *s) {
         return ctx_fail(d->ctx, THUMB_ERR_INTERNAL,
                         "JPEG: decoder used after a failure");
     return THUMB_OK;
+}
+
+/* decoder_ops.predict_planes: the scale start would choose, and the
+ * planes libjpeg would give at it (its chroma scaling depends on the
+ * scale and the sampling factors: a 4:2:0 image's chroma is as wide at
+ * 1/2 as at 1/1), even where start would give rows because the chroma
+ * comes at the luma's size. */
+static int predict_body(jpeg_decoder_state *s, const decoder_request *req,
+                        decoder_plane *planes) {
+    j_decompress_ptr cinfo = &s->cinfo;
+    if (cinfo->jpeg_color_space != JCS_YCbCr)
+        return 0;
+    cinfo->out_color_space = JCS_RGB;
+    cinfo->dct_method = JDCT_ISLOW;
+    cinfo->do_fancy_upsampling = TRUE;
+    choose_scale(cinfo, req);
+    return plan_planes(cinfo, planes, 1);
+}
+
+static int jpeg_predict_planes(decoder *d, const decoder_request *req,
+                               decoder_plane *planes) {
+    jpeg_decoder_state *s = d->state;
+    if (!s || s->failed || s->started)
+        return 0;
+    if (setjmp(s->jump)) {
+        s->failed = 1;
+        return 0;
+    }
+    return predict_body(s, req, planes);
 }
 
 static thumb_status jpeg_start(decoder *d, const decoder_request *req) {
@@ -608,4 +642,5 @@ const decoder_ops jpeg_decoder_ops = {
     .read_rows = jpeg_read_rows,
     .destroy = jpeg_destroy_state,
     .read_planes = jpeg_read_planes,
+    .predict_planes = jpeg_predict_planes,
 };

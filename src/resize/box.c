@@ -1,0 +1,142 @@
+/* The box shrink (box.h). Plain C written for the compiler to vectorise,
+ * built twice on x86-64: for the baseline, and for AVX2, chosen when
+ * planning (not by an ifunc: see resize_cpu.c). */
+#include "box.h"
+
+#include "thumbnail.h"
+
+/* Whole boxes of K columns of CH channels, K and CH constants where
+ * inlined, divided by 2^shift and rounded (half - odd). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+box_cols_pow2(const uint16_t *restrict sums, uint8_t *restrict out,
+              size_t cells, int CH, uint32_t K, unsigned shift, int odd) {
+    uint32_t round = ((1u << shift) >> 1) - (uint32_t)odd;
+    for (size_t x = 0; x < cells; x++)
+        for (int c = 0; c < CH; c++) {
+            uint32_t sum = 0;
+            for (uint32_t j = 0; j < K; j++)
+                sum += sums[(x * K + j) * (size_t)CH + (size_t)c];
+            out[x * (size_t)CH + (size_t)c] = (uint8_t)((sum + round) >> shift);
+        }
+}
+
+/* Any boxes: the right edge's, and the bottom row's, fewer rows deep. */
+static void box_cols_any(const uint16_t *sums, uint8_t *out, size_t cells,
+                         int ch, uint32_t k, uint32_t area, int odd) {
+    uint32_t round = area / 2 - (uint32_t)(odd && area % 2 == 0);
+    for (size_t x = 0; x < cells; x++)
+        for (int c = 0; c < ch; c++) {
+            uint32_t sum = 0;
+            for (uint32_t j = 0; j < k; j++)
+                sum += sums[(x * k + j) * (size_t)ch + (size_t)c];
+            out[x * (size_t)ch + (size_t)c] = (uint8_t)((sum + round) / area);
+        }
+}
+
+/* The column sums down a box: the first row, then each next one. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+widen_row(uint16_t *restrict sums, const uint8_t *restrict in, size_t n) {
+    for (size_t x = 0; x < n; x++)
+        sums[x] = in[x];
+}
+
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+add_row(uint16_t *restrict sums, const uint8_t *restrict in, size_t n) {
+    for (size_t x = 0; x < n; x++)
+        sums[x] = (uint16_t)(sums[x] + in[x]);
+}
+
+/* 2 x 2 boxes of one channel straight from the two rows: the commonest
+ * box (a JPEG plane one DCT scale finer than needed), without the sums'
+ * pass. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+box_2x2_grey(const uint8_t *restrict a, const uint8_t *restrict b, size_t cells,
+             uint8_t *restrict out, int odd) {
+    uint32_t round = 2u - (uint32_t)odd;
+    for (size_t x = 0; x < cells; x++)
+        out[x] = (uint8_t)(((uint32_t)a[2 * x] + a[2 * x + 1] + b[2 * x] +
+                            b[2 * x + 1] + round) >>
+                           2);
+}
+
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+box_row_body(const uint8_t *const *rows, uint32_t count, size_t width,
+             int channels, uint32_t k, uint16_t *restrict sums,
+             uint8_t *restrict out, int odd) {
+    if (k == 2 && count == 2 && channels == 1) {
+        size_t cells = width / 2;
+        box_2x2_grey(rows[0], rows[1], cells, out, odd);
+        if (width % 2)
+            out[cells] = (uint8_t)(((uint32_t)rows[0][width - 1] +
+                                    rows[1][width - 1] + 1u - (uint32_t)odd) /
+                                   2);
+        return;
+    }
+    size_t n = width * (size_t)channels;
+    widen_row(sums, rows[0], n);
+    for (uint32_t y = 1; y < count; y++)
+        add_row(sums, rows[y], n);
+    size_t cells = width / k, rest = width - cells * k;
+    /* Whole k x k boxes of 1 or 3 channels, each with its constants. */
+#define BOX_CASE(K, CH, SHIFT)                                                 \
+    case (K)*4 + (CH):                                                         \
+        box_cols_pow2(sums, out, cells, CH, K, SHIFT, odd);                    \
+        break
+    switch (count == k ? k * 4 + (uint32_t)channels : 0) {
+        BOX_CASE(2, 1, 2);
+        BOX_CASE(4, 1, 4);
+        BOX_CASE(8, 1, 6);
+        BOX_CASE(2, 3, 2);
+        BOX_CASE(4, 3, 4);
+        BOX_CASE(8, 3, 6);
+    default:
+        box_cols_any(sums, out, cells, channels, k, k * count, odd);
+    }
+#undef BOX_CASE
+    if (rest)
+        box_cols_any(sums + cells * k * (size_t)channels,
+                     out + cells * (size_t)channels, 1, channels,
+                     (uint32_t)rest, (uint32_t)rest * count, odd);
+}
+
+static void box_row_base(const uint8_t *const *rows, uint32_t count,
+                         size_t width, int channels, uint32_t k, uint16_t *sums,
+                         uint8_t *out, int odd) {
+    box_row_body(rows, count, width, channels, k, sums, out, odd);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define BOX_AVX2 1
+__attribute__((target("avx2"))) static void
+box_row_avx2(const uint8_t *const *rows, uint32_t count, size_t width,
+             int channels, uint32_t k, uint16_t *sums, uint8_t *out, int odd) {
+    box_row_body(rows, count, width, channels, k, sums, out, odd);
+}
+#endif
+
+box_row_fn box_row_pick(int simd) {
+#ifdef BOX_AVX2
+    if ((simd == THUMB_SIMD_AUTO || simd == THUMB_SIMD_AVX2 ||
+         simd == THUMB_SIMD_AVX512) &&
+        __builtin_cpu_supports("avx2"))
+        return box_row_avx2;
+#else
+    (void)simd;
+#endif
+    return box_row_base;
+}
