@@ -93,6 +93,12 @@ static void codec_lib_load_heif(void) {
     if (!lib)
         return;
     CODEC_LIB_HEIF_FUNCTIONS(CODEC_LIB_BIND)
+    /* libde265 through libheif's handle, whose scope holds the libraries
+     * it links: the one libheif uses, not a second dlopen() by name (which
+     * also made valgrind see glibc lose libheif's list of them). */
+    CODEC_LIB_DE265_FUNCTIONS(CODEC_LIB_BIND)
+    /* Reference-counted: libheif's own plugin has called it too. */
+    table->de265_init();
     load->loaded = 1;
 }
 

@@ -23,9 +23,10 @@
 #define CODEC_LIB_POINTER(name) __typeof__(name) *name;
 
 #ifdef THUMB_HAVE_HEIF
+#include <libde265/de265.h>
 #include <libheif/heif.h>
 
-/* What heif_decode.c calls. */
+/* What heif_decode.c and heif_hevc.c call of libheif. */
 #define CODEC_LIB_HEIF_FUNCTIONS(X)                                            \
     X(heif_context_alloc)                                                      \
     X(heif_context_free)                                                       \
@@ -35,8 +36,11 @@
     X(heif_decode_image)                                                       \
     X(heif_decoding_options_alloc)                                             \
     X(heif_decoding_options_free)                                              \
+    X(heif_image_add_plane)                                                    \
+    X(heif_image_create)                                                       \
     X(heif_image_get_bits_per_pixel_range)                                     \
     X(heif_image_get_height)                                                   \
+    X(heif_image_get_plane)                                                    \
     X(heif_image_get_plane_readonly)                                           \
     X(heif_image_get_width)                                                    \
     X(heif_image_handle_get_ispe_height)                                       \
@@ -54,14 +58,48 @@
     X(heif_image_handle_is_premultiplied_alpha)                                \
     X(heif_image_handle_release)                                               \
     X(heif_image_release)                                                      \
-    X(heif_nclx_color_profile_free)
+    X(heif_image_set_nclx_color_profile)                                       \
+    X(heif_nclx_color_profile_alloc)                                           \
+    X(heif_nclx_color_profile_free)                                            \
+    X(heif_nclx_color_profile_set_color_primaries)                             \
+    X(heif_nclx_color_profile_set_matrix_coefficients)                         \
+    X(heif_nclx_color_profile_set_transfer_characteristics)                    \
+    X(heif_register_decoder)
+
+/* What heif_hevc.c calls of libde265, which libheif links: found through
+ * libheif's handle (and initialised once, as libheif's own plugin does). */
+#define CODEC_LIB_DE265_FUNCTIONS(X)                                           \
+    X(de265_decode)                                                            \
+    X(de265_flush_data)                                                        \
+    X(de265_free_decoder)                                                      \
+    X(de265_get_bits_per_pixel)                                                \
+    X(de265_get_chroma_format)                                                 \
+    X(de265_get_image_colour_primaries)                                        \
+    X(de265_get_image_full_range_flag)                                         \
+    X(de265_get_image_height)                                                  \
+    X(de265_get_image_matrix_coefficients)                                     \
+    X(de265_get_image_plane)                                                   \
+    X(de265_get_image_plane_user_data)                                         \
+    X(de265_get_image_transfer_characteristics)                                \
+    X(de265_get_image_width)                                                   \
+    X(de265_get_next_picture)                                                  \
+    X(de265_init)                                                              \
+    X(de265_new_decoder)                                                       \
+    X(de265_push_NAL)                                                          \
+    X(de265_release_next_picture)                                              \
+    X(de265_set_image_allocation_functions)                                    \
+    X(de265_set_image_plane)                                                   \
+    X(de265_set_parameter_bool)                                                \
+    X(de265_start_worker_threads)
 
 typedef struct heif_functions {
     CODEC_LIB_HEIF_FUNCTIONS(CODEC_LIB_POINTER)
+    CODEC_LIB_DE265_FUNCTIONS(CODEC_LIB_POINTER)
 } heif_functions;
 
-/* libheif's functions, or NULL with the reason in *why (a message that
- * lives as long as the process) when it cannot be loaded. */
+/* libheif's and libde265's functions, or NULL with the reason in *why (a
+ * message that lives as long as the process) when they cannot be
+ * loaded. */
 const heif_functions *codec_lib_heif(const char **why);
 #endif
 

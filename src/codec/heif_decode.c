@@ -32,6 +32,7 @@
 #include "../exif.h"
 #include "codec_lib.h"
 #include "heif_boxes.h"
+#include "heif_hevc.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -293,13 +294,18 @@ static thumb_status heifdec_probe(decoder *d) {
     s->heif = s->lib->heif_context_alloc();
     if (!s->heif)
         return THUMB_ERR_NOMEM;
+    /* HEVC through our plugin, whose pictures start zeroed (heif_hevc.h). */
+    struct heif_error e =
+        s->lib->heif_register_decoder(s->heif, heif_hevc_plugin());
+    if (e.code != heif_error_Ok)
+        return heifdec_fail(d, e, "registering the HEVC decoder");
     /* libheif 1.15 refuses images (tiles included) wider or higher than
      * this while parsing; the caller's pixel limits are checked against
      * the primary image's size before start. */
     s->lib->heif_context_set_maximum_image_size_limit(s->heif,
                                                       THUMB_MAX_DIMENSION);
-    struct heif_error e = s->lib->heif_context_read_from_memory_without_copy(
-        s->heif, d->data, d->size, NULL);
+    e = s->lib->heif_context_read_from_memory_without_copy(s->heif, d->data,
+                                                           d->size, NULL);
     if (e.code != heif_error_Ok)
         return heifdec_fail(d, e, "reading the container");
     e = s->lib->heif_context_get_primary_image_handle(s->heif, &s->handle);
