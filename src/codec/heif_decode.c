@@ -591,24 +591,26 @@ static thumb_status heifdec_read_rows(decoder *d, uint8_t *const *rows,
     size_t samples = (size_t)d->width * (size_t)d->channels;
     for (uint32_t i = 0; i < count; i++, s->next_row++) {
         size_t y = (size_t)s->next_row + s->top;
+        /* R, G and B always (heifdec_decode asked for them), A too. */
+        int planes = d->channels == HEIFDEC_RGBA_CHANNELS
+                         ? HEIFDEC_RGBA_CHANNELS
+                         : HEIFDEC_RGB_CHANNELS;
         const uint8_t *at[HEIFDEC_RGBA_CHANNELS] = {0};
-        for (int c = 0; c < d->channels; c++)
+        for (int c = 0; c < planes; c++)
             at[c] = s->planes[c] + y * (size_t)s->strides[c];
         if (s->bits > BITS_8) {
             const uint16_t *at16[HEIFDEC_RGBA_CHANNELS] = {0};
-            for (int c = 0; c < d->channels; c++)
+            for (int c = 0; c < planes; c++)
                 at16[c] = (const uint16_t *)(const void *)at[c];
             uint16_t *wide = d->depth == BITS_16 ? (uint16_t *)(void *)rows[i]
                                                  : s->narrow_row;
-            heifdec_interleave_16(wide, at16, (int)d->channels, s->left,
-                                  d->width);
+            heifdec_interleave_16(wide, at16, planes, s->left, d->width);
             if (d->depth == BITS_16)
                 heifdec_widen(wide, samples, s->bits);
             else
                 heifdec_narrow(rows[i], wide, samples, s->bits);
         } else {
-            heifdec_interleave_8(rows[i], at, (int)d->channels, s->left,
-                                 d->width);
+            heifdec_interleave_8(rows[i], at, planes, s->left, d->width);
         }
         if (s->premultiplied && d->depth == BITS_16)
             heifdec_unpremultiply_16((uint16_t *)(void *)rows[i], d->width);

@@ -32,6 +32,9 @@ static void box_cols_any(const uint16_t *sums, uint8_t *out, size_t cells,
             uint32_t sum = 0;
             for (uint32_t j = 0; j < k; j++)
                 sum += sums[(x * k + j) * (size_t)ch + (size_t)c];
+            /* The analyzer loses track of which sums the rows filled and
+             * of area's lower bound (1: one row of one column). */
+            // NOLINTNEXTLINE(clang-analyzer-core.DivideZero,clang-analyzer-core.UndefinedBinaryOperatorResult)
             out[x * (size_t)ch + (size_t)c] = (uint8_t)((sum + round) / area);
         }
 }
