@@ -2,9 +2,9 @@
 # Builds function.zip for the provided.al2023 runtime (x86_64): bootstrap
 # and every shared library it loads except glibc's own, which the runtime
 # provides (glibc 2.34): those it is linked with, libcurl and libcrypto,
-# which it loads itself at the first S3 request (lazy_curl.h), and libheif,
-# which libthumbnail loads at the first HEIF or AVIF image
-# (src/codec/codec_lib.c), with theirs. libstdc++ and libgcc_s, which
+# which it loads itself at the first S3 request (lazy_curl.h), and libheif
+# and libjxl, which libthumbnail loads at the first HEIF, AVIF or JPEG XL
+# image (src/codec/codec_lib.c), with theirs. libstdc++ and libgcc_s, which
 # libheif needs, are the runtime's too, as glibc: Amazon Linux 2023 has
 # GCC 11's, so nothing bundled may need a newer GLIBCXX, CXXABI or GCC
 # symbol version (Debian 12's own libstdc++ needs glibc 2.36).
@@ -16,8 +16,8 @@
 #
 # Fails if bootstrap or a bundled library needs a symbol version newer
 # than the runtime's (GLIBC_2.34, GLIBCXX_3.4.29, CXXABI_1.3.13, GCC 11),
-# then checks that the unzipped package runs: thumbnails of a JPEG and of
-# an iPhone HEIC are made through the Runtime API emulator against
+# then checks that the unzipped package runs: thumbnails of a JPEG, an
+# iPhone HEIC and a JPEG XL are made through the Runtime API emulator against
 # moto_server, with no library loaded from outside the package but the
 # runtime's.
 #
@@ -34,15 +34,16 @@ max_versions=(GLIBC:2.34 GLIBCXX:3.4.29 CXXABI:1.3.13 GCC:11)
 runtime_libs='^(ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libresolv\.so\.2|libutil\.so\.1|libanl\.so\.1|libnsl\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1)$'
 
 # With HEIF/AVIF (libheif and what it needs, all built against glibc <=
-# 2.34 and GCC <= 11's runtime), without JPEG XL: Debian 12's libjxl
-# calls hypot@GLIBC_2.35, which glibc 2.34 lacks, so JPEG XL uploads are
-# refused as an unsupported format until a libjxl built for glibc 2.34 is
-# packaged. Without AVIF output: Debian 12's libavif needs libgav1, whose
-# GLIBCXX_3.4.30 is newer than GCC 11's runtime; THUMB_FORMAT=avif is then
-# refused by the configuration, and on-demand requests get WebP or JPEG.
+# 2.34 and GCC <= 11's runtime) and JPEG XL: Debian 12's libjxl calls
+# hypot and hypotf at their GLIBC_2.35 versions, which glibc 2.34 has as
+# GLIBC_2.2.5 only; the bundled copy is relaxed to bind to either
+# (relax_versions.py, below). Without AVIF output: Debian 12's libavif
+# needs libgav1, whose GLIBCXX_3.4.30 is newer than GCC 11's runtime;
+# THUMB_FORMAT=avif is then refused by the configuration, and on-demand
+# requests get WebP or JPEG.
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_CLI=OFF \
-  -DTHUMB_WITH_HEIF=ON -DTHUMB_WITH_JXL=OFF -DTHUMB_WITH_AVIF=OFF >/dev/null
+  -DTHUMB_WITH_HEIF=ON -DTHUMB_WITH_JXL=ON -DTHUMB_WITH_AVIF=OFF >/dev/null
 nice cmake --build "$build" -j2 --target bootstrap >/dev/null
 
 stage=$(mktemp -d)
@@ -60,10 +61,11 @@ fi
 lazy=$(sed -n 's/^#define LAZY_CURL_LIB[A-Z]* "\(.*\)"$/\1/p' \
   "$root/examples/lambda/lazy_curl.h")
 [[ -n $lazy ]] || { echo "package: no library names in lazy_curl.h" >&2; exit 1; }
-heif=$(sed -n 's/^#define CODEC_LIB_HEIF_SONAME "\(.*\)"$/\1/p' \
+codecs=$(sed -n 's/^#define CODEC_LIB_\(HEIF\|JXL\)_SONAME "\(.*\)"$/\2/p' \
   "$root/src/codec/codec_lib.c")
-[[ -n $heif ]] || { echo "package: no libheif name in codec_lib.c" >&2; exit 1; }
-lazy="$lazy $heif"
+[[ $(wc -w <<<"$codecs") == 2 ]] ||
+  { echo "package: no libheif and libjxl names in codec_lib.c" >&2; exit 1; }
+lazy="$lazy $codecs"
 {
   ldd "$bin"
   for name in $lazy; do
@@ -80,6 +82,12 @@ lazy="$lazy $heif"
   fi
 done
 cp /etc/ssl/certs/ca-certificates.crt "$stage/pkg/certs/"
+# libjxl's only need of glibc 2.35: hypot and hypotf, whose 2.35 versions
+# dropped the old SVID error handling, with the same results.
+jxl=$(sed -n 's/^#define CODEC_LIB_JXL_SONAME "\(.*\)"$/\1/p' \
+  "$root/src/codec/codec_lib.c")
+python3 "$root/examples/lambda/relax_versions.py" "$stage/pkg/lib/$jxl" \
+  hypot hypotf
 
 # The newest version of each kind any file requires (objdump -T lists the
 # versions of the undefined dynamic symbols, the ones the runtime must

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checks that function.zip runs: unzips it to a temporary directory (as
 Lambda does to /var/task), starts its bootstrap under the Runtime API
-emulator against moto_server, thumbnails a JPEG and an iPhone HEIC (which
-loads the bundled libheif) from S3 events, and checks that every shared
+emulator against moto_server, thumbnails a JPEG, an iPhone HEIC and a
+JPEG XL (which load the bundled libheif, and the bundled libjxl as
+relax_versions.py left it) from S3 events, and checks that every shared
 object the process maps comes from the package, except the runtime's own:
 glibc's, and libstdc++ and libgcc_s, which provided.al2023 has as well."""
 
@@ -21,7 +22,8 @@ RUNTIME = re.compile(r"/(ld-linux-x86-64\.so\.2|lib(c|m|pthread|dl|rt|"
 # A JPEG, and an iPhone 8 Plus HEIC: an 8x6 grid of HEVC tiles turned by
 # irot (corpus MANIFEST.tsv).
 IMAGES = [("orientation/Landscape_1.jpg", "smoke test.jpg"),
-          ("heif/arrow.heic", "smoke test.heic")]
+          ("heif/arrow.heic", "smoke test.heic"),
+          ("jxl/bicycles.jxl", "smoke test.jxl")]
 
 
 def main():
@@ -78,11 +80,14 @@ def main():
         e2e.check(not outside, "loaded from outside the package: %s" % outside)
         e2e.check(any(m.endswith("/lib/libheif.so.1") for m in mapped),
                   "the HEIC was not read through the bundled libheif")
+        e2e.check(any(m.endswith("/lib/libjxl.so.0.7") for m in mapped),
+                  "the JPEG XL was not read through the bundled libjxl")
         for key, _ in uploads:
             for size, _, _ in e2e.parse_sizes(e2e.SIZES):
                 s3.head_object(Bucket="dst", Key=e2e.thumb_key(key, size))
         print("package: the unzipped bootstrap made the thumbnails of a "
-              "JPEG and a HEIC, %d libraries loaded from the package" %
+              "JPEG, a HEIC and a JPEG XL, %d libraries loaded from the "
+              "package" %
               sum(1 for m in mapped if m.startswith(task + "/")))
 
 
