@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int thumb_test_run(Suite *suite) {
     SRunner *runner = srunner_create(suite);
@@ -97,6 +98,12 @@ void manifest_each(const char *prefix,
                    void *opaque) {
     each_adapter a = {fn, opaque};
     manifest_each_row(prefix, each_row, &a);
+}
+
+double test_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 double psnr_u8(const uint8_t *a, const uint8_t *b, size_t n) {

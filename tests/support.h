@@ -52,6 +52,10 @@ void manifest_each_row(const char *prefix,
                        void (*fn)(const manifest_row *row, void *opaque),
                        void *opaque);
 
+/* A monotonic clock in seconds, for the tests that bound how long a run
+ * takes. */
+double test_seconds(void);
+
 /* Peak signal-to-noise ratio in dB of two equal-sized sample arrays;
  * INFINITY when identical. */
 double psnr_u8(const uint8_t *a, const uint8_t *b, size_t n);

@@ -35,12 +35,6 @@
 /* Any time before now: ctx_now_us() counts from boot. */
 #define DEADLINE_PAST_US 1
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 START_TEST(option_defaults_to_no_deadline) {
     int64_t lo, hi, v;
     ck_assert_int_eq(thumb_option_bounds(THUMB_OPT_TIMEOUT_MS, &lo, &hi),
@@ -67,15 +61,15 @@ START_TEST(short_deadline_stops_a_big_jpeg_quickly) {
     thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, BIG_BOX);
     const unsigned char *out;
     size_t out_len;
-    double t0 = now_seconds();
+    double t0 = test_seconds();
     ck_assert_int_eq(thumb_run(ctx, data, size, &out, &out_len), THUMB_OK);
-    double whole = now_seconds() - t0;
+    double whole = test_seconds() - t0;
 
     ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_TIMEOUT_MS, SHORTEST_MS),
                      THUMB_OK);
-    t0 = now_seconds();
+    t0 = test_seconds();
     thumb_status st = thumb_run(ctx, data, size, &out, &out_len);
-    double stopped = now_seconds() - t0;
+    double stopped = test_seconds() - t0;
     ck_assert_msg(st == THUMB_ERR_TIMEOUT, "status %d (%s)", st,
                   thumb_ctx_error(ctx));
     ck_assert_ptr_null(out);
@@ -150,14 +144,14 @@ START_TEST(short_deadline_stops_a_big_webp_quickly) {
     thumb_ctx_set(ctx, THUMB_OPT_WIDTH, 256);
     const unsigned char *out;
     size_t out_len;
-    double t0 = now_seconds();
+    double t0 = test_seconds();
     ck_assert_int_eq(thumb_run(ctx, data, size, &out, &out_len), THUMB_OK);
-    double whole = now_seconds() - t0;
+    double whole = test_seconds() - t0;
 
     thumb_ctx_set(ctx, THUMB_OPT_TIMEOUT_MS, SHORTEST_MS);
-    t0 = now_seconds();
+    t0 = test_seconds();
     thumb_status st = thumb_run(ctx, data, size, &out, &out_len);
-    double stopped = now_seconds() - t0;
+    double stopped = test_seconds() - t0;
     ck_assert_msg(st == THUMB_ERR_TIMEOUT, "status %d (%s)", st,
                   thumb_ctx_error(ctx));
     printf("%s to 256 px: %.3f s; with a %d ms deadline: %.3f s\n", BIG_WEBP,

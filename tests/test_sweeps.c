@@ -56,12 +56,6 @@ static const thumb_format out_formats[] = {THUMB_FORMAT_JPEG, THUMB_FORMAT_PNG,
                                            THUMB_FORMAT_WEBP};
 #define OUT_FORMAT_COUNT (sizeof out_formats / sizeof out_formats[0])
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 typedef struct tally {
     int runs, images, errors;
 } tally;
@@ -82,9 +76,9 @@ static void run_one(const uint8_t *bytes, size_t len, unsigned variant,
                   out_formats[variant % OUT_FORMAT_COUNT]);
     const unsigned char *out;
     size_t out_len;
-    double t0 = now_seconds();
+    double t0 = test_seconds();
     thumb_status st = thumb_run(ctx, copy, len, &out, &out_len);
-    double elapsed = now_seconds() - t0;
+    double elapsed = test_seconds() - t0;
     ck_assert_msg(st == THUMB_OK || st == THUMB_ERR_CORRUPT ||
                       st == THUMB_ERR_UNSUPPORTED_FORMAT ||
                       st == THUMB_ERR_UNSUPPORTED_FEATURE ||

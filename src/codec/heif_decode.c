@@ -299,6 +299,12 @@ static thumb_status heifdec_probe(decoder *d) {
         s->lib->heif_register_decoder(s->heif, heif_hevc_plugin());
     if (e.code != heif_error_Ok)
         return heifdec_fail(d, e, "registering the HEVC decoder");
+    /* Tiles one after another in this thread, as every other format
+     * decodes (one thread per run; the CLI's -j and the caller's threads
+     * are the parallelism), and so that the HEVC plugin can check the
+     * deadline between them (heif_hevc_set_run). libheif 1.15 would
+     * otherwise start a thread per tile, up to four at a time. */
+    s->lib->heif_context_set_max_decoding_threads(s->heif, 0);
     /* libheif 1.15 refuses images (tiles included) wider or higher than
      * this while parsing; the caller's pixel limits are checked against
      * the primary image's size before start. */
@@ -413,9 +419,17 @@ static thumb_status heifdec_decode(decoder *d,
         o->convert_hdr_to_8bit = !wide;
         /* Crop and turn are ours (see the top of this file). */
         o->ignore_transformations = 1;
+        heif_hevc_set_run(d->ctx);
         e = s->lib->heif_decode_image(handle, &s->image, heif_colorspace_RGB,
                                       heif_chroma_444, o);
+        heif_hevc_set_run(NULL);
         s->lib->heif_decoding_options_free(o);
+    }
+    if (e.code != heif_error_Ok) {
+        thumb_status late =
+            ctx_check_deadline(d->ctx, "decoding the tiles of a HEIF image");
+        if (late != THUMB_OK)
+            return late;
     }
     if (e.code != heif_error_Ok &&
         e.subcode == heif_suberror_Security_limit_exceeded)

@@ -19,6 +19,14 @@
 #define HEVC_PLANE_ALIGNMENT 16
 #define HEVC_PLANES 3
 
+/* heif_hevc_set_run(): per thread, so that runs in other threads keep
+ * their own. */
+static _Thread_local thumb_ctx *hevc_run;
+
+void heif_hevc_set_run(thumb_ctx *ctx) {
+    hevc_run = ctx;
+}
+
 typedef struct hevc_decoder {
     const heif_functions *lib;
     de265_decoder_context *ctx;
@@ -219,6 +227,12 @@ static struct heif_error hevc_decode_image(void *decoder,
     hevc_decoder *h = decoder;
     const heif_functions *lib = h->lib;
     *out = NULL;
+    /* The message is the run's; libheif's is only passed up. */
+    if (hevc_run &&
+        ctx_check_deadline(hevc_run, "decoding the tiles of a HEIF image") !=
+            THUMB_OK)
+        return hevc_error(heif_error_Decoder_plugin_error,
+                          heif_suberror_Unspecified, "deadline passed");
     lib->de265_flush_data(h->ctx);
     int more;
     do {

@@ -14,8 +14,18 @@
 #ifndef THUMB_HEIF_HEVC_H
 #define THUMB_HEIF_HEVC_H
 
+#include "../ctx.h"
+
 #include <libheif/heif_plugin.h>
 
 const struct heif_decoder_plugin *heif_hevc_plugin(void);
+
+/* The run whose deadline the plugin checks before each picture it
+ * decodes in this thread (each tile of a grid): set around
+ * heif_decode_image(), NULL after. libheif 1.15 gives a plugin no user
+ * pointer and its progress callbacks cannot cancel, so this is how a
+ * 48-tile iPhone photo stops between tiles; it works because
+ * heif_decode.c has libheif decode tiles in the calling thread. */
+void heif_hevc_set_run(thumb_ctx *ctx);
 
 #endif
