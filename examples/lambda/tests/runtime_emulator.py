@@ -32,6 +32,11 @@ class InvocationResult:
         self.body = None  # bytes
         self.headers = {}
         self.done = threading.Event()
+        # time.monotonic_ns() when the event had been written to /next's
+        # connection and when the whole /response or /error had been read:
+        # the invocation's duration as the Runtime API sees it.
+        self.handed_out_ns = None
+        self.answered_ns = None
 
     def json(self):
         return json.loads(self.body)
@@ -93,9 +98,13 @@ class RuntimeEmulator:
                 if trace_id:
                     headers["Lambda-Runtime-Trace-Id"] = trace_id
                 self._reply(200, payload, headers)
+                with emulator._lock:
+                    emulator._results[request_id].handed_out_ns = \
+                        time.monotonic_ns()
 
             def do_POST(self):
                 body = self._body()
+                answered_ns = time.monotonic_ns()
                 path = self.path
                 if path == PREFIX + "/init/error":
                     emulator.init_error = (dict(self.headers), body)
@@ -113,6 +122,7 @@ class RuntimeEmulator:
                     return self._reply(400, b'{"errorType":"InvalidRequestID"}')
                 result.kind = parts[3]
                 result.body = body
+                result.answered_ns = answered_ns
                 result.headers = dict(self.headers)
                 result.done.set()
                 self._reply(202, b'{"status":"OK"}')
