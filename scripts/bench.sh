@@ -11,6 +11,9 @@
 # sharp into tests/bench/node_modules (git-ignored). Builds the library
 # (Release) and the drivers in build-bench/. BENCH_RUNS (default 20) and
 # BENCH_WARMUP (2) change the run counts; BUILD_DIR the build directory.
+# The Lambda row (issue 17) compares today's bootstrap with one built from
+# a worktree of db7d2da^, or LAMBDA_BEFORE_BOOTSTRAP if set; it needs a
+# python3 with moto[server] and boto3 (scripts/test-python.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -63,5 +66,36 @@ cmake --build "$build" -j2 >/dev/null
 /usr/bin/python3 tests/bench/bench.py "$build" "$corpus"
 /usr/bin/python3 tests/bench/chart.py
 /usr/bin/python3 tests/bench/bench_many.py "$build" "$corpus"
+
+# Issue 17's Lambda invocation: today's bootstrap (every size from one GET
+# and one decode) against the last one that made each size with its own
+# thumb_run, db7d2da^ (commit db7d2da made the change).
+before_commit=db7d2da^
+cmake -S . -B "$build/lambda-after" -DCMAKE_BUILD_TYPE=Release \
+  -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_EXAMPLES=ON >/dev/null
+cmake --build "$build/lambda-after" --target bootstrap -j2 >/dev/null
+before=${LAMBDA_BEFORE_BOOTSTRAP:-}
+if [ -z "$before" ]; then
+  # A fresh worktree and build each time: the build folder would not
+  # accept another source folder, and the commit never changes anyway.
+  tmp=$(mktemp -d)
+  trap 'git worktree remove --force "$tmp/tree" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+  git worktree add --detach "$tmp/tree" "$before_commit" >/dev/null || {
+    echo "bench: cannot check out $before_commit (a shallow clone?); set" \
+      "LAMBDA_BEFORE_BOOTSTRAP to a bootstrap built from it" >&2
+    exit 1
+  }
+  rm -rf "$build/lambda-before"
+  cmake -S "$tmp/tree" -B "$build/lambda-before" -DCMAKE_BUILD_TYPE=Release \
+    -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_CLI=OFF \
+    -DTHUMB_BUILD_EXAMPLES=ON >/dev/null
+  cmake --build "$build/lambda-before" --target bootstrap -j2 >/dev/null
+  git worktree remove --force "$tmp/tree"
+  before=$build/lambda-before/examples/lambda/bootstrap
+fi
+moto_python=$(scripts/test-python.sh "$build")
+"$moto_python" tests/bench/lambda_many_bench.py --runs "${BENCH_RUNS:-20}" \
+  --before "$before" --after "$build/lambda-after/examples/lambda/bootstrap" \
+  "$corpus"
 echo "bench: wrote tests/bench/results.md, results.json, chart.svg," \
-  "results_many.md" >&2
+  "results_many.md, results_lambda_many.md" >&2

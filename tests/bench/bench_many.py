@@ -84,10 +84,18 @@ def main():
     write(results)
 
 
-def write(results):
+def save(stem, results, text):
+    """Writes results to STEM.json and text to STEM.md in BENCH_OUT (this
+    folder unless set), and prints text."""
     out = os.environ.get("BENCH_OUT", HERE)
-    with open(os.path.join(out, "results_many.json"), "w") as f:
+    with open(os.path.join(out, stem + ".json"), "w") as f:
         json.dump(results, f, indent=1)
+    with open(os.path.join(out, stem + ".md"), "w") as f:
+        f.write(text)
+    print(text)
+
+
+def write(results):
     lines = ["| task | boxes | one decode (ms CPU) | separate runs | sharp "
              "clone() | vs separate | vs sharp |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -109,10 +117,7 @@ def write(results):
     lines.append("CLI peak RSS, M1: three sizes %.1f MiB, the 1024 alone "
                  "%.1f MiB (%.2fx; target <= 1.2x)" % (
                      rss["three"], rss["one"], rss["three"] / rss["one"]))
-    text = "\n".join(lines) + "\n"
-    with open(os.path.join(out, "results_many.md"), "w") as f:
-        f.write(text)
-    print(text)
+    save("results_many", results, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
