@@ -270,9 +270,9 @@ typedef enum thumb_option {
      * the start of decoding (reading through the read callback is not
      * counted): past it the run stops with THUMB_ERR_TIMEOUT. Checked
      * between rows and inside long decoder phases (JPEG scans, interlaced
-     * PNG and GIF rows, WebP's incremental steps, the tiles of an HEVC
-     * HEIF image); an AVIF or JPEG XL image decodes in one library call,
-     * checked after it returns. 0: no deadline (default). */
+     * PNG and GIF rows, WebP's incremental steps, the tiles of a HEIF or
+     * AVIF image); a JPEG XL image decodes in one libjxl call, checked
+     * after it returns. 0: no deadline (default). */
     THUMB_OPT_TIMEOUT_MS = 16,
     /** A thumb_simd: the instruction set of the resize kernels. Default
      * THUMB_SIMD_AUTO, or what the environment variable THUMB_SIMD

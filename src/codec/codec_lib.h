@@ -26,13 +26,16 @@
 #include <libde265/de265.h>
 #include <libheif/heif.h>
 
-/* What heif_decode.c and heif_hevc.c call of libheif. */
+/* What heif_decode.c and the plugins (heif_plugins.h) call of libheif. */
 #define CODEC_LIB_HEIF_FUNCTIONS(X)                                            \
     X(heif_context_alloc)                                                      \
     X(heif_context_free)                                                       \
     X(heif_context_get_primary_image_handle)                                   \
     X(heif_context_read_from_memory_without_copy)                              \
     X(heif_context_set_max_decoding_threads)                                   \
+    X(heif_get_decoder_descriptors)                                            \
+    X(heif_get_version_number_major)                                           \
+    X(heif_get_version_number_minor)                                           \
     X(heif_context_set_maximum_image_size_limit)                               \
     X(heif_decode_image)                                                       \
     X(heif_decoding_options_alloc)                                             \

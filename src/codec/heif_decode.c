@@ -32,7 +32,7 @@
 #include "../exif.h"
 #include "codec_lib.h"
 #include "heif_boxes.h"
-#include "heif_hevc.h"
+#include "heif_plugins.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -294,15 +294,19 @@ static thumb_status heifdec_probe(decoder *d) {
     s->heif = s->lib->heif_context_alloc();
     if (!s->heif)
         return THUMB_ERR_NOMEM;
-    /* HEVC through our plugin, whose pictures start zeroed (heif_hevc.h). */
+    /* HEVC through our plugin, whose pictures start zeroed, and AV1
+     * through libheif's own wrapped: both check the deadline before each
+     * tile (heif_plugins.h). */
     struct heif_error e =
         s->lib->heif_register_decoder(s->heif, heif_hevc_plugin());
+    if (e.code == heif_error_Ok && heif_av1_plugin())
+        e = s->lib->heif_register_decoder(s->heif, heif_av1_plugin());
     if (e.code != heif_error_Ok)
-        return heifdec_fail(d, e, "registering the HEVC decoder");
+        return heifdec_fail(d, e, "registering the decoders");
     /* Tiles one after another in this thread, as every other format
      * decodes (one thread per run; the CLI's -j and the caller's threads
-     * are the parallelism), and so that the HEVC plugin can check the
-     * deadline between them (heif_hevc_set_run). libheif 1.15 would
+     * are the parallelism), and so that the plugins can check the
+     * deadline between them (heif_plugins_set_run). libheif 1.15 would
      * otherwise start a thread per tile, up to four at a time. */
     s->lib->heif_context_set_max_decoding_threads(s->heif, 0);
     /* libheif 1.15 refuses images (tiles included) wider or higher than
@@ -419,10 +423,10 @@ static thumb_status heifdec_decode(decoder *d,
         o->convert_hdr_to_8bit = !wide;
         /* Crop and turn are ours (see the top of this file). */
         o->ignore_transformations = 1;
-        heif_hevc_set_run(d->ctx);
+        heif_plugins_set_run(d->ctx);
         e = s->lib->heif_decode_image(handle, &s->image, heif_colorspace_RGB,
                                       heif_chroma_444, o);
-        heif_hevc_set_run(NULL);
+        heif_plugins_set_run(NULL);
         s->lib->heif_decoding_options_free(o);
     }
     if (e.code != heif_error_Ok) {

@@ -1,15 +1,13 @@
-/* libheif's libde265 plugin with zeroed pictures (heif_hevc.h). It runs
+/* libheif's libde265 plugin with zeroed pictures (heif_plugins.h). It runs
  * inside libheif, which it reaches, like libde265, through the tables
  * codec_lib.c loaded before the context was made. */
-#include "heif_hevc.h"
+#include "heif_plugins.h"
 
 #include "codec_lib.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Above libheif's own libde265 plugin (100): the highest wins. */
-#define HEVC_PRIORITY 200
 /* Each NAL unit of an HEVC item is preceded by its length, 4 bytes big
  * endian (libheif writes the hvcC's NAL units the same way). */
 #define HEVC_LENGTH_BYTES 4
@@ -48,7 +46,7 @@ static const char *hevc_name(void) {
 }
 
 static int hevc_supports(enum heif_compression_format format) {
-    return format == heif_compression_HEVC ? HEVC_PRIORITY : 0;
+    return format == heif_compression_HEVC ? HEIF_PLUGINS_PRIORITY : 0;
 }
 
 /* de265_image_allocation.get_buffer: libde265's own allocation (image.cc,
@@ -227,12 +225,9 @@ static struct heif_error hevc_decode_image(void *decoder,
     hevc_decoder *h = decoder;
     const heif_functions *lib = h->lib;
     *out = NULL;
-    /* The message is the run's; libheif's is only passed up. */
-    if (hevc_run &&
-        ctx_check_deadline(hevc_run, "decoding the tiles of a HEIF image") !=
-            THUMB_OK)
-        return hevc_error(heif_error_Decoder_plugin_error,
-                          heif_suberror_Unspecified, "deadline passed");
+    struct heif_error late = heif_plugins_check_deadline();
+    if (late.code != heif_error_Ok)
+        return late;
     lib->de265_flush_data(h->ctx);
     int more;
     do {
