@@ -1,16 +1,21 @@
-"""Lets a bundled library load on the runtime's older glibc when what it
-needs of a newer one are only new versions of functions the older glibc
-has under an older version.
+"""Lets a bundled library load on the runtime's older glibc or libstdc++
+when what it needs of a newer one are only new versions of functions the
+older one has under an older version.
 
 Debian 12's libjxl needs hypot@GLIBC_2.35 and hypotf@GLIBC_2.35, which
 glibc 2.35 added when it dropped the old SVID error handling from them
 (the results are the same); glibc 2.34, provided.al2023's, has them as
-GLIBC_2.2.5. For each symbol named, this clears its version (.gnu.version
-entry 1, "global": the reference binds to the default version, whichever
-glibc it meets), and marks each version requirement no symbol uses any
-more weak (VER_FLG_WEAK in .gnu.version_r), so that the loader does not
-refuse the library for lacking it. What patchelf --clear-symbol-version
-does, plus the requirement, which patchelf 0.14 leaves.
+GLIBC_2.2.5 (package.sh says why libgav1's case is the same). For each
+symbol named, this clears its version (.gnu.version entry 1, "global"),
+and marks each version requirement no symbol uses any more weak
+(VER_FLG_WEAK in .gnu.version_r), so that the loader does not refuse the
+library for lacking it. What patchelf --clear-symbol-version does, plus
+the requirement, which patchelf 0.14 leaves. An unversioned reference
+binds to the provider's base version (its first) if the symbol has one,
+else to its one default version (glibc's check_match): hypot to
+GLIBC_2.2.5 on any glibc, libstdc++'s wait to GLIBCXX_3.4.11 on
+GCC 11 and GLIBCXX_3.4.30 on GCC 12 (tests/relax_versions_check.sh
+shows both).
 
   relax_versions.py LIBRARY SYMBOL...
 
