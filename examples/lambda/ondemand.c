@@ -129,11 +129,12 @@ static char *render(handler *h, const query_request *q, const char *accept,
 
     /* An explicit format is served as asked; otherwise the smallest the
      * client takes, AVIF (when this build writes it) before WebP, else
-     * the source's own format. */
+     * the source's own format. Accept is read first: asking whether AVIF
+     * can be written loads libavif, which only such a client needs. */
     int negotiated = q->format == THUMB_FORMAT_AUTO;
     thumb_format format = q->format;
-    if (negotiated && thumb_format_can_write(THUMB_FORMAT_AVIF) &&
-        query_accepts(accept, THUMB_FORMAT_AVIF))
+    if (negotiated && query_accepts(accept, THUMB_FORMAT_AVIF) &&
+        thumb_format_can_write(THUMB_FORMAT_AVIF))
         format = THUMB_FORMAT_AVIF;
     else if (negotiated && query_accepts(accept, THUMB_FORMAT_WEBP))
         format = THUMB_FORMAT_WEBP;
