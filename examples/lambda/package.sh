@@ -2,12 +2,13 @@
 # Builds function.zip for the provided.al2023 runtime (x86_64): bootstrap
 # and every shared library it loads except glibc's own, which the runtime
 # provides (glibc 2.34): those it is linked with, libcurl and libcrypto,
-# which it loads itself at the first S3 request (lazy_curl.h), and libheif
-# and libjxl, which libthumbnail loads at the first HEIF, AVIF or JPEG XL
-# image (src/codec/codec_lib.c), with theirs. libstdc++ and libgcc_s, which
-# libheif needs, are the runtime's too, as glibc: Amazon Linux 2023 has
-# GCC 11's, so nothing bundled may need a newer GLIBCXX, CXXABI or GCC
-# symbol version (Debian 12's own libstdc++ needs glibc 2.36).
+# which it loads itself at the first S3 request (lazy_curl.h), and libheif,
+# libjxl and libavif, which libthumbnail loads at the first HEIF, AVIF or
+# JPEG XL image read and the first AVIF written (src/codec/codec_lib.c),
+# with theirs. libstdc++ and libgcc_s, which libheif needs, are the
+# runtime's too, as glibc: Amazon Linux 2023 has GCC 11's, so nothing
+# bundled may need a newer GLIBCXX, CXXABI or GCC symbol version (Debian
+# 12's own libstdc++ needs glibc 2.36).
 # bootstrap carries DT_RPATH $ORIGIN/lib, which, unlike RUNPATH, also
 # applies to the libraries' own dependencies (and to dlopen() from
 # bootstrap) and comes before LD_LIBRARY_PATH, so the bundled copies are
@@ -17,9 +18,9 @@
 # Fails if bootstrap or a bundled library needs a symbol version newer
 # than the runtime's (GLIBC_2.34, GLIBCXX_3.4.29, CXXABI_1.3.13, GCC 11),
 # then checks that the unzipped package runs: thumbnails of a JPEG, an
-# iPhone HEIC and a JPEG XL are made through the Runtime API emulator against
-# moto_server, with no library loaded from outside the package but the
-# runtime's.
+# iPhone HEIC and a JPEG XL, and AVIF ones, are made through the Runtime
+# API emulator against moto_server, with no library loaded from outside
+# the package but the runtime's.
 #
 #   examples/lambda/package.sh [OUTPUT.zip]    (default build-lambda/function.zip)
 set -euo pipefail
@@ -33,17 +34,15 @@ max_versions=(GLIBC:2.34 GLIBCXX:3.4.29 CXXABI:1.3.13 GCC:11)
 # The runtime's libraries: glibc's and GCC's, never bundled.
 runtime_libs='^(ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libresolv\.so\.2|libutil\.so\.1|libanl\.so\.1|libnsl\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1)$'
 
-# With HEIF/AVIF (libheif and what it needs, all built against glibc <=
-# 2.34 and GCC <= 11's runtime) and JPEG XL: Debian 12's libjxl calls
-# hypot and hypotf at their GLIBC_2.35 versions, which glibc 2.34 has as
-# GLIBC_2.2.5 only; the bundled copy is relaxed to bind to either
-# (relax_versions.py, below). Without AVIF output: Debian 12's libavif
-# needs libgav1, whose GLIBCXX_3.4.30 is newer than GCC 11's runtime;
-# THUMB_FORMAT=avif is then refused by the configuration, and on-demand
-# requests get WebP or JPEG.
+# With HEIF/AVIF input (libheif and what it needs, all built against
+# glibc <= 2.34 and GCC <= 11's runtime), JPEG XL input and AVIF output:
+# two of the libraries need one function each at a version newer than the
+# runtime's, where the runtime has the same function at an older version;
+# their bundled copies are relaxed to bind to either (relax_versions.py,
+# below).
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DTHUMB_BUILD_TESTS=OFF -DTHUMB_BUILD_CLI=OFF \
-  -DTHUMB_WITH_HEIF=ON -DTHUMB_WITH_JXL=ON -DTHUMB_WITH_AVIF=OFF >/dev/null
+  -DTHUMB_WITH_HEIF=ON -DTHUMB_WITH_JXL=ON -DTHUMB_WITH_AVIF=ON >/dev/null
 nice cmake --build "$build" -j2 --target bootstrap >/dev/null
 
 stage=$(mktemp -d)
@@ -61,10 +60,10 @@ fi
 lazy=$(sed -n 's/^#define LAZY_CURL_LIB[A-Z]* "\(.*\)"$/\1/p' \
   "$root/examples/lambda/lazy_curl.h")
 [[ -n $lazy ]] || { echo "package: no library names in lazy_curl.h" >&2; exit 1; }
-codecs=$(sed -n 's/^#define CODEC_LIB_\(HEIF\|JXL\)_SONAME "\(.*\)"$/\2/p' \
+codecs=$(sed -n 's/^#define CODEC_LIB_\(HEIF\|JXL\|AVIF\)_SONAME "\(.*\)"$/\2/p' \
   "$root/src/codec/codec_lib.c")
-[[ $(wc -w <<<"$codecs") == 2 ]] ||
-  { echo "package: no libheif and libjxl names in codec_lib.c" >&2; exit 1; }
+[[ $(wc -w <<<"$codecs") == 3 ]] ||
+  { echo "package: no libheif, libjxl and libavif names in codec_lib.c" >&2; exit 1; }
 lazy="$lazy $codecs"
 {
   ldd "$bin"
@@ -88,6 +87,18 @@ jxl=$(sed -n 's/^#define CODEC_LIB_JXL_SONAME "\(.*\)"$/\1/p' \
   "$root/src/codec/codec_lib.c")
 python3 "$root/examples/lambda/relax_versions.py" "$stage/pkg/lib/$jxl" \
   hypot hypotf
+# libavif links every AV1 codec Debian has, so all of them are bundled
+# (libthumbnail writes AVIF with libaom alone and reads it through
+# libheif: rav1e, SVT-AV1 and libgav1 are loaded, never run). One of
+# them, the decoder libgav1, needs one thing of GCC 12's libstdc++:
+# std::condition_variable::wait at GLIBCXX_3.4.30. GCC 12 moved it there
+# when it dropped its noexcept (so that a thread cancelled in it unwinds
+# rather than terminates), and kept the old one, GLIBCXX_3.4.11, GCC 11's
+# only version, as a noexcept wrapper that calls the new: same function,
+# same argument. Bound to GCC 11's, only a pthread_cancel() during the
+# wait would differ, and nothing packaged calls it (checked below).
+python3 "$root/examples/lambda/relax_versions.py" "$stage/pkg/lib/libgav1.so.1" \
+  _ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE
 
 # The newest version of each kind any file requires (objdump -T lists the
 # versions of the undefined dynamic symbols, the ones the runtime must
@@ -105,6 +116,12 @@ for f in "$stage/pkg/bootstrap" "$stage"/pkg/lib/*; do
       status=1
     fi
   done
+  if grep -qw pthread_cancel "$stage/undefined"; then
+    echo "package: $(basename "$f") calls pthread_cancel: a thread" \
+      "cancelled in libgav1's relaxed condition_variable::wait would" \
+      "end the process" >&2
+    status=1
+  fi
 done
 rm -f "$stage/undefined"
 [[ $status == 0 ]] || exit 1

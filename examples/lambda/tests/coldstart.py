@@ -12,9 +12,10 @@
     checks the request line, then closes the connection, which ends
     bootstrap. While bootstrap waits for its answer, /proc/PID/maps must
     not show libcurl, libssl or libcrypto, which it loads at the first S3
-    request (lazy_curl.h), nor libheif or the C++ runtime, which
-    libthumbnail loads at the first HEIF image (src/codec/codec_lib.c):
-    this fails the run whatever the timings.
+    request (lazy_curl.h), nor libheif, libjxl, libavif, their codecs or
+    the C++ runtime, which libthumbnail loads at the first HEIF or JPEG XL
+    image read or AVIF written (src/codec/codec_lib.c): this fails the
+    run whatever the timings.
   peak RSS: VmHWM of the bootstrap process (/proc/PID/status) after it made
     the configured thumbnails (THUMB_SIZES 256x256,100x, WebP) of a
     T1-sized JPEG (2725x2225, sharp's benchmark image; or --image, a
@@ -57,10 +58,11 @@ NEXT_REQUEST = b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\n"
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 TIMESPEC = struct.Struct("qq")
 NS_PER_S = 10**9
-# Loaded at the first S3 request or HEIF image, never before the first
-# /next.
+# Loaded at the first S3 request, HEIF or JPEG XL image or AVIF output,
+# never before the first /next.
 LAZY_LIBRARIES = re.compile(
-    r"/lib(curl|ssl|crypto|heif|de265|x265|dav1d|aom|stdc\+\+)\.so[.0-9]*$")
+    r"/lib(curl|ssl|crypto|heif|de265|x265|jxl|avif|dav1d|aom|gav1|rav1e|"
+    r"SvtAv1Enc|yuv|stdc\+\+)\.so[.0-9]*$")
 START_TIMEOUT_S = 10
 
 
