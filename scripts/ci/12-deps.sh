@@ -63,7 +63,10 @@ within build "${pcfiles[@]}"
 # package of the runtime set (libc6 is on every Debian system).
 libs=()
 for binary in "$build/libthumbnail.so" "$build/thumbnail"; do
-  while read -r lib _ path _; do
+  while read -r lib arrow path _; do
+    # "NAME => PATH (ADDRESS)", or the loader's "PATH (ADDRESS)": needed
+    # since the library has thread-local data (__tls_get_addr).
+    [ "$arrow" = "=>" ] || path=$lib
     case $lib in libthumbnail.so.*) ;; *) libs+=("$path") ;; esac
   done < <(ldd "$binary" | grep -Ff <(readelf -d "$binary" |
     sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'))
