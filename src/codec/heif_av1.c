@@ -43,9 +43,9 @@ static const char *av1_name(void) {
     return "libheif's AV1 decoder, with a deadline (libthumbnail)";
 }
 
+/* Registered only where av1_inner() finds a decoder (heif_av1_plugin). */
 static int av1_supports(enum heif_compression_format format) {
-    return format == heif_compression_AV1 && av1_inner() ? HEIF_PLUGINS_PRIORITY
-                                                         : 0;
+    return format == heif_compression_AV1 ? HEIF_PLUGINS_PRIORITY : 0;
 }
 
 static struct heif_error av1_new_decoder(void **out) {
@@ -54,7 +54,7 @@ static struct heif_error av1_new_decoder(void **out) {
         return (struct heif_error){heif_error_Memory_allocation_error,
                                    heif_suberror_Unspecified, "out of memory"};
     a->inner = av1_inner();
-    if (!a->inner) { /* av1_supports() said no */
+    if (!a->inner) { /* never once registered (heif_av1_plugin) */
         free(a);
         return (struct heif_error){heif_error_Unsupported_feature,
                                    heif_suberror_Unsupported_codec,

@@ -297,10 +297,11 @@ static thumb_status heifdec_probe(decoder *d) {
     /* HEVC through our plugin, whose pictures start zeroed, and AV1
      * through libheif's own wrapped: both check the deadline before each
      * tile (heif_plugins.h). */
+    const struct heif_decoder_plugin *av1 = heif_av1_plugin();
     struct heif_error e =
         s->lib->heif_register_decoder(s->heif, heif_hevc_plugin());
-    if (e.code == heif_error_Ok && heif_av1_plugin())
-        e = s->lib->heif_register_decoder(s->heif, heif_av1_plugin());
+    if (e.code == heif_error_Ok && av1)
+        e = s->lib->heif_register_decoder(s->heif, av1);
     if (e.code != heif_error_Ok)
         return heifdec_fail(d, e, "registering the decoders");
     /* Tiles one after another in this thread, as every other format
@@ -430,8 +431,7 @@ static thumb_status heifdec_decode(decoder *d,
         s->lib->heif_decoding_options_free(o);
     }
     if (e.code != heif_error_Ok) {
-        thumb_status late =
-            ctx_check_deadline(d->ctx, "decoding the tiles of a HEIF image");
+        thumb_status late = ctx_check_deadline(d->ctx, HEIF_PLUGINS_DOING);
         if (late != THUMB_OK)
             return late;
     }

@@ -17,14 +17,6 @@
 #define HEVC_PLANE_ALIGNMENT 16
 #define HEVC_PLANES 3
 
-/* heif_hevc_set_run(): per thread, so that runs in other threads keep
- * their own. */
-static _Thread_local thumb_ctx *hevc_run;
-
-void heif_hevc_set_run(thumb_ctx *ctx) {
-    hevc_run = ctx;
-}
-
 typedef struct hevc_decoder {
     const heif_functions *lib;
     de265_decoder_context *ctx;

@@ -11,8 +11,7 @@ void heif_plugins_set_run(thumb_ctx *ctx) {
 struct heif_error heif_plugins_check_deadline(void) {
     struct heif_error e = {heif_error_Ok, heif_suberror_Unspecified, "Success"};
     if (plugins_run &&
-        ctx_check_deadline(plugins_run, "decoding the tiles of a HEIF image") !=
-            THUMB_OK)
+        ctx_check_deadline(plugins_run, HEIF_PLUGINS_DOING) != THUMB_OK)
         e = (struct heif_error){heif_error_Decoder_plugin_error,
                                 heif_suberror_Unspecified, "deadline passed"};
     return e;

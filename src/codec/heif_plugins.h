@@ -34,6 +34,10 @@ const struct heif_decoder_plugin *heif_hevc_plugin(void);
  * decoder descriptors are not known to be its plugins (heif_av1.c). */
 const struct heif_decoder_plugin *heif_av1_plugin(void);
 
+/* What a run was doing when the plugins found its deadline passed, for
+ * its message. */
+#define HEIF_PLUGINS_DOING "decoding the tiles of a HEIF image"
+
 /* The run whose deadline the plugins check in this thread; NULL after. */
 void heif_plugins_set_run(thumb_ctx *ctx);
 
