@@ -7,7 +7,9 @@ relax_versions.py left it) from S3 events, and the JPEG as AVIF (the
 bundled libavif, with libgav1 as relax_versions.py left it) twice: on
 demand for a client that accepts image/avif, and from an S3 event in a
 second process configured with THUMB_FORMAT=avif. Each AVIF must decode
-with avifdec at the size its box allows. Checks that every shared
+with avifdec at the size its box allows; before them, an on-demand
+request whose Accept lacks AVIF must be answered in WebP without loading
+libavif. Checks that every shared
 object the processes map comes from the package, except the runtime's
 own: glibc's, and libstdc++ and libgcc_s, which provided.al2023 has as
 well."""
@@ -100,6 +102,19 @@ def main():
                 e2e.check(res.kind == "response",
                           "packaged bootstrap, %s: %s %s %s"
                           % (key, res.kind, res.body, bs.stderr))
+            # A client that does not take AVIF is answered without
+            # loading libavif (ondemand.c reads Accept first).
+            res = bs.invoke(e2e.url_event(
+                jpeg_key, "width=%d&height=%d" % ONDEMAND_BOX,
+                "image/webp,*/*"))
+            doc = res.json() if res.kind == "response" else {}
+            e2e.check(doc.get("statusCode") == 200 and
+                      doc["headers"]["Content-Type"] == "image/webp",
+                      "packaged bootstrap, on-demand WebP: %s %s %s"
+                      % (res.kind, res.body, bs.stderr))
+            e2e.check(not any("/libavif.so" in m for m in mapped(bs)),
+                      "libavif loaded for a client that does not accept "
+                      "AVIF")
             res = bs.invoke(e2e.url_event(
                 jpeg_key, "width=%d&height=%d" % ONDEMAND_BOX,
                 "image/avif,image/webp,*/*"))
