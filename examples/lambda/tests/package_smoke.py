@@ -54,6 +54,19 @@ def mapped(bs):
         return {line.split()[-1] for line in f if ".so" in line.split()[-1]}
 
 
+def ondemand(bs, key, accept, content_type):
+    """The on-demand answer for key in ONDEMAND_BOX to a client sending
+    accept, which must be a 200 of content_type."""
+    res = bs.invoke(e2e.url_event(key, "width=%d&height=%d" % ONDEMAND_BOX,
+                                  accept))
+    doc = res.json() if res.kind == "response" else {}
+    e2e.check(doc.get("statusCode") == 200 and
+              doc["headers"]["Content-Type"] == content_type,
+              "packaged bootstrap, on-demand %s: %s %s %s"
+              % (content_type, res.kind, res.body, bs.stderr))
+    return doc
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--zip", required=True)
@@ -104,25 +117,12 @@ def main():
                           % (key, res.kind, res.body, bs.stderr))
             # A client that does not take AVIF is answered without
             # loading libavif (ondemand.c reads Accept first).
-            res = bs.invoke(e2e.url_event(
-                jpeg_key, "width=%d&height=%d" % ONDEMAND_BOX,
-                "image/webp,*/*"))
-            doc = res.json() if res.kind == "response" else {}
-            e2e.check(doc.get("statusCode") == 200 and
-                      doc["headers"]["Content-Type"] == "image/webp",
-                      "packaged bootstrap, on-demand WebP: %s %s %s"
-                      % (res.kind, res.body, bs.stderr))
+            ondemand(bs, jpeg_key, "image/webp,*/*", "image/webp")
             e2e.check(not any("/libavif.so" in m for m in mapped(bs)),
                       "libavif loaded for a client that does not accept "
                       "AVIF")
-            res = bs.invoke(e2e.url_event(
-                jpeg_key, "width=%d&height=%d" % ONDEMAND_BOX,
-                "image/avif,image/webp,*/*"))
-            doc = res.json() if res.kind == "response" else {}
-            e2e.check(doc.get("statusCode") == 200 and
-                      doc["headers"]["Content-Type"] == "image/avif",
-                      "packaged bootstrap, on-demand AVIF: %s %s %s"
-                      % (res.kind, res.body, bs.stderr))
+            doc = ondemand(bs, jpeg_key, "image/avif,image/webp,*/*",
+                           "image/avif")
             path = os.path.join(work, "ondemand.avif")
             with open(path, "wb") as f:
                 f.write(base64.b64decode(doc["body"]))
