@@ -39,6 +39,13 @@ static struct {
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
+/* curl_global_init() and curl_global_cleanup() count their calls in
+ * process-wide state and are thread-safe only in a libcurl built so
+ * (CURL_VERSION_THREADSAFE, 7.84 and later). bootstrap's upload threads
+ * each start a transport of their own (handler.h), possibly at once, so
+ * the calls are serialised here whatever libcurl is bundled. */
+static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* dlsym() into a function pointer (POSIX guarantees the sizes match). */
 static int bind_symbol(void *lib, const char *name, void *slot) {
     void *p = dlsym(lib, name);
@@ -108,12 +115,20 @@ int lazy_curl_load(char *error, size_t error_size) {
 /* ---- libcurl ---- */
 
 CURLcode curl_global_init(long flags) {
-    return loaded() ? real.global_init(flags) : CURLE_FAILED_INIT;
+    if (!loaded())
+        return CURLE_FAILED_INIT;
+    pthread_mutex_lock(&global_lock);
+    CURLcode rc = real.global_init(flags);
+    pthread_mutex_unlock(&global_lock);
+    return rc;
 }
 
 void curl_global_cleanup(void) {
-    if (loaded())
-        real.global_cleanup();
+    if (!loaded())
+        return;
+    pthread_mutex_lock(&global_lock);
+    real.global_cleanup();
+    pthread_mutex_unlock(&global_lock);
 }
 
 CURL *curl_easy_init(void) {
