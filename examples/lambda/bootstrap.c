@@ -88,6 +88,17 @@ static int serve(runtime *rt, handler *h) {
     }
 }
 
+/* An S3 client like the handler's own (its configuration, a lazy
+ * transport of its own), for the uploads beside the calling thread's:
+ * handler.h. user is the aws_config. */
+static s3_client *new_s3_client(void *user, aws_error *err) {
+    const aws_config *cfg = user;
+    aws_transport transport;
+    if (lazy_transport_new(&transport, cfg->ca_bundle, err) != AWS_OK)
+        return NULL;
+    return s3_client_new_with_transport(cfg, transport, err);
+}
+
 /* One context per THUMB_SIZES entry, all made from one decode
  * (thumb_run_many); the first also serves on-demand requests. Each holds
  * the input limits, as each output checks its own. Returns NULL, or why
@@ -138,8 +149,14 @@ int main(void) {
         status = init_failed(rt, "InitFailed", ctx_error);
     } else {
         const char *name = getenv("AWS_LAMBDA_FUNCTION_NAME");
-        handler h = {&cfg, ctxs, s3, name ? name : "bootstrap"};
+        handler h = {.cfg = &cfg,
+                     .ctxs = ctxs,
+                     .s3 = s3,
+                     .function_name = name ? name : "bootstrap",
+                     .new_s3 = new_s3_client,
+                     .new_s3_user = &s3cfg};
         status = serve(rt, &h);
+        handler_cleanup(&h);
     }
     for (size_t i = 0; i < CONFIG_MAX_SIZES; i++)
         thumb_ctx_free(ctxs[i]);

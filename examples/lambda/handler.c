@@ -8,6 +8,7 @@
 #include "telemetry.h"
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,56 +114,134 @@ static void fail_output(telemetry_report *r, const config_size *size,
                     r->failed_count, r->size_count);
 }
 
-/* Uploads output i of a run_many; a failure is that output's alone. */
-static void put_output(handler *h, const lambda_s3_record *rec, size_t i,
-                       telemetry_report *r) {
+/* One output of a run_many on its way to S3. Filled by prepare_output()
+ * on the calling thread; upload() may then run on a thread of its own,
+ * touching nothing but its upload. */
+typedef struct upload {
+    /* Set when the output failed before its upload (encode, key):
+     * error_class and message say why, and it is not uploaded. */
+    const char *error_class;
+    char message[AWS_ERROR_MESSAGE_SIZE];
+    char key[KEYTEMPLATE_MAX_KEY_BYTES + 1];
+    const unsigned char *body;
+    size_t len;
+    s3_put_options opts;
+    const char *bucket;
+    s3_client *s3;
+    aws_status status;
+    aws_error err;
+    pthread_t thread;
+    int threaded; /* thread runs it, to be joined */
+} upload;
+
+/* Takes output i's bytes and key; a failure is recorded in u. */
+static void prepare_output(handler *h, const lambda_s3_record *rec, size_t i,
+                           upload *u, telemetry_report *r) {
     const lambda_config *cfg = h->cfg;
     const config_size *size = &cfg->sizes.items[i];
     thumb_ctx *ctx = h->ctxs[i];
-    const unsigned char *out;
-    size_t out_len;
-    thumb_status st = thumb_ctx_output(ctx, &out, &out_len);
+    u->error_class = NULL;
+    u->threaded = 0;
+    thumb_status st = thumb_ctx_output(ctx, &u->body, &u->len);
     add_stage(&r->encode_us, thumb_ctx_info(ctx, THUMB_INFO_ENCODE_US));
     if (st != THUMB_OK) {
-        fail_output(r, size, classify_thumb_status(thumb_ctx_status(ctx)),
-                    "%s: %s", thumb_strerror(thumb_ctx_status(ctx)),
+        u->error_class = classify_thumb_status(thumb_ctx_status(ctx));
+        set_message(u->message, sizeof u->message, "%s: %s",
+                    thumb_strerror(thumb_ctx_status(ctx)),
                     thumb_ctx_error(ctx));
         return;
     }
     thumb_format fmt =
         (thumb_format)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_FORMAT);
-    telemetry_output *o = &r->outputs[r->output_count];
     keytemplate_vars vars = {rec->key, size->name, size->width, size->height,
                              thumb_format_extension(fmt)};
-    if (keytemplate_expand(cfg->key_template, &vars, o->key, sizeof o->key) !=
+    if (keytemplate_expand(cfg->key_template, &vars, u->key, sizeof u->key) !=
         KEYTEMPLATE_OK) {
-        fail_output(r, size, "key_too_long",
+        u->error_class = "key_too_long";
+        set_message(u->message, sizeof u->message,
                     "destination key for %s is over %d bytes", size->name,
                     KEYTEMPLATE_MAX_KEY_BYTES);
         return;
     }
-    s3_put_options opts = {thumb_format_mime_type(fmt), cfg->cache_control};
-    aws_error err;
-    int64_t t0 = handler_now_us();
-    aws_status s = s3_put_object(h->s3, cfg->dest_bucket, o->key, out, out_len,
-                                 &opts, &err);
-    add_stage(&r->put_us, handler_now_us() - t0);
-    if (s != AWS_OK) {
-        fail_output(r, size, classify_aws_status(s), "%s", err.message);
+    u->opts = (s3_put_options){thumb_format_mime_type(fmt), cfg->cache_control};
+    u->bucket = cfg->dest_bucket;
+}
+
+static void *run_upload(void *arg) {
+    upload *u = arg;
+    u->status = s3_put_object(u->s3, u->bucket, u->key, u->body, u->len,
+                              &u->opts, &u->err);
+    return NULL;
+}
+
+/* The client of the n-th upload running beside the calling thread's,
+ * made at its first use; NULL when there is none to be had. */
+static s3_client *uploader(handler *h, size_t n) {
+    if (!h->uploaders[n] && h->new_s3) {
+        aws_error err;
+        h->uploaders[n] = h->new_s3(h->new_s3_user, &err);
+    }
+    if (h->uploaders[n])
+        s3_client_set_deadline(h->uploaders[n], h->s3_deadline_ms);
+    return h->uploaders[n];
+}
+
+/* Uploads the outputs that were made, all at the same time: the calling
+ * thread does the first itself, a thread each the others; the ones no
+ * thread could be had for it does after its own. Returns, when every
+ * upload has ended, how many there were. */
+static size_t upload_all(handler *h, upload *ups, size_t n) {
+    upload *mine[CONFIG_MAX_SIZES];
+    size_t mine_count = 0, threads = 0;
+    for (size_t i = 0; i < n; i++) {
+        upload *u = &ups[i];
+        if (u->error_class)
+            continue;
+        if (mine_count > 0 && (u->s3 = uploader(h, threads)) &&
+            pthread_create(&u->thread, NULL, run_upload, u) == 0) {
+            u->threaded = 1;
+            threads++;
+            continue;
+        }
+        u->s3 = h->s3;
+        mine[mine_count++] = u;
+    }
+    for (size_t i = 0; i < mine_count; i++)
+        run_upload(mine[i]);
+    for (size_t i = 0; i < n; i++)
+        if (ups[i].threaded)
+            pthread_join(ups[i].thread, NULL);
+    return mine_count + threads;
+}
+
+/* Records output i's outcome in the report, in the configured order
+ * whatever order the uploads ended in. */
+static void report_output(handler *h, size_t i, const upload *u,
+                          telemetry_report *r) {
+    const config_size *size = &h->cfg->sizes.items[i];
+    if (u->error_class) {
+        fail_output(r, size, u->error_class, "%s", u->message);
         return;
     }
+    if (u->status != AWS_OK) {
+        fail_output(r, size, classify_aws_status(u->status), "%s",
+                    u->err.message);
+        return;
+    }
+    telemetry_output *o = &r->outputs[r->output_count++];
+    memcpy(o->key, u->key, sizeof o->key);
     o->size_name = size->name;
-    o->width = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH);
-    o->height = (int)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT);
-    o->bytes = out_len;
-    r->output_bytes += (int64_t)out_len;
-    r->output_count++;
+    o->width = (int)thumb_ctx_info(h->ctxs[i], THUMB_INFO_OUTPUT_WIDTH);
+    o->height = (int)thumb_ctx_info(h->ctxs[i], THUMB_INFO_OUTPUT_HEIGHT);
+    o->bytes = u->len;
+    r->output_bytes += (int64_t)u->len;
 }
 
 /* Makes every configured size of one source image from one decode
- * (thumb_run_many) and uploads each: an output that fails (its encode,
- * its key, its upload) fails alone and the others are still written; a
- * decoding error fails them all. */
+ * (thumb_run_many) and uploads them all at once: an output that fails
+ * (its encode, its key, its upload) fails alone and the others are still
+ * written; a decoding error fails them all. put_us is the wall time of
+ * the uploads together. */
 static void make_thumbnails(handler *h, const lambda_s3_record *rec,
                             int64_t deadline_ms, const unsigned char *data,
                             size_t len, telemetry_report *r) {
@@ -189,8 +268,14 @@ static void make_thumbnails(handler *h, const lambda_s3_record *rec,
                    thumb_strerror(st), thumb_ctx_error(first));
         return;
     }
+    upload ups[CONFIG_MAX_SIZES];
     for (size_t i = 0; i < n; i++)
-        put_output(h, rec, i, r);
+        prepare_output(h, rec, i, &ups[i], r);
+    int64_t t0 = handler_now_us();
+    if (upload_all(h, ups, n) > 0)
+        add_stage(&r->put_us, handler_now_us() - t0);
+    for (size_t i = 0; i < n; i++)
+        report_output(h, i, &ups[i], r);
 }
 
 /* The recursion guard at run time, for a trigger set up behind the
@@ -508,9 +593,10 @@ void handler_invoke(handler *h, const runtime_invocation *inv,
                     why);
         return;
     }
-    s3_client_set_deadline(
-        h->s3,
-        inv->deadline_ms ? inv->deadline_ms - HANDLER_DEADLINE_MARGIN_MS : 0);
+    /* The upload clients take it at their next use (uploader()). */
+    h->s3_deadline_ms =
+        inv->deadline_ms ? inv->deadline_ms - HANDLER_DEADLINE_MARGIN_MS : 0;
+    s3_client_set_deadline(h->s3, h->s3_deadline_ms);
     switch (ev.kind) {
     case LAMBDA_EVENT_SQS:
         reply->body = handle_sqs(h, inv, &ev);
@@ -536,4 +622,11 @@ void handler_reply_free(handler_reply *reply) {
     if (reply->body)
         cJSON_free(reply->body);
     reply->body = NULL;
+}
+
+void handler_cleanup(handler *h) {
+    for (size_t i = 0; i < CONFIG_MAX_SIZES - 1; i++) {
+        s3_client_free(h->uploaders[i]);
+        h->uploaders[i] = NULL;
+    }
 }
