@@ -17,6 +17,9 @@ every request a POST to /) path is the operation, from X-Amz-Target:
     ("short",)                 forward, but send half the body under the
                                full Content-Length, then close
     ("stall", seconds)         say nothing for that long, then close
+    ("delay", seconds[, then]) wait that long, then do what the action
+                               then says (None, or absent: forward), as
+                               a distant server's latency would
     ("hold_body", seconds[, answered])
                                forward, send the headers, wait, then the
                                body (a client that reads Content-Length
@@ -25,7 +28,9 @@ every request a POST to /) path is the operation, from X-Amz-Target:
                                answered, so a test can change the object
                                knowing the held body is the old one
 
-Every request is recorded in .log as (method, path, action name).
+Every request is recorded in .log as (method, path, action name), and
+in .spans as (method, path, arrived, answered), monotonic seconds from
+its headers read to its answer sent (or its connection closed).
 """
 
 import http.client
@@ -47,6 +52,7 @@ class FaultProxy:
         self.upstream = urllib.parse.urlsplit(upstream).netloc
         self.rule = rule or (lambda method, path, seen: None)
         self.log = []
+        self.spans = []
         self._seen = {}
         self._lock = threading.Lock()
         proxy = self
@@ -81,10 +87,19 @@ class FaultProxy:
                        (action is None or a == action) and path_part in p)
 
     def _handle(self, h):
-        length = int(h.headers.get("Content-Length") or 0)
-        body = h.rfile.read(length) if length else b""
+        arrived = time.monotonic()
         path = h.headers.get("X-Amz-Target") or urllib.parse.unquote(
             h.path.split("?", 1)[0])
+        try:
+            self._answer(h, path)
+        finally:
+            with self._lock:
+                self.spans.append((h.command, path, arrived,
+                                   time.monotonic()))
+
+    def _answer(self, h, path):
+        length = int(h.headers.get("Content-Length") or 0)
+        body = h.rfile.read(length) if length else b""
         with self._lock:
             key = (h.command, path)
             seen = self._seen.get(key, 0)
@@ -93,6 +108,10 @@ class FaultProxy:
         name = action[0] if action else "forward"
         with self._lock:
             self.log.append((h.command, path, name))
+        if name == "delay":
+            time.sleep(action[1])
+            action = action[2] if len(action) > 2 else None
+            name = action[0] if action else "forward"
         if name == "status":
             _, status, code = action
             if h.headers.get("X-Amz-Target"):

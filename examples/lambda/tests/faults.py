@@ -13,6 +13,11 @@ and SQS, the Runtime API emulator running bootstrap, and a fault proxy
     bytes;
   - a PUT of one size failing every time: that output fails alone, the
     other size is written, the message is reported failed (retried);
+  - every PUT 300 ms late, as a distant S3's would be: an object's three
+    thumbnails are uploaded at the same time (all three PUTs arrive
+    before the first is answered, putMs well under 3 x 300 ms); with one
+    of them failing and the others ending in reverse order, the two are
+    written and the log names them and the failure in THUMB_SIZES order;
   - a GET that never answers: the invocation still ends before its
     deadline, the message reported failed;
   - an object over THUMB_MAX_INPUT_BYTES whose body is held back: refused
@@ -196,6 +201,90 @@ def phase_one_output(procs, args, workdir, endpoint, s3, q_arn):
     print("one output: %s failing every PUT fails alone (failedOutputs, "
           "OutputErrors=1), %s written, the message retried" %
           (name_bad, name_ok))
+
+
+# Three sizes, uploaded at the same time, each PUT this late.
+CONCURRENT_SIZES = ["256x256", "100x", "x64"]
+PUT_DELAY = 0.3
+
+
+def phase_concurrent(procs, args, endpoint, s3, q_arn):
+    """An object's uploads overlap; a failure among them stays alone and
+    the report keeps THUMB_SIZES order whatever order they end in."""
+    key = SOURCE_PREFIX + GOOD[0][1]
+    first, middle, last = CONCURRENT_SIZES
+    # Per round: size -> the rule's action for its PUTs.
+    rounds = [
+        ("dst-overlap", {n: ("delay", PUT_DELAY) for n in CONCURRENT_SIZES}),
+        # The first ends last, the middle one fails first.
+        ("dst-overlap-fail", {first: ("delay", 2 * PUT_DELAY),
+                              middle: ("status", 403, "AccessDenied"),
+                              last: ("delay", PUT_DELAY)}),
+    ]
+    for dst, by_size in rounds:
+        s3.create_bucket(Bucket=dst)
+
+        def rule(method, path, seen, dst=dst, by_size=by_size):
+            if method != "PUT" or not path.startswith("/%s/" % dst):
+                return None
+            return next(a for n, a in by_size.items() if "/%s/" % n in path)
+
+        proxy = FaultProxy(endpoint, rule)
+        env = base_env(proxy.address, "src", dst)
+        env["THUMB_SIZES"] = ",".join(CONCURRENT_SIZES)
+        bs = Bootstrap(procs, args.bootstrap, env)
+        try:
+            # A first object warms the connections up: a process's first
+            # uploads also load libcurl and connect.
+            bs.invoke(s3_event("src", key, 1))
+            t0 = time.monotonic()
+            res = bs.invoke(sqs_event(q_arn, [fake_message(
+                "m1", s3_event("src", key, 1))]))
+            took = time.monotonic() - t0
+            logs, _ = records(bs)
+        finally:
+            bs.close()
+            proxy.close()
+        puts = [sp for sp in proxy.spans if sp[0] == "PUT" and sp[2] >= t0]
+        check(len(puts) == 3, "%s: PUTs %s" % (dst, puts))
+        check(max(sp[2] for sp in puts) < min(sp[3] for sp in puts),
+              "%s: the PUTs did not overlap: %s" % (dst, [
+                  (sp[1], round(sp[2] - t0, 3), round(sp[3] - t0, 3))
+                  for sp in puts]))
+        log = logs[-1]
+        written = sorted(o["Key"] for o in s3.list_objects_v2(
+            Bucket=dst).get("Contents", []))
+        if dst == "dst-overlap":
+            # One after another they take 3 x PUT_DELAY at least.
+            check(log["outcome"] == "ok" and
+                  log["putMs"] < 2 * PUT_DELAY * 1000,
+                  "overlap: putMs %s, log %s" % (log.get("putMs"), log))
+            check(res.json() == {"batchItemFailures": []},
+                  "overlap: %s" % res.body)
+            check(written == sorted(thumb_key(key, n)
+                                    for n in CONCURRENT_SIZES),
+                  "overlap: wrote %s" % written)
+            overlap_ms, overlap_took = log["putMs"], took
+        else:
+            check(res.json() == {"batchItemFailures": [
+                {"itemIdentifier": "m1"}]}, "one of three: %s" % res.body)
+            check(written == sorted([thumb_key(key, first),
+                                     thumb_key(key, last)]),
+                  "one of three: wrote %s" % written)
+            check(log["outcome"] == "error" and
+                  [o["size"] for o in log["outputs"]] == [first, last] and
+                  [o["key"] for o in log["outputs"]] ==
+                  [thumb_key(key, first), thumb_key(key, last)] and
+                  [(f["size"], f["errorClass"])
+                   for f in log["failedOutputs"]] == [(middle, "s3_access")]
+                  and log["putMs"] >= 2 * PUT_DELAY * 1000,
+                  "one of three: log %s" % log)
+    print("concurrent: three PUTs each %d ms late overlap, putMs %.0f "
+          "(one after another: >= %d), invocation %.0f ms; with the middle "
+          "size's PUT failing and the others ending last-first, those two "
+          "are written, the log in THUMB_SIZES order" %
+          (PUT_DELAY * 1000, overlap_ms, round(3 * PUT_DELAY * 1000),
+           overlap_took * 1000))
 
 
 def phase_stall(procs, args, endpoint, q_arn):
@@ -458,6 +547,7 @@ def main():
         phase_forbidden(procs, args, endpoint, s3, q_arn)
         phase_transient(procs, args, workdir, endpoint, s3)
         phase_one_output(procs, args, workdir, endpoint, s3, q_arn)
+        phase_concurrent(procs, args, endpoint, s3, q_arn)
         phase_stall(procs, args, endpoint, q_arn)
         phase_oversized(procs, args, endpoint, s3, q_arn)
         phase_kill(procs, args, workdir, endpoint, s3)
