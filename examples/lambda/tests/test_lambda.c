@@ -1,10 +1,12 @@
 /* Unit tests of the Lambda runtime's pure parts: event and query parsing,
  * configuration and the recursion guard, key templates, telemetry lines,
- * base64. */
+ * base64; and the handler's uploads, over a mock S3 transport. */
+#include "aws_transport.h"
 #include "aws_uri.h"
 #include "base64.h"
 #include "config.h"
 #include "event.h"
+#include "handler.h"
 #include "keytemplate.h"
 #include "names.h"
 #include "query.h"
@@ -12,12 +14,16 @@
 
 #include <cjson/cJSON.h>
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -545,6 +551,264 @@ static void base64_matches_rfc4648_vectors(void **state) {
     }
 }
 
+/* ---- the handler's uploads ---- */
+
+/* A 32x24 RGB PNG: the source object. */
+static const unsigned char tiny_png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00,
+    0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x20, 0x00, 0x00,
+    0x00, 0x18, 0x08, 0x02, 0x00, 0x00, 0x00, 0x14, 0x31, 0x68, 0x63,
+    0x00, 0x00, 0x00, 0x2a, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0xed,
+    0xcd, 0xb1, 0x09, 0x00, 0x00, 0x08, 0xc0, 0xb0, 0x0a, 0x0e, 0xe2,
+    0xd5, 0x9e, 0xee, 0x13, 0xba, 0xb5, 0x74, 0x4f, 0xc0, 0x14, 0xfc,
+    0x9d, 0x34, 0xaf, 0x09, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08,
+    0xdc, 0xb4, 0xf3, 0xd2, 0x02, 0xbc, 0xef, 0x42, 0x22, 0x48, 0x00,
+    0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+
+#define MOCK_SIZES "16x16,8x,x4"
+#define MOCK_MAX_PUTS 8
+
+/* What a PUT whose URL holds `part` does: answer after delay_ms, with
+ * 403 AccessDenied when refused. The first size ends last and the
+ * refused middle one first, so the uploads end in reverse order. */
+static const struct mock_put {
+    const char *part;
+    unsigned delay_ms;
+    int refused;
+} mock_puts[] = {{"/16x16/", 200, 0}, {"/8x/", 50, 1}, {"/x4/", 100, 0}};
+
+/* One S3 shared by every client of a test: the source, and the PUTs
+ * seen, counted under a lock as the clients run on several threads. */
+typedef struct mock_s3 {
+    pthread_mutex_t lock;
+    int in_flight, max_in_flight;
+    size_t puts, clients_made, clients_freed;
+    /* When set, the clock jumps this far once the source is read. */
+    int64_t jump_ms;
+    int64_t skew_ms; /* added to the system clock */
+} mock_s3;
+
+static void mock_sleep(unsigned ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static int mock_header(const aws_http_sink *sink, long status, const char *name,
+                       const char *value) {
+    return sink->header ? sink->header(sink->user, status, name, strlen(name),
+                                       value, strlen(value))
+                        : 0;
+}
+
+static aws_transport_result
+mock_perform(void *self, const aws_http_request *req, const aws_http_sink *sink,
+             long *status, char *errbuf, size_t errbuf_size) {
+    mock_s3 *m = self;
+    (void)errbuf;
+    (void)errbuf_size;
+    char len[32];
+    if (strcmp(req->method, "PUT") != 0) { /* GET or HEAD of the source */
+        *status = 200;
+        snprintf(len, sizeof len, "%zu", sizeof tiny_png);
+        mock_header(sink, 200, "Content-Length", len);
+        mock_header(sink, 200, "ETag", "\"v1\"");
+        if (strcmp(req->method, "GET") == 0 && sink->body)
+            sink->body(sink->user, 200, tiny_png, sizeof tiny_png);
+        pthread_mutex_lock(&m->lock);
+        m->skew_ms = m->jump_ms;
+        pthread_mutex_unlock(&m->lock);
+        return AWS_TRANSPORT_OK;
+    }
+    const struct mock_put *p = NULL;
+    for (size_t i = 0; i < sizeof mock_puts / sizeof mock_puts[0]; i++)
+        if (strstr(req->url, mock_puts[i].part))
+            p = &mock_puts[i];
+    assert_non_null(p);
+    pthread_mutex_lock(&m->lock);
+    m->puts++;
+    if (++m->in_flight > m->max_in_flight)
+        m->max_in_flight = m->in_flight;
+    pthread_mutex_unlock(&m->lock);
+    mock_sleep(p->delay_ms);
+    pthread_mutex_lock(&m->lock);
+    m->in_flight--;
+    pthread_mutex_unlock(&m->lock);
+    if (!p->refused) {
+        *status = 200;
+        mock_header(sink, 200, "ETag", "\"t\"");
+        return AWS_TRANSPORT_OK;
+    }
+    static const char doc[] = "<?xml version=\"1.0\"?><Error><Code>"
+                              "AccessDenied</Code><Message>no</Message>"
+                              "</Error>";
+    *status = 403;
+    mock_header(sink, 403, "Content-Type", "application/xml");
+    if (sink->body)
+        sink->body(sink->user, 403, doc, strlen(doc));
+    return AWS_TRANSPORT_OK;
+}
+
+static int64_t mock_now_ms(void *self) {
+    mock_s3 *m = self;
+    pthread_mutex_lock(&m->lock);
+    int64_t skew = m->skew_ms;
+    pthread_mutex_unlock(&m->lock);
+    return aws_system_now_ms(NULL) + skew;
+}
+
+static void mock_destroy(void *self) {
+    mock_s3 *m = self;
+    pthread_mutex_lock(&m->lock);
+    m->clients_freed++;
+    pthread_mutex_unlock(&m->lock);
+}
+
+static const aws_config mock_config = {.service = AWS_SERVICE_S3,
+                                       .access_key_id = "AKID",
+                                       .secret_access_key = "secret",
+                                       .region = "us-east-1",
+                                       .endpoint = "http://127.0.0.1:9"};
+
+static s3_client *mock_client(void *user, aws_error *err) {
+    mock_s3 *m = user;
+    m->clients_made++;
+    aws_transport t = {m, mock_perform, aws_system_sleep_ms, mock_now_ms,
+                       mock_destroy};
+    return s3_client_new_with_transport(&mock_config, t, err);
+}
+
+/* One S3 event for src/photo.png through a handler on m, the uploads
+ * made beside the calling thread's when concurrent; returns the log
+ * line (malloc'd), read back from stdout. */
+static char *invoke_once(mock_s3 *m, int concurrent, handler_reply *reply) {
+    static const char *const env[] = {"THUMB_SOURCE_BUCKET=src",
+                                      "THUMB_DEST_BUCKET=dst",
+                                      "THUMB_SIZES=" MOCK_SIZES, NULL};
+    lambda_config cfg;
+    char why[CONFIG_ERROR_SIZE];
+    assert_int_equal(load(env, &cfg, why, sizeof why), CONFIG_OK);
+    thumb_ctx *ctxs[CONFIG_MAX_SIZES] = {NULL};
+    for (size_t i = 0; i < cfg.sizes.count; i++)
+        assert_non_null(ctxs[i] = thumb_ctx_new());
+    aws_error err;
+    s3_client *s3 = mock_client(m, &err);
+    assert_non_null(s3);
+    handler h = {.cfg = &cfg,
+                 .ctxs = ctxs,
+                 .s3 = s3,
+                 .function_name = "test",
+                 .new_s3 = concurrent ? mock_client : NULL,
+                 .new_s3_user = m};
+    char body[] = "{\"Records\":[{\"eventVersion\":\"2.1\","
+                  "\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
+                  "\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":"
+                  "{\"name\":\"src\"},\"object\":{\"key\":\"photo.png\","
+                  "\"size\":99}}}]}";
+    runtime_invocation inv = {.request_id = "r1",
+                              .deadline_ms = handler_unix_ms() + 60000,
+                              .body = body,
+                              .body_len = strlen(body)};
+    /* The log lines go to stdout: into a file for the time of the call. */
+    FILE *log = tmpfile();
+    assert_non_null(log);
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    assert_true(saved >= 0 && dup2(fileno(log), STDOUT_FILENO) >= 0);
+    handler_invoke(&h, &inv, reply);
+    fflush(stdout);
+    assert_true(dup2(saved, STDOUT_FILENO) >= 0);
+    close(saved);
+    handler_cleanup(&h);
+    s3_client_free(s3);
+    for (size_t i = 0; i < CONFIG_MAX_SIZES; i++)
+        thumb_ctx_free(ctxs[i]);
+    char *line = calloc(1, 8192);
+    assert_non_null(line);
+    rewind(log);
+    assert_non_null(fgets(line, 8192, log));
+    fclose(log);
+    return line;
+}
+
+/* The log line's outputs and failedOutputs: the sizes in order. */
+static void assert_report_in_size_order(const char *line) {
+    cJSON *doc = cJSON_Parse(line);
+    assert_non_null(doc);
+    const cJSON *outputs = cJSON_GetObjectItem(doc, "outputs");
+    const cJSON *failed = cJSON_GetObjectItem(doc, "failedOutputs");
+    assert_int_equal(cJSON_GetArraySize(outputs), 2);
+    assert_int_equal(cJSON_GetArraySize(failed), 1);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(outputs, 0), "size")
+            ->valuestring,
+        "16x16");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(outputs, 1), "size")
+            ->valuestring,
+        "x4");
+    const cJSON *f = cJSON_GetArrayItem(failed, 0);
+    assert_string_equal(cJSON_GetObjectItem(f, "size")->valuestring, "8x");
+    assert_string_equal(cJSON_GetObjectItem(f, "errorClass")->valuestring,
+                        "s3_access");
+    /* putMs: the uploads together, so at least the slowest one. */
+    assert_true(cJSON_GetObjectItem(doc, "putMs")->valuedouble >= 200);
+    cJSON_Delete(doc);
+}
+
+static void handler_uploads_an_objects_outputs_at_the_same_time(void **s) {
+    (void)s;
+    mock_s3 m = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    handler_reply reply;
+    char *line = invoke_once(&m, 1, &reply);
+    /* All three PUTs in flight at once; the refused one alone failed. */
+    assert_int_equal(m.puts, 3);
+    assert_int_equal(m.max_in_flight, 3);
+    assert_true(reply.failed);
+    assert_report_in_size_order(line);
+    /* The handler's client and one per upload beside it, all freed. */
+    assert_int_equal(m.clients_made, 3);
+    assert_int_equal(m.clients_freed, 3);
+    free(line);
+    handler_reply_free(&reply);
+}
+
+static void handler_upload_clients_keep_the_deadline(void **s) {
+    (void)s;
+    /* The clock passes the invocation's deadline once the source is read:
+     * every upload, on whichever client, must then be refused unsent. */
+    mock_s3 m = {.lock = PTHREAD_MUTEX_INITIALIZER, .jump_ms = 3600000};
+    handler_reply reply;
+    char *line = invoke_once(&m, 1, &reply);
+    assert_int_equal(m.puts, 0);
+    assert_int_equal(m.clients_made, 3);
+    cJSON *doc = cJSON_Parse(line);
+    assert_non_null(doc);
+    const cJSON *failed = cJSON_GetObjectItem(doc, "failedOutputs");
+    assert_int_equal(cJSON_GetArraySize(failed), 3);
+    const cJSON *f;
+    cJSON_ArrayForEach(f, failed) {
+        assert_non_null(strstr(
+            cJSON_GetObjectItem(f, "errorMessage")->valuestring, "deadline"));
+    }
+    cJSON_Delete(doc);
+    free(line);
+    handler_reply_free(&reply);
+}
+
+static void handler_without_client_factory_uploads_in_turn(void **s) {
+    (void)s;
+    mock_s3 m = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    handler_reply reply;
+    char *line = invoke_once(&m, 0, &reply);
+    assert_int_equal(m.puts, 3);
+    assert_int_equal(m.max_in_flight, 1);
+    assert_report_in_size_order(line);
+    assert_int_equal(m.clients_made, 1);
+    free(line);
+    handler_reply_free(&reply);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(url_decode_plus_is_space_only_in_form_encoding),
@@ -566,6 +830,9 @@ int main(void) {
         cmocka_unit_test(keytemplate_expands_every_placeholder),
         cmocka_unit_test(telemetry_lines_are_json_with_the_metrics),
         cmocka_unit_test(base64_matches_rfc4648_vectors),
+        cmocka_unit_test(handler_uploads_an_objects_outputs_at_the_same_time),
+        cmocka_unit_test(handler_upload_clients_keep_the_deadline),
+        cmocka_unit_test(handler_without_client_factory_uploads_in_turn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
