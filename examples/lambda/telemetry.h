@@ -12,6 +12,9 @@
  *    "inputBytes":..,"outputBytes":..,"inputWidth":..,"inputHeight":..,
  *    "getMs":..,"decodeMs":..,"resizeMs":..,"encodeMs":..,"putMs":..,
  *    "totalMs":..,"errorClass":..,"errorMessage":..}
+ * outputs and failedOutputs in THUMB_SIZES order; encodeMs the sum over
+ * the outputs, putMs the wall time of their uploads (made at the same
+ * time, handler.h).
  *
  * EMF line, under the dimension FunctionName: Errors (failures of the
  * service, 1 or 0, so that an error rate is Errors / SampleCount(Errors)),
