@@ -12,7 +12,8 @@ CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -O1 -g" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
   -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread" >/dev/null
-nice cmake --build "$build" -j "$(nproc)" --target test_threads thumbnail_cli
+nice cmake --build "$build" -j "$(nproc)" --target test_threads thumbnail_cli \
+  test_lambda
 
 export TSAN_OPTIONS="halt_on_error=1 abort_on_error=1 second_deadlock_stack=1"
 # The 434 good corpus files up to 256 KiB: every format and codec path;
@@ -21,6 +22,12 @@ export THUMB_THREADS_MAX_BYTES=${THUMB_THREADS_MAX_BYTES:-262144}
 # TSan maps its shadow at fixed addresses, which high ASLR entropy can
 # collide with on newer kernels; without randomisation it always fits.
 nice setarch "$(uname -m)" -R "$build/tests/test_threads"
+
+# The Lambda handler's upload threads: an object's three thumbnails
+# uploaded at once, a client each, over a mock S3 (test_lambda's handler
+# tests; no network).
+nice setarch "$(uname -m)" -R "$build/examples/lambda/test_lambda"
+echo "tsan: the Lambda handler's concurrent uploads: no data race"
 
 # The `thumbnail` command's own threads: a batch on 2 workers (the shared
 # input index, a context each, the lock around stderr and around outputs
