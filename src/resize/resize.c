@@ -317,7 +317,7 @@ done:
     return st;
 }
 
-/* dst as a copy of src's tap sets (no pair windows). */
+/* dst as a copy of src's tap sets (no pair or quad windows). */
 static thumb_status axis_copy(thumb_ctx *ctx, resize_axis *dst,
                               const resize_axis *src) {
     /* Sizes that src's planning already checked. */
@@ -327,6 +327,9 @@ static thumb_status axis_copy(thumb_ctx *ctx, resize_axis *dst,
     dst->pair_first = NULL;
     dst->pair_weights = NULL;
     dst->pair_taps = 0;
+    dst->quad_first = NULL;
+    dst->quad_weights = NULL;
+    dst->quad_taps = 0;
     dst->first = ctx_malloc(ctx, sets * sizeof *dst->first);
     dst->count = ctx_malloc(ctx, sets * sizeof *dst->count);
     dst->weights = ctx_malloc(ctx, weights);
@@ -335,6 +338,65 @@ static thumb_status axis_copy(thumb_ctx *ctx, resize_axis *dst,
     memcpy(dst->first, src->first, sets * sizeof *dst->first);
     memcpy(dst->count, src->count, sets * sizeof *dst->count);
     memcpy(dst->weights, src->weights, weights);
+    return THUMB_OK;
+}
+
+/* The horizontal sets of a one-channel axis again as windows of four
+ * (resize_axis.quad_first): a kernel then loads 8 samples once for four
+ * outputs' taps, where sets taken one by one load them per output and
+ * sum each set across on its own. A window starts at its first set's
+ * first sample, or earlier where the image ends, so that it never reaches
+ * past max(src, quad_taps); none is planned when the longest would pass
+ * QUAD_MAX_TAPS (a strong shrink: the sets alone are cheaper). */
+static thumb_status quad_plan(thumb_ctx *ctx, resize_axis *ax) {
+    uint32_t groups = (ax->out_count + 3) / 4, longest = 0, end = 0;
+    for (uint32_t g = 0; g < groups; g++) {
+        uint32_t lo = UINT32_MAX, hi = 0;
+        for (uint32_t i = 4 * g; i < 4 * g + 4 && i < ax->out_count; i++) {
+            if (ax->first[i] < lo)
+                lo = ax->first[i];
+            if (ax->first[i] + ax->count[i] > hi)
+                hi = ax->first[i] + ax->count[i];
+        }
+        if (hi - lo > longest)
+            longest = hi - lo;
+        if (hi > end)
+            end = hi;
+    }
+    uint32_t taps = (longest + TAP_ALIGN - 1) / TAP_ALIGN * TAP_ALIGN;
+    if (taps > QUAD_MAX_TAPS)
+        return THUMB_OK;
+    uint32_t last_start = end > taps ? end - taps : 0;
+    int ok = 1;
+    size_t count = size_mul(size_mul(groups, taps, &ok), 4, &ok);
+    if (!ok)
+        return ctx_fail(ctx, THUMB_ERR_LIMIT,
+                        "resize: quad windows of %u x %u taps overflow "
+                        "size_t",
+                        groups, taps);
+    ax->quad_first = ctx_calloc(ctx, groups, sizeof *ax->quad_first);
+    ax->quad_weights = ctx_calloc(ctx, count, sizeof *ax->quad_weights);
+    if (!ax->quad_first || !ax->quad_weights)
+        return THUMB_ERR_NOMEM;
+    ax->quad_taps = taps;
+    for (uint32_t g = 0; g < groups; g++) {
+        uint32_t start = UINT32_MAX;
+        for (uint32_t i = 4 * g; i < 4 * g + 4 && i < ax->out_count; i++)
+            if (ax->first[i] < start)
+                start = ax->first[i];
+        if (start > last_start)
+            start = last_start;
+        ax->quad_first[g] = start;
+        int16_t *window = ax->quad_weights + (size_t)g * taps * 4;
+        for (uint32_t i = 4 * g; i < 4 * g + 4 && i < ax->out_count; i++) {
+            const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
+            for (uint32_t k = 0; k < ax->count[i]; k++) {
+                uint32_t t = ax->first[i] - start + k;
+                window[t / TAP_ALIGN * TAP_ALIGN * 4 + (i % 4) * TAP_ALIGN +
+                       t % TAP_ALIGN] = w[k];
+            }
+        }
+    }
     return THUMB_OK;
 }
 
@@ -492,6 +554,13 @@ static thumb_status plan(resize *r, const resize *like) {
         if (st != THUMB_OK)
             return st;
     }
+    /* One channel (a JPEG's planes, grey) also in windows of four, for
+     * every kernel table as the pairs are. */
+    if (g->channels == 1) {
+        st = quad_plan(ctx, &r->h);
+        if (st != THUMB_OK)
+            return st;
+    }
 
     /* Every row carries ROW_SLACK spare samples, so kernels run whole
      * registers past the end; the horizontal pass also reads a tap set
@@ -599,6 +668,8 @@ void resize_free(resize *r) {
     ctx_free(ctx, r->taps);
     ctx_free(ctx, r->h.pair_first);
     ctx_free(ctx, r->h.pair_weights);
+    ctx_free(ctx, r->h.quad_first);
+    ctx_free(ctx, r->h.quad_weights);
     resize_convert_release(ctx, &r->conv);
     ctx_free(ctx, r);
 }
@@ -762,6 +833,10 @@ const int16_t *resize_test_taps(const resize *r, int vertical_axis, uint32_t i,
     *one = WEIGHT_ONE;
     *ring_rows = r->ring_rows;
     return ax->weights + (size_t)i * ax->tap_stride;
+}
+
+uint32_t resize_test_quad_taps(const resize *r) {
+    return r->identity ? 0 : r->h.quad_taps;
 }
 
 void resize_test_set_kernels(resize *r, const resize_kernels *kernels) {

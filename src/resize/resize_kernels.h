@@ -75,7 +75,23 @@ typedef struct resize_axis {
     uint32_t pair_taps;
     uint32_t *pair_first;
     int16_t *pair_weights; /* out_count x pair_taps */
+    /* The same sets again as windows of four outputs in step, for
+     * one-channel rows (quad_plan() in resize.c): window g holds outputs
+     * 4g..4g+3 (zero weights past out_count), quad_taps samples from
+     * quad_first[g]. Its weights go TAP_ALIGN taps at a time, the four
+     * outputs' one after another, so that one 256-bit load holds two
+     * outputs' taps over the same 8 samples. quad_taps is a multiple of
+     * TAP_ALIGN, at most QUAD_MAX_TAPS, and windows end by
+     * max(src, quad_taps). NULL when the windows would be longer. */
+    uint32_t quad_taps;
+    uint32_t *quad_first;
+    int16_t *quad_weights; /* ceil(out_count / 4) x quad_taps x 4 */
 } resize_axis;
+
+/* Quad windows are planned up to this many taps: within a row's slack,
+ * and about where they stop costing fewer instructions than sets taken
+ * one by one (a window does 4 x quad_taps multiply-adds for 4 sets). */
+#define QUAD_MAX_TAPS ROW_SLACK
 
 typedef struct resize_kernels {
     const char *name;

@@ -17,6 +17,10 @@ const int16_t *resize_test_taps(const resize *r, int vertical_axis, uint32_t i,
                                 uint32_t *first, uint32_t *count, int32_t *one,
                                 uint32_t *ring_rows);
 
+/* The length of the plan's quad windows (resize_axis.quad_taps), 0 when
+ * it has none. */
+uint32_t resize_test_quad_taps(const resize *r);
+
 /* Every kernel table this CPU runs, scalar first (AVX-512 with and without
  * VNNI included); returns how many were written to out (at most cap). */
 size_t resize_test_kernel_tables(const resize_kernels **out, size_t cap);

@@ -22,8 +22,11 @@
  * weights and adds them. packs_epi32 undoes the interleave lane by lane,
  * so results land in source order at every width.
  *
- * The horizontal pass is the same 128-bit code at every width: it does
- * dst_w x dst_h x taps work, a small part of the whole. Not so for RGBA
+ * The horizontal pass is mostly the same 128-bit code at every width: it
+ * does dst_w x dst_h x taps work, a small part of the whole. One channel
+ * at 256 bits (a JPEG's planes, where the planar path spends a third of
+ * its resize) goes over windows of four outputs instead
+ * (horizontal_1_quads). Not so for RGBA
  * with alpha, filtered horizontally first, on every source row: that goes
  * through the pair kernels at the end of this file, at full width. */
 #include "resize_kernels.h"
@@ -273,12 +276,127 @@ static inline __m128i KERNEL(taps_1x4)(const resize_axis *ax,
     return _mm_unpacklo_epi32(_mm256_castsi256_si128(h),
                               _mm256_extracti128_si256(h, 1));
 }
+
+/* One-channel rows over quad windows (resize_axis.quad_first), AVX2: 8
+ * samples loaded once into both 128-bit lanes meet two outputs' weights
+ * in each multiply-add, so a step of 8 taps for four outputs is one load
+ * and two multiply-adds, where taps_1x4 loads the samples per output and
+ * computes its address. Windows are longer than sets (about 1.4x at a
+ * 4x shrink), which the loads saved more than pay for. Two windows (eight
+ * outputs) a round share the summing across and the store; `steps` is a
+ * constant in each instance (horizontal_1_quads), so the taps unroll.
+ * Rounds like horizontal_1 and writes out_count outputs, no more. */
+#define QUAD_STEP(acc01, acc23, s, w, k)                                       \
+    do {                                                                       \
+        __m256i x_ = _mm256_broadcastsi128_si256(                              \
+            _mm_loadu_si128((const __m128i *)(const void *)((s) + 8 * (k))));  \
+        acc01 = _mm256_add_epi32(                                              \
+            acc01,                                                             \
+            _mm256_madd_epi16(                                                 \
+                x_, _mm256_loadu_si256(                                        \
+                        (const __m256i *)(const void *)((w) + 32 * (k)))));    \
+        acc23 = _mm256_add_epi32(                                              \
+            acc23,                                                             \
+            _mm256_madd_epi16(                                                 \
+                x_,                                                            \
+                _mm256_loadu_si256(                                            \
+                    (const __m256i *)(const void *)((w) + 32 * (k) + 16))));   \
+    } while (0)
+
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+KERNEL(quads_run)(const resize_axis *ax, const int16_t *src, void *dst, int q6,
+                  const uint32_t steps) {
+    const size_t window = (size_t)steps * 4 * TAP_ALIGN;
+    const int16_t *w = ax->quad_weights;
+    const __m256i half =
+        _mm256_set1_epi32(q6 ? 1 << (V_SHIFT_Q6 - 1) : 1 << (H_SHIFT - 1));
+    const __m128i shift = _mm_cvtsi32_si128(q6 ? V_SHIFT_Q6 : H_SHIFT);
+    /* Lanes (i, i+2, i+4, i+6 | i+1, i+3, i+5, i+7) after three rounds
+     * of hadd, into output order. */
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    const uint32_t n = ax->out_count;
+    for (uint32_t i = 0; i < n; i += 8) {
+        const int16_t *s0 = src + ax->quad_first[i / 4];
+        /* The window after the last may not exist: rerun this one. */
+        int two = i + 4 < n;
+        const int16_t *s1 = two ? src + ax->quad_first[i / 4 + 1] : s0;
+        const int16_t *w1 = two ? w + window : w;
+        __m256i a01 = _mm256_setzero_si256(), a23 = a01, b01 = a01, b23 = a01;
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+#endif
+        for (uint32_t k = 0; k < steps; k++) {
+            QUAD_STEP(a01, a23, s0, w, k);
+            QUAD_STEP(b01, b23, s1, w1, k);
+        }
+        w += 2 * window;
+        __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(a01, a23),
+                                      _mm256_hadd_epi32(b01, b23));
+        h = _mm256_permutevar8x32_epi32(h, order);
+        h = _mm256_sra_epi32(_mm256_add_epi32(h, half), shift);
+        __m128i v = _mm_packs_epi32(_mm256_castsi256_si128(h),
+                                    _mm256_extracti128_si256(h, 1));
+        uint32_t left = n - i;
+        if (q6) {
+            if (left >= 8)
+                _mm_storeu_si128((__m128i *)(void *)((int16_t *)dst + i), v);
+            else {
+                int16_t q[8];
+                _mm_storeu_si128((__m128i *)(void *)q, v);
+                memcpy((int16_t *)dst + i, q, left * sizeof *q);
+            }
+            continue;
+        }
+        v = _mm_packus_epi16(v, v);
+        if (left >= 8)
+            _mm_storel_epi64((__m128i *)(void *)((uint8_t *)dst + i), v);
+        else {
+            uint8_t px[8];
+            _mm_storel_epi64((__m128i *)(void *)px, v);
+            memcpy((uint8_t *)dst + i, px, left);
+        }
+    }
+}
+
+static void KERNEL(horizontal_1_quads)(const resize_axis *ax,
+                                       const int16_t *src, void *dst, int q6) {
+    switch (ax->quad_taps / TAP_ALIGN) {
+#define QUADS_CASE(n)                                                          \
+    case n:                                                                    \
+        KERNEL(quads_run)(ax, src, dst, q6, n);                                \
+        return;
+        QUADS_CASE(1)
+        QUADS_CASE(2)
+        QUADS_CASE(3)
+        QUADS_CASE(4)
+        QUADS_CASE(5)
+        QUADS_CASE(6)
+        QUADS_CASE(7)
+        QUADS_CASE(8)
+        QUADS_CASE(9)
+        QUADS_CASE(10)
+        QUADS_CASE(11)
+        QUADS_CASE(12)
+        QUADS_CASE(13)
+        QUADS_CASE(14)
+        QUADS_CASE(15)
+        QUADS_CASE(16)
+#undef QUADS_CASE
+    }
+}
 #endif
 
 static void KERNEL(horizontal_1)(const resize_axis *ax, const int16_t *src,
                                  void *dst, int q6) {
     uint32_t i = 0;
 #if LANES16 == 16
+    if (ax->quad_weights) {
+        KERNEL(horizontal_1_quads)(ax, src, dst, q6);
+        return;
+    }
     const int run = ax->max_taps - ax->min_taps <= RUN_SLACK;
 #endif
     /* Four outputs a step, summed across together (two rounds of hadd):
