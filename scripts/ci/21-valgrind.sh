@@ -91,4 +91,12 @@ for t in test_api test_exif test_geometry test_gif test_alloc_failures \
     exit 1
   }
 done
+# The Lambda handler's upload threads and the S3 clients they keep, over
+# a mock S3 (cmocka; its tests run in this process).
+echo "valgrind: test_lambda"
+nice "${vg[@]}" "$build/examples/lambda/test_lambda" >"$out/test_lambda.log" \
+  2>&1 || {
+  cat "$out/test_lambda.log"
+  exit 1
+}
 echo "valgrind: no errors, no leaks"
