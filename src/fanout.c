@@ -14,26 +14,9 @@
 
 #include "ctx.h"
 #include "resize/box.h"
+#include "ycc.h"
 
 #include <string.h>
-
-/* JFIF's YCbCr -> RGB (libjpeg's jdcolor.c) on the resizes' Q6 output,
- * rounded once: samples are Q6 (x 64) and the coefficients Q14, so a sum
- * is the result in Q20. Any int16 Q6 input keeps every sum within int32:
- * the largest, blue's, is at most 2^15 x 2^14 + 40960 x 29032 < 2^31
- * (40960: an int16 less the chroma centre). */
-#define Q6_BITS 6
-#define COEF_BITS 14
-#define SUM_BITS (Q6_BITS + COEF_BITS)
-#define SUM_HALF (1 << (SUM_BITS - 1))
-#define COEF_1_40200 22970 /* round(1.40200 x 2^14) */
-#define COEF_0_34414 5638
-#define COEF_0_71414 11700
-#define COEF_1_77200 29032
-#define CHROMA_CENTRE_Q6 (128 << Q6_BITS)
-
-typedef void (*ycc_to_rgb_fn)(const int16_t *, const int16_t *, const int16_t *,
-                              uint8_t *, uint32_t);
 
 /* What is decoded: the three planes, or the rows as one plane. */
 typedef struct fan_source {
@@ -141,59 +124,6 @@ static thumb_status read_group(fanout *f) {
         f->groups_read++;
     return st;
 }
-/* A Q20 sum plus half, rounded down to 8 bits and clamped. */
-static uint8_t sum_to_u8(int32_t v) {
-    return (uint8_t)(v < 0 ? 0 : v >> SUM_BITS > 255 ? 255 : v >> SUM_BITS);
-}
-
-/* Plain C that compilers vectorise (restrict: the rows never overlap),
- * inlined into each build of it below. */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline void
-ycc_to_rgb_row(const int16_t *restrict y, const int16_t *restrict cb,
-               const int16_t *restrict cr, uint8_t *restrict rgb,
-               uint32_t width) {
-    for (size_t x = 0; x < width; x++, rgb += 3) {
-        int32_t l = y[x] * (1 << COEF_BITS) + SUM_HALF; /* y may be < 0 */
-        int32_t b = cb[x] - CHROMA_CENTRE_Q6, r = cr[x] - CHROMA_CENTRE_Q6;
-        rgb[0] = sum_to_u8(l + COEF_1_40200 * r);
-        rgb[1] = sum_to_u8(l - COEF_0_34414 * b - COEF_0_71414 * r);
-        rgb[2] = sum_to_u8(l + COEF_1_77200 * b);
-    }
-}
-
-static void ycc_to_rgb_base(const int16_t *y, const int16_t *cb,
-                            const int16_t *cr, uint8_t *rgb, uint32_t width) {
-    ycc_to_rgb_row(y, cb, cr, rgb, width);
-}
-
-/* On x86-64 also built for AVX2, as the baseline SSE2 cannot vectorise
- * the widening, and chosen when planning (not by an ifunc: a resolver
- * runs before ThreadSanitizer's runtime is up and crashes it). */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define PLANAR_AVX2 1
-__attribute__((target("avx2"))) static void
-ycc_to_rgb_avx2(const int16_t *y, const int16_t *cb, const int16_t *cr,
-                uint8_t *rgb, uint32_t width) {
-    ycc_to_rgb_row(y, cb, cr, rgb, width);
-}
-#endif
-
-/* The build for the instruction sets THUMB_OPT_SIMD allows. */
-static ycc_to_rgb_fn pick_ycc_to_rgb(int simd) {
-#ifdef PLANAR_AVX2
-    if ((simd == THUMB_SIMD_AUTO || simd == THUMB_SIMD_AVX2 ||
-         simd == THUMB_SIMD_AVX512) &&
-        __builtin_cpu_supports("avx2"))
-        return ycc_to_rgb_avx2;
-#else
-    (void)simd;
-#endif
-    return ycc_to_rgb_base;
-}
-
 /* The shrunk row made of source rows [y0, y1) of `plane`, into out. */
 static void box_row(fanout *f, int plane, const fan_output *o, uint32_t y0,
                     uint32_t y1, uint8_t *out) {
@@ -499,7 +429,7 @@ thumb_status fanout_reuse(thumb_ctx *ctx, const decoder *dec,
                             "fanout: a shrink with a colour transform");
         }
     }
-    f->ycc_to_rgb = pick_ycc_to_rgb(outputs[0].g.simd);
+    f->ycc_to_rgb = ycc_pick(outputs[0].g.simd);
     f->box = box_row_pick(outputs[0].g.simd);
     thumb_status st = plan(f, dec);
     if (st != THUMB_OK) {
