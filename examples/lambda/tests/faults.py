@@ -216,9 +216,11 @@ def phase_concurrent(procs, args, endpoint, s3, q_arn):
     # Per round: size -> the rule's action for its PUTs.
     rounds = [
         ("dst-overlap", {n: ("delay", PUT_DELAY) for n in CONCURRENT_SIZES}),
-        # The first ends last, the middle one fails first.
+        # The first ends last, the middle one fails first (late too, so
+        # that all three are in flight before any answer).
         ("dst-overlap-fail", {first: ("delay", 2 * PUT_DELAY),
-                              middle: ("status", 403, "AccessDenied"),
+                              middle: ("delay", PUT_DELAY / 2, (
+                                  "status", 403, "AccessDenied")),
                               last: ("delay", PUT_DELAY)}),
     ]
     for dst, by_size in rounds:
