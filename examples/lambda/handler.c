@@ -115,7 +115,7 @@ static void fail_output(telemetry_report *r, const config_size *size,
 }
 
 /* One output of a run_many on its way to S3. Filled by prepare_output()
- * on the calling thread; upload() may then run on a thread of its own,
+ * on the calling thread; run_upload() may then run on a thread of its own,
  * touching nothing but its upload. */
 typedef struct upload {
     /* Set when the output failed before its upload (encode, key):
