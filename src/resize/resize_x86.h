@@ -277,8 +277,17 @@ static inline __m128i KERNEL(taps_1x4)(const resize_axis *ax,
                               _mm256_extracti128_si256(h, 1));
 }
 
-/* One-channel rows over quad windows (resize_axis.quad_first), AVX2: 8
- * samples loaded once into both 128-bit lanes meet two outputs' weights
+#endif
+
+#if LANES16 >= 16
+#ifndef V256_MADD_ACC
+#define V256_MADD_ACC(acc, a, b) _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
+#endif
+/* One-channel rows over quad windows (resize_axis.quad_first), 256 bits
+ * (AVX2; the AVX-512 builds too, with VNNI's fused multiply-add, though
+ * no CPU here could time them: a 512-bit form holding all four outputs
+ * would save a multiply-add a step). 8 samples loaded once into both
+ * 128-bit lanes meet two outputs' weights
  * in each multiply-add, so a step of 8 taps for four outputs is one load
  * and two multiply-adds, where taps_1x4 loads the samples per output and
  * computes its address. Windows are longer than sets (about 1.4x at a
@@ -290,17 +299,14 @@ static inline __m128i KERNEL(taps_1x4)(const resize_axis *ax,
     do {                                                                       \
         __m256i x_ = _mm256_broadcastsi128_si256(                              \
             _mm_loadu_si128((const __m128i *)(const void *)((s) + 8 * (k))));  \
-        acc01 = _mm256_add_epi32(                                              \
-            acc01,                                                             \
-            _mm256_madd_epi16(                                                 \
-                x_, _mm256_loadu_si256(                                        \
-                        (const __m256i *)(const void *)((w) + 32 * (k)))));    \
-        acc23 = _mm256_add_epi32(                                              \
-            acc23,                                                             \
-            _mm256_madd_epi16(                                                 \
-                x_,                                                            \
-                _mm256_loadu_si256(                                            \
-                    (const __m256i *)(const void *)((w) + 32 * (k) + 16))));   \
+        acc01 = V256_MADD_ACC(                                                 \
+            acc01, x_,                                                         \
+            _mm256_loadu_si256(                                                \
+                (const __m256i *)(const void *)((w) + 32 * (k))));             \
+        acc23 = V256_MADD_ACC(                                                 \
+            acc23, x_,                                                         \
+            _mm256_loadu_si256(                                                \
+                (const __m256i *)(const void *)((w) + 32 * (k) + 16)));        \
     } while (0)
 
 #if defined(__GNUC__)
@@ -392,11 +398,13 @@ static void KERNEL(horizontal_1_quads)(const resize_axis *ax,
 static void KERNEL(horizontal_1)(const resize_axis *ax, const int16_t *src,
                                  void *dst, int q6) {
     uint32_t i = 0;
-#if LANES16 == 16
+#if LANES16 >= 16
     if (ax->quad_weights) {
         KERNEL(horizontal_1_quads)(ax, src, dst, q6);
         return;
     }
+#endif
+#if LANES16 == 16
     const int run = ax->max_taps - ax->min_taps <= RUN_SLACK;
 #endif
     /* Four outputs a step, summed across together (two rounds of hadd):
