@@ -54,6 +54,20 @@ void ycc_to_rgb_scalar(const int16_t *y, const int16_t *cb, const int16_t *cr,
     _mm256_set1_epi32(                                                         \
         (int32_t)(((uint32_t)(uint16_t)(b) << 16) | (uint16_t)(a)))
 
+/* a's sample pairs times k's, plus c: Q20 sums. */
+__attribute__((target("avx2"))) static inline __m256i
+pair_sum(__m256i a, __m256i k, __m256i c) {
+    return _mm256_add_epi32(_mm256_madd_epi16(a, k), c);
+}
+
+/* Q20 sums of pixels (0-3, 8-11) and (4-7, 12-15) to 16-bit results in
+ * pixel order. */
+__attribute__((target("avx2"))) static inline __m256i sums_to_16(__m256i lo,
+                                                                 __m256i hi) {
+    return _mm256_packs_epi32(_mm256_srai_epi32(lo, SUM_BITS),
+                              _mm256_srai_epi32(hi, SUM_BITS));
+}
+
 __attribute__((target("avx2"))) static void
 ycc_to_rgb_avx2(const int16_t *y, const int16_t *cb, const int16_t *cr,
                 uint8_t *rgb, uint32_t width) {
@@ -94,28 +108,15 @@ ycc_to_rgb_avx2(const int16_t *y, const int16_t *cb, const int16_t *cr,
         __m256i yb_hi = _mm256_unpackhi_epi16(vy, vb);
         __m256i br_lo = _mm256_unpacklo_epi16(vb, vr);
         __m256i br_hi = _mm256_unpackhi_epi16(vb, vr);
-        __m256i r16 = _mm256_packs_epi32(
-            _mm256_srai_epi32(
-                _mm256_add_epi32(_mm256_madd_epi16(yr_lo, k_r), c_r), SUM_BITS),
-            _mm256_srai_epi32(
-                _mm256_add_epi32(_mm256_madd_epi16(yr_hi, k_r), c_r),
-                SUM_BITS));
-        __m256i b16 = _mm256_packs_epi32(
-            _mm256_srai_epi32(
-                _mm256_add_epi32(_mm256_madd_epi16(yb_lo, k_b), c_b), SUM_BITS),
-            _mm256_srai_epi32(
-                _mm256_add_epi32(_mm256_madd_epi16(yb_hi, k_b), c_b),
-                SUM_BITS));
-        __m256i g_lo =
-            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(yr_lo, k_l),
-                                              _mm256_madd_epi16(br_lo, k_g)),
-                             c_g);
-        __m256i g_hi =
-            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(yr_hi, k_l),
-                                              _mm256_madd_epi16(br_hi, k_g)),
-                             c_g);
-        __m256i g16 = _mm256_packs_epi32(_mm256_srai_epi32(g_lo, SUM_BITS),
-                                         _mm256_srai_epi32(g_hi, SUM_BITS));
+        __m256i r16 =
+            sums_to_16(pair_sum(yr_lo, k_r, c_r), pair_sum(yr_hi, k_r, c_r));
+        __m256i b16 =
+            sums_to_16(pair_sum(yb_lo, k_b, c_b), pair_sum(yb_hi, k_b, c_b));
+        __m256i g16 =
+            sums_to_16(_mm256_add_epi32(pair_sum(yr_lo, k_l, c_g),
+                                        _mm256_madd_epi16(br_lo, k_g)),
+                       _mm256_add_epi32(pair_sum(yr_hi, k_l, c_g),
+                                        _mm256_madd_epi16(br_hi, k_g)));
         /* (r0-7 g0-7 | r8-15 g8-15) -> (r0-15 | g0-15); b likewise. */
         __m256i rg = _mm256_permute4x64_epi64(_mm256_packus_epi16(r16, g16),
                                               _MM_SHUFFLE(3, 1, 2, 0));

@@ -1,6 +1,5 @@
 #include "simd_compare.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +36,48 @@ thumb_status simd_resize(thumb_ctx *ctx, const simd_image *img,
     return st;
 }
 
+static uint32_t at_least_1(double v) {
+    return v < 1 ? 1 : (uint32_t)(v + 0.5);
+}
+
 static uint32_t scaled(uint32_t n, double f) {
-    double v = floor(n / f + 0.5);
-    return v < 1 ? 1 : (uint32_t)v;
+    return at_least_1(n / f);
+}
+
+size_t simd_cut_geometries(uint32_t w, uint32_t h, int channels,
+                           const double *shrinks, size_t n,
+                           resize_geometry *out) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t sw = at_least_1(w / shrinks[i]);
+        uint32_t sh = at_least_1(h / shrinks[i]);
+        out[k++] = (resize_geometry){.src_width = w,
+                                     .src_height = h,
+                                     .scaled_width = sw,
+                                     .scaled_height = sh,
+                                     .dst_width = sw,
+                                     .dst_height = sh,
+                                     .channels = channels};
+    }
+    out[k++] = (resize_geometry){.src_width = w,
+                                 .src_height = h,
+                                 .scaled_width = 1,
+                                 .scaled_height = at_least_1(h / 2.0),
+                                 .dst_width = 1,
+                                 .dst_height = at_least_1(h / 2.0),
+                                 .channels = channels};
+    uint32_t cw = at_least_1(w / 1.3), ch = at_least_1(h / 1.3);
+    uint32_t dw = at_least_1(cw * 0.6), dh = at_least_1(ch * 0.7);
+    out[k++] = (resize_geometry){.src_width = w,
+                                 .src_height = h,
+                                 .scaled_width = cw,
+                                 .scaled_height = ch,
+                                 .crop_x = (cw - dw) / 2,
+                                 .crop_y = ch - dh,
+                                 .dst_width = dw,
+                                 .dst_height = dh,
+                                 .channels = channels};
+    return k;
 }
 
 /* One geometry on every table; the largest difference from the first. */

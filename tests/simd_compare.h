@@ -34,6 +34,13 @@ int simd_compare_geometry(thumb_ctx *ctx, const simd_image *img,
                           const resize_geometry *g, const char *what,
                           int max_diff, int verbose);
 
+/* The geometries an exactness test runs on a w x h cut of `channels`:
+ * each of shrinks[0..n) on both axes (below 1, an enlargement), a width
+ * of 1 at half the height, and a crop window; n + 2 of them into out. */
+size_t simd_cut_geometries(uint32_t w, uint32_t h, int channels,
+                           const double *shrinks, size_t n,
+                           resize_geometry *out);
+
 /* Runs every table on img over a set of geometries (shrinks by 2, 3.7, 8,
  * 1.5 and 5.78, a fill with a different scale per axis, an enlargement
  * and a crop window) and returns the largest difference from the scalar

@@ -36,47 +36,14 @@ static uint8_t *cut_grey(const decoded *src, uint32_t w, uint32_t h) {
     return px;
 }
 
-static uint32_t at_least_1(double v) {
-    return v < 1 ? 1 : (uint32_t)(v + 0.5);
-}
-
-/* Shrinks (T1 to 720 wide among them, 3.785x), one so strong that its
- * windows would pass QUAD_MAX_TAPS, an enlargement, a width of 1 and a
- * crop window. */
+/* Shrinks (T1 to 720 wide among them, 3.785x), ones so strong that
+ * their windows would pass QUAD_MAX_TAPS, an enlargement; a width of 1
+ * and a crop window. */
 static size_t geometries(uint32_t w, uint32_t h, resize_geometry *out) {
     static const double shrink[] = {1.5, 2.0,  3.7,  3.785,  5.784,
                                     8.0, 12.0, 20.0, 1 / 2.3};
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof shrink / sizeof *shrink; i++) {
-        uint32_t sw = at_least_1(w / shrink[i]);
-        uint32_t sh = at_least_1(h / 2.0);
-        out[n++] = (resize_geometry){.src_width = w,
-                                     .src_height = h,
-                                     .scaled_width = sw,
-                                     .scaled_height = sh,
-                                     .dst_width = sw,
-                                     .dst_height = sh,
-                                     .channels = 1};
-    }
-    out[n++] = (resize_geometry){.src_width = w,
-                                 .src_height = h,
-                                 .scaled_width = 1,
-                                 .scaled_height = h,
-                                 .dst_width = 1,
-                                 .dst_height = h,
-                                 .channels = 1};
-    uint32_t cw = at_least_1(w / 1.3), ch = at_least_1(h / 1.3);
-    uint32_t dw = at_least_1(cw * 0.6), dh = at_least_1(ch * 0.7);
-    out[n++] = (resize_geometry){.src_width = w,
-                                 .src_height = h,
-                                 .scaled_width = cw,
-                                 .scaled_height = ch,
-                                 .crop_x = (cw - dw) / 2,
-                                 .crop_y = ch - dh,
-                                 .dst_width = dw,
-                                 .dst_height = dh,
-                                 .channels = 1};
-    return n;
+    return simd_cut_geometries(w, h, 1, shrink, sizeof shrink / sizeof *shrink,
+                               out);
 }
 #define MAX_GEOMETRIES 12
 
