@@ -134,7 +134,7 @@ ycc_to_rgb_avx2(const int16_t *y, const int16_t *cb, const int16_t *cr,
                         planes[p],
                         _mm_loadu_si128(
                             (const __m128i *)(const void *)shuffles[j][p])));
-            _mm_storeu_si128((__m128i *)(void *)(rgb + 16 * j), out);
+            _mm_storeu_si128((__m128i *)(void *)(rgb + (size_t)16 * j), out);
         }
     }
     ycc_to_rgb_scalar(y + x, cb + x, cr + x, rgb, width - x);

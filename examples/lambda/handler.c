@@ -121,17 +121,17 @@ typedef struct upload {
     /* Set when the output failed before its upload (encode, key):
      * error_class and message say why, and it is not uploaded. */
     const char *error_class;
-    char message[AWS_ERROR_MESSAGE_SIZE];
-    char key[KEYTEMPLATE_MAX_KEY_BYTES + 1];
     const unsigned char *body;
     size_t len;
     s3_put_options opts;
     const char *bucket;
     s3_client *s3;
-    aws_status status;
-    aws_error err;
     pthread_t thread;
+    aws_error err;
+    aws_status status;
     int threaded; /* thread runs it, to be joined */
+    char message[AWS_ERROR_MESSAGE_SIZE];
+    char key[KEYTEMPLATE_MAX_KEY_BYTES + 1];
 } upload;
 
 /* Takes output i's bytes and key; a failure is recorded in u. */
@@ -177,10 +177,11 @@ static void *run_upload(void *arg) {
 /* The client of the n-th upload running beside the calling thread's,
  * made at its first use; NULL when there is none to be had. */
 static s3_client *uploader(handler *h, size_t n) {
-    if (!h->uploaders[n] && h->new_s3) {
-        aws_error err;
+    /* Why a client could not be made changes nothing: the calling thread
+     * uploads instead. */
+    aws_error err;
+    if (!h->uploaders[n] && h->new_s3)
         h->uploaders[n] = h->new_s3(h->new_s3_user, &err);
-    }
     if (h->uploaders[n])
         s3_client_set_deadline(h->uploaders[n], h->s3_deadline_ms);
     return h->uploaders[n];

@@ -153,7 +153,7 @@ box_grey_avx2(const uint8_t *const *rows, size_t width, uint32_t k,
                     p, _mm256_maddubs_epi16(
                            _mm256_loadu_si256(
                                (const __m256i *)(const void *)(rows[y] + x +
-                                                               32 * h)),
+                                                               (size_t)32 * h)),
                            ones8));
             half[h] = p; /* 16 column pairs */
         }

@@ -297,16 +297,16 @@ static inline __m128i KERNEL(taps_1x4)(const resize_axis *ax,
  * Rounds like horizontal_1 and writes out_count outputs, no more. */
 #define QUAD_STEP(acc01, acc23, s, w, k)                                       \
     do {                                                                       \
-        __m256i x_ = _mm256_broadcastsi128_si256(                              \
-            _mm_loadu_si128((const __m128i *)(const void *)((s) + 8 * (k))));  \
-        acc01 = V256_MADD_ACC(                                                 \
-            acc01, x_,                                                         \
+        __m256i x_ = _mm256_broadcastsi128_si256(_mm_loadu_si128(              \
+            (const __m128i *)(const void *)((s) + (size_t)8 * (k))));          \
+        (acc01) = V256_MADD_ACC(                                               \
+            (acc01), x_,                                                       \
             _mm256_loadu_si256(                                                \
-                (const __m256i *)(const void *)((w) + 32 * (k))));             \
-        acc23 = V256_MADD_ACC(                                                 \
-            acc23, x_,                                                         \
-            _mm256_loadu_si256(                                                \
-                (const __m256i *)(const void *)((w) + 32 * (k) + 16)));        \
+                (const __m256i *)(const void *)((w) + (size_t)32 * (k))));     \
+        (acc23) = V256_MADD_ACC(                                               \
+            (acc23), x_,                                                       \
+            _mm256_loadu_si256((                                               \
+                const __m256i *)(const void *)((w) + (size_t)32 * (k) + 16))); \
     } while (0)
 
 #if defined(__GNUC__)

@@ -607,8 +607,8 @@ mock_perform(void *self, const aws_http_request *req, const aws_http_sink *sink,
     mock_s3 *m = self;
     (void)errbuf;
     (void)errbuf_size;
-    char len[32];
     if (strcmp(req->method, "PUT") != 0) { /* GET or HEAD of the source */
+        char len[32];
         *status = 200;
         snprintf(len, sizeof len, "%zu", sizeof tiny_png);
         mock_header(sink, 200, "Content-Length", len);
