@@ -13,7 +13,7 @@ build=${VALGRIND_BUILD_DIR:-build-valgrind}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 nice cmake --build "$build" -j "$(nproc)" --target thumbnail_cli \
   test_api test_exif test_geometry test_gif test_alloc_failures \
-  test_codec_absent
+  test_codec_absent test_lambda
 
 # 99: valgrind found an error or a leak; anything else is the program's.
 vg=(valgrind --quiet --error-exitcode=99 --leak-check=full
