@@ -350,6 +350,11 @@ static thumb_status axis_copy(thumb_ctx *ctx, resize_axis *dst,
  * QUAD_MAX_TAPS (a strong shrink: the sets alone are cheaper). */
 static thumb_status quad_plan(thumb_ctx *ctx, resize_axis *ax) {
     uint32_t groups = (ax->out_count + 3) / 4, longest = 0, end = 0;
+    /* Each window's start: its sets' first sample, clamped below. */
+    uint32_t *first = ctx_calloc(ctx, groups, sizeof *first);
+    if (!first)
+        return THUMB_ERR_NOMEM;
+    ax->quad_first = first;
     for (uint32_t g = 0; g < groups; g++) {
         uint32_t lo = UINT32_MAX, hi = 0;
         for (uint32_t i = 4 * g; i < 4 * g + 4 && i < ax->out_count; i++) {
@@ -358,14 +363,18 @@ static thumb_status quad_plan(thumb_ctx *ctx, resize_axis *ax) {
             if (ax->first[i] + ax->count[i] > hi)
                 hi = ax->first[i] + ax->count[i];
         }
+        first[g] = lo;
         if (hi - lo > longest)
             longest = hi - lo;
         if (hi > end)
             end = hi;
     }
     uint32_t taps = (longest + TAP_ALIGN - 1) / TAP_ALIGN * TAP_ALIGN;
-    if (taps > QUAD_MAX_TAPS)
+    if (taps > QUAD_MAX_TAPS) {
+        ctx_free(ctx, first);
+        ax->quad_first = NULL;
         return THUMB_OK;
+    }
     uint32_t last_start = end > taps ? end - taps : 0;
     int ok = 1;
     size_t count = size_mul(size_mul(groups, taps, &ok), 4, &ok);
@@ -374,19 +383,14 @@ static thumb_status quad_plan(thumb_ctx *ctx, resize_axis *ax) {
                         "resize: quad windows of %u x %u taps overflow "
                         "size_t",
                         groups, taps);
-    ax->quad_first = ctx_calloc(ctx, groups, sizeof *ax->quad_first);
     ax->quad_weights = ctx_calloc(ctx, count, sizeof *ax->quad_weights);
-    if (!ax->quad_first || !ax->quad_weights)
+    if (!ax->quad_weights)
         return THUMB_ERR_NOMEM;
     ax->quad_taps = taps;
     for (uint32_t g = 0; g < groups; g++) {
-        uint32_t start = UINT32_MAX;
-        for (uint32_t i = 4 * g; i < 4 * g + 4 && i < ax->out_count; i++)
-            if (ax->first[i] < start)
-                start = ax->first[i];
-        if (start > last_start)
-            start = last_start;
-        ax->quad_first[g] = start;
+        if (first[g] > last_start)
+            first[g] = last_start;
+        uint32_t start = first[g];
         int16_t *window = ax->quad_weights + (size_t)g * taps * 4;
         for (uint32_t i = 4 * g; i < 4 * g + 4 && i < ax->out_count; i++) {
             const int16_t *w = ax->weights + (size_t)i * ax->tap_stride;
