@@ -678,10 +678,12 @@ static s3_client *mock_client(void *user, aws_error *err) {
     return s3_client_new_with_transport(&mock_config, t, err);
 }
 
-/* One S3 event for src/photo.png through a handler on m, the uploads
- * made beside the calling thread's when concurrent; returns the log
- * line (malloc'd), read back from stdout. */
-static char *invoke_once(mock_s3 *m, int concurrent, handler_reply *reply) {
+/* `times` S3 events for src/photo.png through one handler on m, the
+ * uploads made beside the calling thread's when concurrent; returns the
+ * first invocation's log line (malloc'd), read back from stdout, and the
+ * last one's reply. */
+static char *invoke(mock_s3 *m, int concurrent, int times,
+                    handler_reply *reply) {
     static const char *const env[] = {"THUMB_SOURCE_BUCKET=src",
                                       "THUMB_DEST_BUCKET=dst",
                                       "THUMB_SIZES=" MOCK_SIZES, NULL};
@@ -715,7 +717,11 @@ static char *invoke_once(mock_s3 *m, int concurrent, handler_reply *reply) {
     fflush(stdout);
     int saved = dup(STDOUT_FILENO);
     assert_true(saved >= 0 && dup2(fileno(log), STDOUT_FILENO) >= 0);
-    handler_invoke(&h, &inv, reply);
+    for (int k = 0; k < times; k++) {
+        if (k > 0)
+            handler_reply_free(reply);
+        handler_invoke(&h, &inv, reply);
+    }
     fflush(stdout);
     assert_true(dup2(saved, STDOUT_FILENO) >= 0);
     close(saved);
@@ -729,6 +735,10 @@ static char *invoke_once(mock_s3 *m, int concurrent, handler_reply *reply) {
     assert_non_null(fgets(line, 8192, log));
     fclose(log);
     return line;
+}
+
+static char *invoke_once(mock_s3 *m, int concurrent, handler_reply *reply) {
+    return invoke(m, concurrent, 1, reply);
 }
 
 /* The log line's outputs and failedOutputs: the sizes in order. */
@@ -767,6 +777,20 @@ static void handler_uploads_an_objects_outputs_at_the_same_time(void **s) {
     assert_true(reply.failed);
     assert_report_in_size_order(line);
     /* The handler's client and one per upload beside it, all freed. */
+    assert_int_equal(m.clients_made, 3);
+    assert_int_equal(m.clients_freed, 3);
+    free(line);
+    handler_reply_free(&reply);
+}
+
+/* The README's promise about the uploads' clients: those beside the
+ * handler's are made at the first object and kept for the next. */
+static void handler_keeps_upload_clients_between_objects(void **s) {
+    (void)s;
+    mock_s3 m = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    handler_reply reply;
+    char *line = invoke(&m, 1, 2, &reply);
+    assert_int_equal(m.puts, 6);
     assert_int_equal(m.clients_made, 3);
     assert_int_equal(m.clients_freed, 3);
     free(line);
@@ -831,6 +855,7 @@ int main(void) {
         cmocka_unit_test(telemetry_lines_are_json_with_the_metrics),
         cmocka_unit_test(base64_matches_rfc4648_vectors),
         cmocka_unit_test(handler_uploads_an_objects_outputs_at_the_same_time),
+        cmocka_unit_test(handler_keeps_upload_clients_between_objects),
         cmocka_unit_test(handler_upload_clients_keep_the_deadline),
         cmocka_unit_test(handler_without_client_factory_uploads_in_turn),
     };
