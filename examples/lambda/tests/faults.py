@@ -257,6 +257,12 @@ def phase_concurrent(procs, args, endpoint, s3, q_arn):
         written = sorted(o["Key"] for o in s3.list_objects_v2(
             Bucket=dst).get("Contents", []))
         if dst == "dst-overlap":
+            # The HEAD that orders overwrites follows every upload.
+            heads = [sp for sp in proxy.spans
+                     if sp[0] == "HEAD" and sp[2] >= t0]
+            check(heads and min(sp[2] for sp in heads) >=
+                  max(sp[3] for sp in puts),
+                  "overlap: a HEAD before the uploads ended: %s" % heads)
             # One after another they take 3 x PUT_DELAY at least.
             check(log["outcome"] == "ok" and
                   log["putMs"] < 2 * PUT_DELAY * 1000,
