@@ -320,7 +320,7 @@ class Bench:
             rng.integers(0, 256, size=w * h * ch, dtype=np.uint8).tofile(raw)
             args = [raw, str(w), str(h), str(ch), str(ow), str(oh)]
             kernel = [os.path.join(self.build, "bench_kernel")] + args
-            names, envs = ["libthumbnail"], [None]
+            simds = ["auto"]
             for simd in SIMD_PATHS:
                 env = dict(os.environ, THUMB_SIMD=simd)
                 try:
@@ -332,16 +332,30 @@ class Bench:
                     self.skip("kernel %s THUMB_SIMD=%s" % (name, simd),
                               str(e).splitlines()[-1])
                     continue
-                names.append("libthumbnail " + simd)
-                envs.append(env)
+                simds.append(simd)
+            # libthumbnail's instruction sets take turns run by run in one
+            # process (bench_kernel SIMD...); that process and sharp's take
+            # turns round by round.
             per = [str(max(1, RUNS // ROUNDS)), str(WARMUP)]
-            cmds = [kernel + per for _ in names]
-            names.append("sharp")
-            envs.append(None)
-            cmds.append(["node", os.path.join(HERE, "sharp_bench.js"), "raw"]
-                        + args + per)
-            log("kernel %s: %s in turns" % (name, ", ".join(names)))
-            rows = dict(zip(names, alternate(cmds, envs)))
+            ours = kernel + per + simds
+            sharp = (["node", os.path.join(HERE, "sharp_bench.js"), "raw"]
+                     + args + per)
+            log("kernel %s: libthumbnail %s in one process, in turns with "
+                "sharp" % (name, ", ".join(simds)))
+            joined = {simd: {} for simd in simds}
+            joined["sharp"] = {}
+            for r in range(ROUNDS):
+                for cmd in ([ours, sharp] if r % 2 == 0 else [sharp, ours]):
+                    raw_json = run_json(cmd)
+                    if cmd is sharp:
+                        join_runs(joined["sharp"], raw_json)
+                        continue
+                    for simd, runs in raw_json["variants"].items():
+                        join_runs(joined[simd], runs)
+            rows = {("libthumbnail" if simd == "auto" else
+                     "libthumbnail " + simd): summarise(joined[simd])
+                    for simd in simds}
+            rows["sharp"] = summarise(joined["sharp"])
             os.unlink(raw)
             result[name] = rows
         return result

@@ -1,8 +1,12 @@
 /* Several thumbnails of one input: made by one thumb_run_many call (one
  * decode), or with --separate by one thumb_run per box, RUNS times after
  * WARMUP runs, each run's wall and CPU time reported as one JSON line.
+ * With --turns, both in the same process, taking turns run by run (many,
+ * separate, separate, many, ...): the machine's state of the moment, and
+ * what a process's place in memory does to its speed, then weigh on both
+ * alike; the JSON has the arrays of each, named after them.
  *
- *   bench_many [--separate] FILE FORMAT QUALITY RUNS WARMUP BOX...
+ *   bench_many [--separate | --turns] FILE FORMAT QUALITY RUNS WARMUP BOX...
  *
  * BOX is WxH, fit inside. FORMAT is jpeg, png or webp. */
 #include "bench_util.h"
@@ -42,15 +46,18 @@ static void run(thumb_ctx *const *ctxs, int n, int separate, const uint8_t *in,
 }
 
 int main(int argc, char **argv) {
-    int a = 1, separate = 0;
+    int a = 1, separate = 0, turns = 0;
     if (a < argc && !strcmp(argv[a], "--separate")) {
         separate = 1;
+        a++;
+    } else if (a < argc && !strcmp(argv[a], "--turns")) {
+        turns = 1;
         a++;
     }
     int n = argc - a - 5;
     if (n < 1 || n > MAX_BOXES) {
-        fprintf(stderr, "usage: bench_many [--separate] FILE FORMAT QUALITY "
-                        "RUNS WARMUP BOX...\n");
+        fprintf(stderr, "usage: bench_many [--separate | --turns] FILE FORMAT "
+                        "QUALITY RUNS WARMUP BOX...\n");
         return 2;
     }
     size_t in_len;
@@ -78,22 +85,39 @@ int main(int argc, char **argv) {
         set(ctxs[k], THUMB_OPT_FORMAT, format);
         set(ctxs[k], THUMB_OPT_QUALITY, quality);
     }
-    double *ms = calloc((size_t)runs + 1, sizeof(double));
-    double *cpu = calloc((size_t)runs + 1, sizeof(double));
-    if (!ms || !cpu)
-        return 1;
+    /* [variant][run]: variant 0 is the one asked for, or with --turns
+     * thumb_run_many, and variant 1 the separate runs. */
+    size_t count = (size_t)runs + 1;
+    double *ms[2], *cpu[2];
+    for (int v = 0; v < 2; v++) {
+        ms[v] = calloc(count, sizeof(double));
+        cpu[v] = calloc(count, sizeof(double));
+        if (!ms[v] || !cpu[v])
+            return 1;
+    }
     for (long i = -warmup; i < runs; i++) {
-        double c0 = bench_cpu_ms(), t0 = bench_now_ms();
-        run(ctxs, n, separate, in, in_len);
-        double t1 = bench_now_ms(), c1 = bench_cpu_ms();
-        if (i >= 0) {
-            ms[i] = t1 - t0;
-            cpu[i] = c1 - c0;
+        for (int t = 0; t < (turns ? 2 : 1); t++) {
+            /* ABBA: the second of a pair goes first in the next. */
+            int v = turns ? (int)((i + warmup + t) & 1) : 0;
+            double c0 = bench_cpu_ms(), t0 = bench_now_ms();
+            run(ctxs, n, turns ? v : separate, in, in_len);
+            double t1 = bench_now_ms(), c1 = bench_cpu_ms();
+            if (i >= 0) {
+                ms[v][i] = t1 - t0;
+                cpu[v][i] = c1 - c0;
+            }
         }
     }
     printf("{");
-    bench_json_array("ms", ms, (size_t)runs, 1);
-    bench_json_array("cpu_ms", cpu, (size_t)runs, 0);
+    if (turns) {
+        bench_json_array("many_ms", ms[0], (size_t)runs, 1);
+        bench_json_array("many_cpu_ms", cpu[0], (size_t)runs, 0);
+        bench_json_array("separate_ms", ms[1], (size_t)runs, 0);
+        bench_json_array("separate_cpu_ms", cpu[1], (size_t)runs, 0);
+    } else {
+        bench_json_array("ms", ms[0], (size_t)runs, 1);
+        bench_json_array("cpu_ms", cpu[0], (size_t)runs, 0);
+    }
     printf(",\"out_bytes\":[");
     for (int k = 0; k < n; k++) {
         printf("%s%lld", k ? "," : "",
@@ -101,8 +125,10 @@ int main(int argc, char **argv) {
         thumb_ctx_free(ctxs[k]);
     }
     printf("]}\n");
-    free(cpu);
-    free(ms);
+    for (int v = 0; v < 2; v++) {
+        free(cpu[v]);
+        free(ms[v]);
+    }
     free(in);
     return 0;
 }

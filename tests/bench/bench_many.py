@@ -2,8 +2,11 @@
 (one decode) against the same sizes made by separate thumb_run calls and
 against sharp making them from one input with clone(), in-process and on
 one thread; and the CLI's peak RSS making three sizes against one. The
-variants take turns (ROUNDS rounds of RUNS runs each), so that a change of
-load weighs on all of them. Run by scripts/bench.sh after bench.py.
+one decode and the separate runs take turns run by run in one process
+(bench_many --turns: a process's place in memory changes the speed of
+everything in it, by 10% and more on a VM), that process and sharp's
+round by round (ROUNDS rounds of RUNS runs each), so that a change of load
+weighs on all of them. Run by scripts/bench.sh after bench.py.
 
   bench_many.py BUILD_DIR CORPUS_DIR
 
@@ -43,8 +46,7 @@ def variants(build, path, task):
     common = [path, task["format"], "80", str(RUNS), str(WARMUP)]
     many = os.path.join(build, "bench_many")
     return {
-        "many": [many, *common, *task["boxes"]],
-        "separate": [many, "--separate", *common, *task["boxes"]],
+        "libthumbnail": [many, "--turns", *common, *task["boxes"]],
         "sharp": ["node", os.path.join(HERE, "sharp_bench.js"), "many",
                   *common, *task["boxes"]],
     }
@@ -62,11 +64,16 @@ def main():
     for task in TASKS:
         path = os.path.join(corpus, task["file"])
         cmds = variants(build, path, task)
-        cpu = {name: [] for name in cmds}
+        cpu = {"many": [], "separate": [], "sharp": []}
         for r in range(ROUNDS):
             names = list(cmds) if r % 2 == 0 else list(reversed(list(cmds)))
             for name in names:
-                cpu[name] += run_json(cmds[name])["cpu_ms"]
+                got = run_json(cmds[name])
+                if name == "sharp":
+                    cpu["sharp"] += got["cpu_ms"]
+                    continue
+                cpu["many"] += got["many_cpu_ms"]
+                cpu["separate"] += got["separate_cpu_ms"]
         med = {name: statistics.median(v) for name, v in cpu.items()}
         results["tasks"].append({"id": task["id"], "what": task["what"],
                                  "boxes": task["boxes"], "median_cpu_ms": med,
