@@ -161,6 +161,17 @@ static double lanczos_walk_next(lanczos_walk *w, double x) {
     return v;
 }
 
+/* floor(v) for v in the int16 range, for the weights' rounding, once per
+ * tap: GCC's floor() for the x86-64 baseline (no roundsd before SSE4.1)
+ * is a long inline sequence. Returns 0 when v is out of range or NaN. */
+static int q14_floor(double v, int16_t *q) {
+    if (!(v >= INT16_MIN && v < INT16_MAX + 1.0))
+        return 0;
+    int32_t t = (int32_t)v; /* towards zero */
+    *q = (int16_t)((double)t > v ? t - 1 : t);
+    return 1;
+}
+
 static void axis_release(thumb_ctx *ctx, resize_axis *ax) {
     ctx_free(ctx, ax->first);
     ctx_free(ctx, ax->count);
@@ -254,14 +265,12 @@ static thumb_status axis_plan(thumb_ctx *ctx, resize_axis *ax, uint32_t src,
         int64_t qsum = 0;
         uint32_t largest = 0;
         for (uint32_t k = 0; k < n; k++) {
-            double q = floor(tmp[k] / sum * WEIGHT_ONE + 0.5);
-            if (q < INT16_MIN || q > INT16_MAX) {
+            if (!q14_floor(tmp[k] / sum * WEIGHT_ONE + 0.5, &w[k])) {
                 st = ctx_fail(ctx, THUMB_ERR_INTERNAL,
                               "resize: %s weight %g out of Q14 range", name,
                               tmp[k] / sum);
                 goto done;
             }
-            w[k] = (int16_t)q;
             qsum += w[k];
             if (tmp[k] > tmp[largest])
                 largest = k;
