@@ -147,6 +147,11 @@ def summarise(raw):
               "version"):
         if k in raw:
             out[k] = median(raw[k]) if isinstance(raw[k], list) else raw[k]
+    if "floor_ms" in raw:  # bench_thumb --floor: the floor's row
+        out["floor"] = summarise({
+            "ms": raw["floor_ms"], "cpu_ms": raw["floor_cpu_ms"],
+            "decoded_width": raw["floor_decoded_width"],
+            "decoded_height": raw["floor_decoded_height"]})
     return out
 
 
@@ -250,14 +255,6 @@ class Bench:
         return summarise({"ms": walls, "cpu_ms": cpus,
                           "out_bytes": os.path.getsize(dest)})
 
-    def floor_cmd(self, task, per):
-        """libjpeg-turbo's scaled decode to the size libthumbnail decodes
-        the task at (one run of it tells)."""
-        t = run_json(self.cmd("libthumbnail", task, 1, 0))
-        return [os.path.join(self.build, "bench_turbo"), self.path(task),
-                str(t["decoded_width"]), str(t["decoded_height"]), str(per),
-                str(WARMUP)]
-
     def run_task(self, task):
         """Every in-process tool (and the floor) in turns; vipsthumbnail,
         a process per run, on its own."""
@@ -266,13 +263,18 @@ class Bench:
         per = max(1, RUNS // ROUNDS)
         cmds = [self.cmd(t, task, per, WARMUP) for t in turns]
         envs = [self.env(t) for t in turns]
-        if task["id"] in FLOOR_TASKS:
-            turns.append(TOOLS[-1])
-            cmds.append(self.floor_cmd(task, per))
-            envs.append(None)
-        log("%s: %s in turns, %d rounds of %d runs" % (
-            task["id"], ", ".join(turns), ROUNDS, per))
+        floor = task["id"] in FLOOR_TASKS
+        if floor:
+            # The floor takes turns with libthumbnail run by run, in its
+            # process (bench_thumb --floor).
+            cmds[turns.index("libthumbnail")].insert(1, "--floor")
+        log("%s: %s in turns, %d rounds of %d runs%s" % (
+            task["id"], ", ".join(turns), ROUNDS, per,
+            " (the first with the floor, %s, run by run)" % TOOLS[-1]
+            if floor else ""))
         rows = dict(zip(turns, alternate(cmds, envs)))
+        if floor:
+            rows[TOOLS[-1]] = rows["libthumbnail"].pop("floor")
         if "vipsthumbnail" in tools:
             log("%s vipsthumbnail: %d runs" % (task["id"], RUNS))
             rows["vipsthumbnail"] = self.time_vips(task)

@@ -2,19 +2,77 @@
  * through one context after WARMUP runs, and report each run's wall time
  * and the library's own stage timings as one JSON line.
  *
- *   bench_thumb [--accurate] [--out PATH] FILE WIDTH HEIGHT FORMAT QUALITY
- *               RUNS WARMUP
+ *   bench_thumb [--accurate] [--floor] [--out PATH] FILE WIDTH HEIGHT
+ *               FORMAT QUALITY RUNS WARMUP
  *
  * FORMAT is a format name (jpeg, png, webp, avif); the box is fit inside. --out
  * writes the last output (for PSNR). RUNS 1 WARMUP 0 is the peak-memory
- * measurement. */
+ * measurement.
+ *
+ * --floor (a JPEG): also libjpeg-turbo's own DCT-scaled decode of the file
+ * to the size libthumbnail decoded it to (TurboJPEG picks the scaling
+ * factor that fits), header read included, one handle reused as the
+ * context is. The two take turns run by run in this process (thumb_run
+ * first in even runs, the decode in odd ones), so that the few per cent
+ * between them are not a change of load or of where a process landed in
+ * memory; the JSON adds floor_ms, floor_cpu_ms and the floor's size. */
 #include "bench_util.h"
 
 #include <thumbnail.h>
+#include <turbojpeg.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define RGB_CHANNELS 3
+
+/* libjpeg-turbo's scaled decode of one file to at most want_w x want_h. */
+typedef struct floor_decode {
+    tjhandle tj;
+    const uint8_t *in;
+    size_t in_len;
+    int want_w, want_h;
+    int got_w, got_h; /* the size it decoded to */
+    uint8_t *px;
+} floor_decode;
+
+static void floor_open(floor_decode *f, const uint8_t *in, size_t in_len,
+                       int want_w, int want_h) {
+    *f = (floor_decode){
+        tjInitDecompress(), in, in_len, want_w, want_h, 0, 0, NULL};
+    f->px = malloc((size_t)want_w * (size_t)want_h * RGB_CHANNELS);
+    if (!f->tj || !f->px) {
+        fprintf(stderr, "tjInitDecompress: %s\n", tjGetErrorStr2(NULL));
+        exit(1);
+    }
+}
+
+static void floor_run(floor_decode *f) {
+    int w, h, subsamp, colorspace;
+    if (tjDecompressHeader3(f->tj, f->in, (unsigned long)f->in_len, &w, &h,
+                            &subsamp, &colorspace) != 0 ||
+        tjDecompress2(f->tj, f->in, (unsigned long)f->in_len, f->px, f->want_w,
+                      0, f->want_h, TJPF_RGB, 0) != 0) {
+        fprintf(stderr, "turbojpeg: %s\n", tjGetErrorStr2(f->tj));
+        exit(1);
+    }
+    /* The first factor that fits, as tjDecompress2 picks it. */
+    int nf;
+    tjscalingfactor *sf = tjGetScalingFactors(&nf);
+    for (int k = 0; k < nf; k++)
+        if (TJSCALED(w, sf[k]) <= f->want_w &&
+            TJSCALED(h, sf[k]) <= f->want_h) {
+            f->got_w = TJSCALED(w, sf[k]);
+            f->got_h = TJSCALED(h, sf[k]);
+            break;
+        }
+}
+
+static void floor_close(floor_decode *f) {
+    tjDestroy(f->tj);
+    free(f->px);
+}
 
 static thumb_format parse_format(const char *s) {
     thumb_format f;
@@ -32,21 +90,32 @@ static void set(thumb_ctx *ctx, thumb_option key, int64_t value) {
     }
 }
 
+static void run_once(thumb_ctx *ctx, const uint8_t *in, size_t in_len,
+                     const unsigned char **out, size_t *out_len) {
+    if (thumb_run(ctx, in, in_len, out, out_len) != THUMB_OK) {
+        fprintf(stderr, "thumb_run: %s\n", thumb_ctx_error(ctx));
+        exit(1);
+    }
+}
+
 int main(int argc, char **argv) {
-    int accurate = 0;
+    int accurate = 0, with_floor = 0;
     const char *out_path = NULL;
     int a = 1;
     for (; a < argc && argv[a][0] == '-'; a++) {
         if (!strcmp(argv[a], "--accurate"))
             accurate = 1;
+        else if (!strcmp(argv[a], "--floor"))
+            with_floor = 1;
         else if (!strcmp(argv[a], "--out") && a + 1 < argc)
             out_path = argv[++a];
         else
             break;
     }
     if (argc - a != 7) {
-        fprintf(stderr, "usage: bench_thumb [--accurate] [--out PATH] FILE "
-                        "WIDTH HEIGHT FORMAT QUALITY RUNS WARMUP\n");
+        fprintf(stderr,
+                "usage: bench_thumb [--accurate] [--floor] [--out PATH] "
+                "FILE WIDTH HEIGHT FORMAT QUALITY RUNS WARMUP\n");
         return 2;
     }
     size_t in_len;
@@ -85,20 +154,40 @@ int main(int argc, char **argv) {
         stage[s] = calloc((size_t)runs + 1, sizeof(double));
     const unsigned char *out = NULL;
     size_t out_len = 0;
+    floor_decode fl = {0};
+    double *floor_ms = calloc((size_t)runs + 1, sizeof(double));
+    double *floor_cpu = calloc((size_t)runs + 1, sizeof(double));
+    if (!ms || !cpu || !floor_ms || !floor_cpu)
+        return 1;
+    if (with_floor) {
+        /* An untimed run tells the floor the size to decode to. */
+        run_once(ctx, in, in_len, &out, &out_len);
+        floor_open(&fl, in, in_len,
+                   (int)thumb_ctx_info(ctx, THUMB_INFO_DECODED_WIDTH),
+                   (int)thumb_ctx_info(ctx, THUMB_INFO_DECODED_HEIGHT));
+    }
     for (long i = -warmup; i < runs; i++) {
-        double c0 = bench_cpu_ms(), t0 = bench_now_ms();
-        thumb_status st = thumb_run(ctx, in, in_len, &out, &out_len);
-        double t1 = bench_now_ms(), c1 = bench_cpu_ms();
-        if (st != THUMB_OK) {
-            fprintf(stderr, "thumb_run: %s\n", thumb_ctx_error(ctx));
-            return 1;
+        /* With the floor: thumb_run first in even runs, second in odd. */
+        for (int turn = 0; turn < 1 + with_floor; turn++) {
+            int is_floor = with_floor && (turn ^ (int)(i & 1)) == 1;
+            double c0 = bench_cpu_ms(), t0 = bench_now_ms();
+            if (is_floor)
+                floor_run(&fl);
+            else
+                run_once(ctx, in, in_len, &out, &out_len);
+            double t1 = bench_now_ms(), c1 = bench_cpu_ms();
+            if (i < 0)
+                continue;
+            if (is_floor) {
+                floor_ms[i] = t1 - t0;
+                floor_cpu[i] = c1 - c0;
+                continue;
+            }
+            ms[i] = t1 - t0;
+            cpu[i] = c1 - c0;
+            for (int s = 0; s < 4; s++)
+                stage[s][i] = (double)thumb_ctx_info(ctx, stage_key[s]) / 1e3;
         }
-        if (i < 0)
-            continue;
-        ms[i] = t1 - t0;
-        cpu[i] = c1 - c0;
-        for (int s = 0; s < 4; s++)
-            stage[s][i] = (double)thumb_ctx_info(ctx, stage_key[s]) / 1e3;
     }
     if (out_path)
         bench_write_file(out_path, out, out_len);
@@ -112,9 +201,19 @@ int main(int argc, char **argv) {
            (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH),
            (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT),
            (long long)thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_BYTES));
-    printf(",\"decoded_width\":%lld,\"decoded_height\":%lld}\n",
+    printf(",\"decoded_width\":%lld,\"decoded_height\":%lld",
            (long long)thumb_ctx_info(ctx, THUMB_INFO_DECODED_WIDTH),
            (long long)thumb_ctx_info(ctx, THUMB_INFO_DECODED_HEIGHT));
+    if (with_floor) {
+        bench_json_array("floor_ms", floor_ms, (size_t)runs, 0);
+        bench_json_array("floor_cpu_ms", floor_cpu, (size_t)runs, 0);
+        printf(",\"floor_decoded_width\":%d,\"floor_decoded_height\":%d",
+               fl.got_w, fl.got_h);
+        floor_close(&fl);
+    }
+    printf("}\n");
+    free(floor_cpu);
+    free(floor_ms);
     for (int s = 0; s < 4; s++)
         free(stage[s]);
     free(cpu);
