@@ -225,8 +225,10 @@ def markdown(res):
         lines.append("")
         lines.append(
             "CPU: %s with %s; the resize kernels `auto` runs here: **%s**%s. "
-            "Variants compared took turns, %s rounds of %d runs each (tools "
-            "of a task with the floor; kernel instruction sets with sharp)."
+            "Variants compared took turns, %s rounds of %d runs each (the "
+            "tools of a task; the kernel's instruction sets with sharp); "
+            "libthumbnail and the floor (T2, T5), and the kernel's "
+            "instruction sets, also run by run within one process."
             % (m.get("cpu", "?"), ", ".join(isa) or "no SIMD flag listed",
                m.get("simd_auto", "?"),
                " (the `libthumbnail avx2` rows force AVX2, what an "
