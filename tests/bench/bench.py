@@ -115,10 +115,13 @@ def median(v):
 
 
 def join_runs(into, raw):
-    """Appends a driver's per-run lists to into; scalars are kept."""
+    """Appends a driver's per-run lists to into (nested objects alike);
+    scalars are kept."""
     for k, v in raw.items():
         if isinstance(v, list):
             into.setdefault(k, []).extend(v)
+        elif isinstance(v, dict):
+            join_runs(into.setdefault(k, {}), v)
         else:
             into[k] = v
 
@@ -136,6 +139,9 @@ def alternate(cmds, envs):
 
 def summarise(raw):
     """The medians bench.py reports, from a driver's per-run lists."""
+    if "variants" in raw:  # bench_kernel SIMD...: a row per instruction set
+        return {"variants": {k: summarise(v)
+                             for k, v in raw["variants"].items()}}
     out = {"runs": len(raw["ms"]), "wall_ms": median(raw["ms"]),
            "cpu_ms": median(raw["cpu_ms"]), "wall_ms_runs": raw["ms"],
            "cpu_ms_runs": raw["cpu_ms"]}
@@ -339,25 +345,16 @@ class Bench:
             # process (bench_kernel SIMD...); that process and sharp's take
             # turns round by round.
             per = [str(max(1, RUNS // ROUNDS)), str(WARMUP)]
-            ours = kernel + per + simds
             sharp = (["node", os.path.join(HERE, "sharp_bench.js"), "raw"]
                      + args + per)
             log("kernel %s: libthumbnail %s in one process, in turns with "
                 "sharp" % (name, ", ".join(simds)))
-            joined = {simd: {} for simd in simds}
-            joined["sharp"] = {}
-            for r in range(ROUNDS):
-                for cmd in ([ours, sharp] if r % 2 == 0 else [sharp, ours]):
-                    raw_json = run_json(cmd)
-                    if cmd is sharp:
-                        join_runs(joined["sharp"], raw_json)
-                        continue
-                    for simd, runs in raw_json["variants"].items():
-                        join_runs(joined[simd], runs)
+            ours, theirs = alternate([kernel + per + simds, sharp],
+                                     [None, None])
             rows = {("libthumbnail" if simd == "auto" else
-                     "libthumbnail " + simd): summarise(joined[simd])
-                    for simd in simds}
-            rows["sharp"] = summarise(joined["sharp"])
+                     "libthumbnail " + simd): row
+                    for simd, row in ours["variants"].items()}
+            rows["sharp"] = theirs
             os.unlink(raw)
             result[name] = rows
         return result

@@ -148,7 +148,7 @@ int main(int argc, char **argv) {
         return 1;
     for (long i = -warmup; i < runs; i++) {
         for (int t = 0; t < nv; t++) {
-            variant *v = &vs[(size_t)(i + warmup + t) % (size_t)nv];
+            variant *v = &vs[bench_turn(i + warmup, t, nv)];
             g.simd = v->simd;
             double c0 = bench_cpu_ms(), t0 = bench_now_ms();
             resize *r = NULL;

@@ -97,8 +97,7 @@ int main(int argc, char **argv) {
     }
     for (long i = -warmup; i < runs; i++) {
         for (int t = 0; t < (turns ? 2 : 1); t++) {
-            /* ABBA: the second of a pair goes first in the next. */
-            int v = turns ? (int)((i + warmup + t) & 1) : 0;
+            int v = turns ? (int)bench_turn(i + warmup, t, 2) : 0;
             double c0 = bench_cpu_ms(), t0 = bench_now_ms();
             run(ctxs, n, turns ? v : separate, in, in_len);
             double t1 = bench_now_ms(), c1 = bench_cpu_ms();

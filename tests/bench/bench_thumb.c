@@ -12,8 +12,8 @@
  * --floor (a JPEG): also libjpeg-turbo's own DCT-scaled decode of the file
  * to the size libthumbnail decoded it to (TurboJPEG picks the scaling
  * factor that fits), header read included, one handle reused as the
- * context is. The two take turns run by run in this process (thumb_run
- * first in even runs, the decode in odd ones), so that the few per cent
+ * context is. The two take turns run by run in this process
+ * (bench_turn(): each goes first every other run), so that the few per cent
  * between them are not a change of load or of where a process landed in
  * memory; the JSON adds floor_ms, floor_cpu_ms and the floor's size.
  * TurboJPEG is loaded then (dlopen), never otherwise. */
@@ -211,9 +211,8 @@ int main(int argc, char **argv) {
                    (int)thumb_ctx_info(ctx, THUMB_INFO_DECODED_HEIGHT));
     }
     for (long i = -warmup; i < runs; i++) {
-        /* With the floor: thumb_run first in even runs, second in odd. */
         for (int turn = 0; turn < 1 + with_floor; turn++) {
-            int is_floor = with_floor && (turn ^ (int)(i & 1)) == 1;
+            int is_floor = with_floor && bench_turn(i + warmup, turn, 2) == 1;
             double c0 = bench_cpu_ms(), t0 = bench_now_ms();
             if (is_floor)
                 floor_run(&fl);

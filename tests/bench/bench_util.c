@@ -67,6 +67,10 @@ long bench_arg_long(const char *s, const char *what) {
     return v;
 }
 
+size_t bench_turn(long run, int turn, int variants) {
+    return (size_t)(run + turn) % (size_t)variants;
+}
+
 void bench_json_array(const char *name, const double *v, size_t n, int first) {
     printf("%s\"%s\":[", first ? "" : ",", name);
     for (size_t i = 0; i < n; i++)

@@ -24,6 +24,12 @@ double bench_cpu_ms(void);
 /* Parses a non-negative decimal argument; exits on anything else. */
 long bench_arg_long(const char *s, const char *what);
 
+/* Which of `variants` variants taken in turns inside one process goes
+ * `turn`th in run `run` (counted from 0, warm-up included): the order
+ * turns one place each run (A B, B A, A B... for two), so that no variant
+ * always follows the same one. */
+size_t bench_turn(long run, int turn, int variants);
+
 /* Prints "name":[v0,v1,...] (with a leading comma unless first). */
 void bench_json_array(const char *name, const double *v, size_t n, int first);
 
