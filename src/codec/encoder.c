@@ -15,6 +15,27 @@ int encoder_available(thumb_format format) {
     return 1;
 }
 
+int encoder_streams(thumb_format format, const encode_options *opt) {
+    if (format == THUMB_FORMAT_JPEG)
+        return !opt->jpeg_progressive && !opt->jpeg_optimize;
+    return format == THUMB_FORMAT_PNG;
+}
+
+thumb_status encoder_write_rows(thumb_ctx *ctx, thumb_format format,
+                                const encode_rows *rows,
+                                const encode_options *opt, buffer *out) {
+    thumb_status st =
+        format_check_size(ctx, format, rows->shape.width, rows->shape.height);
+    if (st != THUMB_OK)
+        return st;
+    if (format == THUMB_FORMAT_JPEG)
+        return jpeg_encode_rows(ctx, rows, opt, out);
+    if (format == THUMB_FORMAT_PNG)
+        return png_encode_rows(ctx, rows, opt, out);
+    return ctx_fail(ctx, THUMB_ERR_INTERNAL, "%s is not written row by row",
+                    format_name(format));
+}
+
 thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,
                            const image *img, const encode_options *opt,
                            buffer *out) {

@@ -120,8 +120,9 @@ static void write_metadata(j_compress_ptr cinfo, const encode_options *opt) {
         jpeg_write_icc_profile(cinfo, opt->icc, (unsigned int)opt->icc_size);
 }
 
-static void encode_body(jpeg_encoder *e, const image *img,
+static void encode_body(jpeg_encoder *e, const encode_rows *rows,
                         const encode_options *opt) {
+    const image *img = &rows->shape;
     j_compress_ptr cinfo = &e->cinfo;
     jpeg_create_compress(cinfo);
     cinfo->dest = &e->dest;
@@ -156,22 +157,33 @@ static void encode_body(jpeg_encoder *e, const image *img,
     jpeg_start_compress(cinfo, TRUE);
     write_metadata(cinfo, opt);
     while (cinfo->next_scanline < cinfo->image_height) {
-        JSAMPROW row = image_row(img, cinfo->next_scanline);
-        jpeg_write_scanlines(cinfo, &row, 1);
+        const uint8_t *row;
+        e->status = encode_row(rows, cinfo->next_scanline, &row);
+        if (e->status != THUMB_OK) /* the rows' maker has said why */
+            longjmp(e->jump, 1);
+        JSAMPROW rowp = (JSAMPROW)row; /* libjpeg only reads it */
+        jpeg_write_scanlines(cinfo, &rowp, 1);
     }
     jpeg_finish_compress(cinfo);
 }
 
-static thumb_status encode_guarded(jpeg_encoder *e, const image *img,
+static thumb_status encode_guarded(jpeg_encoder *e, const encode_rows *rows,
                                    const encode_options *opt) {
     if (setjmp(e->jump))
         return e->status;
-    encode_body(e, img, opt);
+    encode_body(e, rows, opt);
     return THUMB_OK;
 }
 
 thumb_status jpeg_encode(thumb_ctx *ctx, const image *img,
                          const encode_options *opt, buffer *out) {
+    encode_rows rows = {*img, NULL, NULL};
+    return jpeg_encode_rows(ctx, &rows, opt, out);
+}
+
+thumb_status jpeg_encode_rows(thumb_ctx *ctx, const encode_rows *rows,
+                              const encode_options *opt, buffer *out) {
+    const image *img = &rows->shape;
     if (img->channels != 1 && img->channels != 3)
         return ctx_fail(ctx, THUMB_ERR_INTERNAL,
                         "JPEG: cannot encode %d channels (1 or 3 expected)",
@@ -191,7 +203,7 @@ thumb_status jpeg_encode(thumb_ctx *ctx, const image *img,
     e.dest.term_destination = dest_term;
 
     size_t start_size = out->size;
-    thumb_status st = encode_guarded(&e, img, opt);
+    thumb_status st = encode_guarded(&e, rows, opt);
     /* Frees everything libjpeg holds, also after a failed create. */
     jpeg_destroy_compress(&e.cinfo);
     if (st != THUMB_OK)

@@ -327,14 +327,17 @@ static void row_to_be16(uint8_t *restrict dst, const uint8_t *restrict src,
     }
 }
 
-static thumb_status write_rows(pngwriter *w, const image *img, int depth,
+static thumb_status write_rows(pngwriter *w, const encode_rows *rows, int depth,
                                int level, pngfilter *f, uint8_t *be16) {
     size_t row_bytes = f->row_bytes;
     /* 16-bit rows go through be16: two rows, this one and the one above. */
     uint8_t *be_rows[2] = {be16, be16 ? be16 + row_bytes : NULL};
     const uint8_t *above = NULL;
-    for (uint32_t y = 0; y < img->height; y++) {
-        const uint8_t *row = image_row(img, y);
+    for (uint32_t y = 0; y < rows->shape.height; y++) {
+        const uint8_t *row;
+        thumb_status st = encode_row(rows, y, &row);
+        if (st != THUMB_OK)
+            return st;
         if (depth == 16) {
             uint8_t *dst = be_rows[y & 1];
             row_to_be16(dst, row, row_bytes / 2);
@@ -343,7 +346,7 @@ static thumb_status write_rows(pngwriter *w, const image *img, int depth,
         const uint8_t *filtered = level == LEVEL_MIN
                                       ? pngfilter_none(f, row)
                                       : pngfilter_best(f, row, above);
-        thumb_status st = zlib_feed(w, filtered, row_bytes + 1, "IDAT");
+        st = zlib_feed(w, filtered, row_bytes + 1, "IDAT");
         if (st != THUMB_OK)
             return st;
         above = row;
@@ -351,8 +354,9 @@ static thumb_status write_rows(pngwriter *w, const image *img, int depth,
     return zlib_pump(w, Z_FINISH, "IDAT");
 }
 
-static thumb_status write_idat(pngwriter *w, const image *img, int depth,
+static thumb_status write_idat(pngwriter *w, const encode_rows *rows, int depth,
                                int level) {
+    const image *img = &rows->shape;
     int ok = 1;
     size_t bpp = (size_t)img->channels * (size_t)(depth / 8);
     size_t row_bytes = size_mul(img->width, bpp, &ok);
@@ -374,7 +378,7 @@ static thumb_status write_idat(pngwriter *w, const image *img, int depth,
     if (st == THUMB_OK)
         st = chunk_open(w, "IDAT");
     if (st == THUMB_OK)
-        st = write_rows(w, img, depth, level, &f, be16);
+        st = write_rows(w, rows, depth, level, &f, be16);
     zlib_end(w);
     if (st == THUMB_OK)
         st = chunk_close(w);
@@ -385,8 +389,9 @@ static thumb_status write_idat(pngwriter *w, const image *img, int depth,
 
 /* ---- the file --------------------------------------------------------- */
 
-static thumb_status write_file(pngwriter *w, const image *img, int depth,
+static thumb_status write_file(pngwriter *w, const encode_rows *rows, int depth,
                                int level, const encode_options *opt) {
+    const image *img = &rows->shape;
     thumb_status st =
         buffer_append(w->out, PNG_SIGNATURE, sizeof PNG_SIGNATURE);
     if (st == THUMB_OK)
@@ -398,7 +403,7 @@ static thumb_status write_file(pngwriter *w, const image *img, int depth,
         opt->exif_size <= PNG_UINT31_MAX)
         st = chunk_write(w, "eXIf", opt->exif, opt->exif_size);
     if (st == THUMB_OK)
-        st = write_idat(w, img, depth, level);
+        st = write_idat(w, rows, depth, level);
     if (st == THUMB_OK)
         st = chunk_write(w, "IEND", NULL, 0);
     return st;
@@ -406,6 +411,13 @@ static thumb_status write_file(pngwriter *w, const image *img, int depth,
 
 thumb_status png_encode(thumb_ctx *ctx, const image *img,
                         const encode_options *opt, buffer *out) {
+    encode_rows rows = {*img, NULL, NULL};
+    return png_encode_rows(ctx, &rows, opt, out);
+}
+
+thumb_status png_encode_rows(thumb_ctx *ctx, const encode_rows *rows,
+                             const encode_options *opt, buffer *out) {
+    const image *img = &rows->shape;
     if (img->channels < 1 || img->channels > 4 || img->width == 0 ||
         img->height == 0 || img->width > PNG_UINT31_MAX ||
         img->height > PNG_UINT31_MAX)
@@ -421,7 +433,7 @@ thumb_status png_encode(thumb_ctx *ctx, const image *img,
 
     pngwriter w = {.ctx = ctx, .out = out};
     size_t start_size = out->size;
-    thumb_status st = write_file(&w, img, depth, level, opt);
+    thumb_status st = write_file(&w, rows, depth, level, opt);
     zlib_end(&w);
     /* A failed encode leaves no partial file behind. */
     if (st != THUMB_OK)
