@@ -455,32 +455,31 @@ static thumb_status check_output(const fanout *f, const fan_output *o,
     return THUMB_OK;
 }
 
-/* Row y of output k into out. */
-static thumb_status make_row(fanout *f, size_t k, image *out, uint32_t y) {
+/* The next row of output k into row. */
+static thumb_status make_row(fanout *f, size_t k, uint8_t *row) {
     fan_output *o = &f->outs[k];
     if (!f->planar)
-        return resize_next_row(o->rs[0], feed_rows, &o->feeds[0],
-                               image_row(out, y));
-    int16_t *row[DECODER_PLANES];
+        return resize_next_row(o->rs[0], feed_rows, &o->feeds[0], row);
+    int16_t *q6[DECODER_PLANES];
     for (int i = 0; i < DECODER_PLANES; i++) {
-        row[i] = f->q6_rows + (size_t)i * f->q6_stride;
+        q6[i] = f->q6_rows + (size_t)i * f->q6_stride;
         thumb_status st = resize_next_row(o->rs[i], feed_rows, &o->feeds[i],
-                                          (uint8_t *)(void *)row[i]);
+                                          (uint8_t *)(void *)q6[i]);
         if (st != THUMB_OK)
             return st;
     }
-    f->ycc_to_rgb(row[0], row[1], row[2], image_row(out, y), o->g.dst_width);
+    f->ycc_to_rgb(q6[0], q6[1], q6[2], row, o->g.dst_width);
     return THUMB_OK;
 }
 
-thumb_status fanout_run(fanout *f, decoder *dec, image *const *outs,
-                        int64_t *decode_us) {
-    *decode_us = 0;
-    thumb_status st = THUMB_OK;
-    for (size_t k = 0; k < f->n && st == THUMB_OK; k++)
-        st = check_output(f, &f->outs[k], outs[k]);
-    if (st != THUMB_OK)
-        return st;
+/* Checks the outputs and starts a run of every output's resize. */
+static thumb_status run_begin(fanout *f, decoder *dec,
+                              const image *const *outs) {
+    for (size_t k = 0; k < f->n; k++) {
+        thumb_status st = check_output(f, &f->outs[k], outs[k]);
+        if (st != THUMB_OK)
+            return st;
+    }
     f->dec = dec;
     f->decode_us = 0;
     f->groups_read = 0;
@@ -488,9 +487,6 @@ thumb_status fanout_run(fanout *f, decoder *dec, image *const *outs,
     f->groups_total =
         (uint32_t)(((uint64_t)first->height + first->group_rows - 1) /
                    first->group_rows);
-    uint32_t *y = ctx_calloc(f->ctx, f->n, sizeof *y);
-    if (!y)
-        return THUMB_ERR_NOMEM;
     for (size_t k = 0; k < f->n; k++) {
         fan_output *o = &f->outs[k];
         for (int i = 0; i < f->planes; i++) {
@@ -498,12 +494,13 @@ thumb_status fanout_run(fanout *f, decoder *dec, image *const *outs,
             resize_begin(o->rs[i]);
         }
     }
-    for (size_t k; st == THUMB_OK && (k = next_output(f, y)) < f->n; y[k]++)
-        st = make_row(f, k, outs[k], y[k]);
-    ctx_free(f->ctx, y);
-    /* The rest of the image is decoded too, as a single resize reads its
-     * source to the end: damage below the last row used still fails. No
-     * output needs a row any more. */
+    return THUMB_OK;
+}
+
+/* Ends a run that got to st: the rest of the image is decoded too, as a
+ * single resize reads its source to the end, so that damage below the
+ * last row used still fails. No output needs a row any more. */
+static thumb_status run_finish(fanout *f, thumb_status st, int64_t *decode_us) {
     for (size_t k = 0; k < f->n; k++)
         for (int i = 0; i < f->planes; i++)
             f->outs[k].next_row[i] = f->src[i].height;
@@ -512,4 +509,34 @@ thumb_status fanout_run(fanout *f, decoder *dec, image *const *outs,
     *decode_us = f->decode_us;
     f->dec = NULL;
     return st;
+}
+
+thumb_status fanout_run(fanout *f, decoder *dec, image *const *outs,
+                        int64_t *decode_us) {
+    *decode_us = 0;
+    thumb_status st = run_begin(f, dec, (const image *const *)outs);
+    if (st != THUMB_OK)
+        return st;
+    uint32_t *y = ctx_calloc(f->ctx, f->n, sizeof *y);
+    if (!y)
+        st = THUMB_ERR_NOMEM;
+    for (size_t k; st == THUMB_OK && (k = next_output(f, y)) < f->n; y[k]++)
+        st = make_row(f, k, image_row(outs[k], y[k]));
+    ctx_free(f->ctx, y);
+    return run_finish(f, st, decode_us);
+}
+
+thumb_status fanout_begin(fanout *f, decoder *dec, const image *shape) {
+    if (f->n != 1)
+        return ctx_fail(f->ctx, THUMB_ERR_INTERNAL,
+                        "fanout: %zu outputs made row by row", f->n);
+    return run_begin(f, dec, &shape);
+}
+
+thumb_status fanout_next_row(fanout *f, uint8_t *row) {
+    return make_row(f, 0, row);
+}
+
+thumb_status fanout_finish(fanout *f, thumb_status st, int64_t *decode_us) {
+    return run_finish(f, st, decode_us);
 }

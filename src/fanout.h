@@ -51,6 +51,15 @@ thumb_status fanout_reuse(thumb_ctx *ctx, const decoder *dec,
  * depth. *decode_us gets the time spent in the decoder. */
 thumb_status fanout_run(fanout *f, decoder *dec, image *const *outs,
                         int64_t *decode_us);
+/* fanout_run() of a single output in steps, for an encoder that takes its
+ * rows as they are made (no output frame): fanout_begin() with the
+ * output's shape (px unused), fanout_next_row() once per row, top to
+ * bottom, then fanout_finish() with how the rows went (st), which decodes
+ * the rest when st is THUMB_OK, gives the time spent in the decoder and
+ * returns the run's status. */
+thumb_status fanout_begin(fanout *f, decoder *dec, const image *shape);
+thumb_status fanout_next_row(fanout *f, uint8_t *row);
+thumb_status fanout_finish(fanout *f, thumb_status st, int64_t *decode_us);
 void fanout_free(fanout *f);
 
 #endif

@@ -82,12 +82,21 @@ static thumb_status image_convert(thumb_ctx *ctx, image *img, int out_channels,
     return THUMB_OK;
 }
 
-static void flatten_row(const image *src, uint32_t y, uint8_t *d,
-                        int out_channels, const void *arg) {
-    const uint8_t *bg = arg;
-    const uint8_t *s = image_row(src, y);
-    for (uint32_t x = 0; x < src->width; x++) {
-        if (src->channels == 2) {
+int image_flatten_channels(int channels, uint32_t background) {
+    if (!channels_have_alpha(channels))
+        return channels;
+    uint8_t r = (uint8_t)(background >> 16), g = (uint8_t)(background >> 8),
+            b = (uint8_t)background;
+    return channels == 2 && r == g && g == b ? 1 : 3;
+}
+
+void image_flatten_row(const uint8_t *s, int channels, uint32_t width,
+                       uint32_t background, uint8_t *d) {
+    const uint8_t bg[3] = {(uint8_t)(background >> 16),
+                           (uint8_t)(background >> 8), (uint8_t)background};
+    int out_channels = image_flatten_channels(channels, background);
+    for (uint32_t x = 0; x < width; x++) {
+        if (channels == 2) {
             uint8_t a = s[1];
             for (int c = 0; c < out_channels; c++)
                 d[c] = blend(s[0], bg[c], a);
@@ -102,14 +111,19 @@ static void flatten_row(const image *src, uint32_t y, uint8_t *d,
     }
 }
 
+static void flatten_row(const image *src, uint32_t y, uint8_t *d,
+                        int out_channels, const void *arg) {
+    (void)out_channels;
+    image_flatten_row(image_row(src, y), src->channels, src->width,
+                      *(const uint32_t *)arg, d);
+}
+
 thumb_status image_flatten(thumb_ctx *ctx, image *img, uint32_t background) {
     if (!channels_have_alpha(img->channels))
         return THUMB_OK;
-    uint8_t bg[3] = {(uint8_t)(background >> 16), (uint8_t)(background >> 8),
-                     (uint8_t)background};
-    int grey_bg = bg[0] == bg[1] && bg[1] == bg[2];
-    int out_channels = img->channels == 2 && grey_bg ? 1 : 3;
-    return image_convert(ctx, img, out_channels, flatten_row, bg);
+    return image_convert(ctx, img,
+                         image_flatten_channels(img->channels, background),
+                         flatten_row, &background);
 }
 
 static void expand_grey_row(const image *src, uint32_t y, uint8_t *d,

@@ -53,6 +53,12 @@ void image_release(thumb_ctx *ctx, image *img);
  * background (0xRRGGBB): grey+alpha becomes grey when the background is
  * grey, RGB otherwise. */
 thumb_status image_flatten(thumb_ctx *ctx, image *img, uint32_t background);
+/* The channels image_flatten() leaves of `channels` on that background. */
+int image_flatten_channels(int channels, uint32_t background);
+/* One row of image_flatten(): width pixels of src (channels with alpha)
+ * into dst (image_flatten_channels() of them). */
+void image_flatten_row(const uint8_t *src, int channels, uint32_t width,
+                       uint32_t background, uint8_t *dst);
 
 /* An 8-bit copy of a 16-bit image (each sample rounded), into *out. */
 thumb_status image_to_8bit(thumb_ctx *ctx, const image *img, image *out);

@@ -792,9 +792,11 @@ thumb_status resize_run(resize *r, resize_row_source source, void *opaque,
         if (st != THUMB_OK)
             return st;
     }
-    /* The source is read to the end: a decoder then sees all of its
-     * input, and damage below the last row used is still reported. */
-    for (; !r->identity && r->pulled < g->src_height; r->pulled++) {
+    return resize_finish(r, source, opaque);
+}
+
+thumb_status resize_finish(resize *r, resize_row_source source, void *opaque) {
+    for (; !r->identity && r->pulled < r->g.src_height; r->pulled++) {
         thumb_status st = pull_row(r, source, opaque, r->pulled);
         if (st != THUMB_OK)
             return st;

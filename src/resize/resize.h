@@ -77,6 +77,10 @@ void resize_begin(resize *r);
 uint32_t resize_row_end(const resize *r, uint32_t y);
 thumb_status resize_next_row(resize *r, resize_row_source source, void *opaque,
                              uint8_t *dst);
+/* After the last output row: pulls the source rows no output needed, as
+ * resize_run() does, so that a decoder sees all of its input and damage
+ * below the last row used is still reported. */
+thumb_status resize_finish(resize *r, resize_row_source source, void *opaque);
 void resize_free(resize *r);
 /* resize_new(), or *kept when it was planned for the same geometry: a
  * plan holds no state between runs, so a context keeps its last one and
