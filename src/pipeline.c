@@ -63,6 +63,8 @@ static thumb_status run_planned(thumb_ctx *ctx, decoder *dec, run_plan *plan,
         st = tail_plan_resize(&t);
     if (st == THUMB_OK && dec->frames)
         st = run_frames(&t, dec);
+    else if (st == THUMB_OK && tail_streams(&t))
+        st = tail_stream_still(&t);
     else if (st == THUMB_OK) {
         st = tail_image(&t);
         /* The decoder's memory goes before the encoder's comes. */

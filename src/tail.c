@@ -226,6 +226,122 @@ thumb_status tail_write_still(tail *t) {
     return st;
 }
 
+/* Whether the format keeps alpha; when not, the output is flattened on
+ * the background. */
+static int writes_alpha(thumb_format format) {
+    const format_desc *d = format_describe(format);
+    return d && d->has_alpha;
+}
+
+int tail_streams(const tail *t) {
+    const run_plan *p = t->plan;
+    int flatten =
+        !writes_alpha(p->format) && channels_have_alpha(p->resize_channels);
+    return encoder_streams(p->format, &p->encode) &&
+           p->g.out_width == p->crop_width &&
+           p->g.out_height == p->crop_height &&
+           (p->orientation < 2 || p->orientation > 8) &&
+           !(flatten && p->dst_depth == 16);
+}
+
+/* The rows of a streamed still output, made as the encoder asks for them
+ * (encode_rows): resized, or made from the planes; finished by the late
+ * colour transform; flattened when the format has no alpha. Two of each,
+ * as the encoder may still read the row above. */
+typedef struct row_stream {
+    tail *t;
+    row_feed feed; /* without a fanout: the decoder's rows */
+    uint8_t *rows[2];
+    uint8_t *flat[2]; /* NULL: no flattening */
+    int64_t made_us;  /* making rows, decoding included */
+} row_stream;
+
+static thumb_status stream_row(void *opaque, uint32_t y, const uint8_t **row) {
+    row_stream *s = opaque;
+    tail *t = s->t;
+    const run_plan *p = t->plan;
+    int64_t t0 = ctx_now_us();
+    uint8_t *made = s->rows[y & 1];
+    thumb_status st = t->fan
+                          ? fanout_next_row(t->fan, made)
+                          : resize_next_row(t->rs, feed_rows, &s->feed, made);
+    if (st == THUMB_OK && p->color_late)
+        color_transform_row(p->color, made, made, t->out.width);
+    if (st == THUMB_OK && s->flat[0]) {
+        image_flatten_row(made, t->out.channels, t->out.width, p->background,
+                          s->flat[y & 1]);
+        made = s->flat[y & 1];
+    }
+    *row = made;
+    s->made_us += ctx_now_us() - t0;
+    return st;
+}
+
+thumb_status tail_stream_still(tail *t) {
+    thumb_ctx *ctx = t->ctx;
+    run_plan *p = t->plan;
+    int64_t t0 = ctx_now_us();
+    uint32_t w = p->g.out_width, h = p->g.out_height;
+    int channels = p->resize_channels, depth = p->dst_depth;
+    size_t row_bytes = (size_t)w * (size_t)channels * (size_t)(depth / 8);
+    /* The shape the record and the fanout check; no pixels. */
+    t->out = (image){w, h, channels, row_bytes, NULL, depth};
+    image shape = t->out;
+    if (!writes_alpha(p->format))
+        shape.channels = image_flatten_channels(channels, p->background);
+    shape.stride = (size_t)w * (size_t)shape.channels * (size_t)(depth / 8);
+
+    row_stream s = {t, {t->dec, tail_row_color(p), t->scratch, 0}, {0}, {0}, 0};
+    /* The kernels may store whole registers past a row's end. */
+    size_t slot = row_bytes + RESIZE_Q6_ROW_SLACK * sizeof(int16_t);
+    uint8_t *block = ctx_malloc(ctx, 2 * slot);
+    uint8_t *flat =
+        shape.channels != channels ? ctx_malloc(ctx, 2 * shape.stride) : NULL;
+    thumb_status st = THUMB_OK;
+    if (!block || (shape.channels != channels && !flat))
+        st = THUMB_ERR_NOMEM;
+    if (st == THUMB_OK) {
+        s.rows[0] = block;
+        s.rows[1] = block + slot;
+        if (flat) {
+            s.flat[0] = flat;
+            s.flat[1] = flat + shape.stride;
+        }
+    }
+    encode_options eo = p->encode;
+    if (st == THUMB_OK)
+        st = attach_metadata(ctx, p, &shape, &eo);
+    int begun = 0;
+    if (st == THUMB_OK && t->fan)
+        st = fanout_begin(t->fan, t->dec, &t->out);
+    else if (st == THUMB_OK)
+        resize_begin(t->rs);
+    begun = st == THUMB_OK;
+    buffer_clear(&ctx->output);
+    if (st == THUMB_OK) {
+        encode_rows rows = {shape, stream_row, &s};
+        st = encoder_write_rows(ctx, p->format, &rows, &eo, &ctx->output);
+    }
+    /* The rest of the source is read, as resize_run() reads it. */
+    int64_t t1 = ctx_now_us(), decode_us = 0;
+    if (t->fan && begun)
+        st = fanout_finish(t->fan, st, &decode_us);
+    else if (st == THUMB_OK)
+        st = resize_finish(t->rs, feed_rows, &s.feed);
+    if (!t->fan)
+        decode_us = s.feed.decode_us;
+    s.made_us += ctx_now_us() - t1;
+    /* Damage below the last row used fails the run: no file behind. */
+    if (st != THUMB_OK)
+        buffer_clear(&ctx->output);
+    ctx_free(ctx, flat);
+    ctx_free(ctx, block);
+    t->decode_us += decode_us;
+    t->resize_us += s.made_us - decode_us;
+    t->encode_us += ctx_now_us() - t0 - s.made_us;
+    return st;
+}
+
 thumb_status tail_write_frame(tail *t, int delay_ms, int loop_count) {
     int64_t t0 = ctx_now_us();
     thumb_status st = THUMB_OK;

@@ -1,5 +1,8 @@
 /* The tail of a run, the same for every source: resize, smart crop,
- * orient, then encode a still image or add an animation frame. Rows
+ * orient, then encode a still image or add an animation frame. A still
+ * image that needs no crop or orientation goes from the resize to the
+ * encoder row by row where the format allows (tail_stream_still()), and
+ * no output frame is made. Rows
  * (through the plan's colour transform), a JPEG's planes and an
  * animation's frames all come from the decoder the tail is given; the
  * tail works from the plan alone and keeps its memory on the context
@@ -48,6 +51,16 @@ thumb_status tail_finish_image(tail *t);
 color_transform *tail_row_color(const run_plan *p);
 /* Encodes t->out as the still output into ctx->output. */
 thumb_status tail_write_still(tail *t);
+/* 1 when the still image can go from the resize to the encoder row by
+ * row, with no output frame: nothing needs the whole image (a smart crop,
+ * an orientation) and the encoder writes rows as they come
+ * (encoder_streams()). */
+int tail_streams(const tail *t);
+/* tail_image() and tail_write_still() in one pass, row by row: the
+ * encoder asks for each row and the resize makes it then. The decoder
+ * stays open while the encoder works; the memory of a whole output frame
+ * is not needed. */
+thumb_status tail_stream_still(tail *t);
 /* Adds t->out as the next frame of the animated output; loop_count (the
  * decoder's) is read with the first frame. */
 thumb_status tail_write_frame(tail *t, int delay_ms, int loop_count);

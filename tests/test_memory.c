@@ -1,5 +1,7 @@
 /* Memory: a context reuses its buffers, so a second thumbnail of the same
- * size allocates nothing large; and peak memory for baseline JPEG and
+ * size allocates nothing large; a still JPEG or PNG goes from the resize
+ * to the encoder row by row, with no output frame; and peak memory for
+ * baseline JPEG and
  * non-interlaced PNG grows with the width, not the area, both through the
  * library's allocator and (libjpeg allocating on its own) in the resident
  * size of a process that makes one thumbnail. */
@@ -167,6 +169,59 @@ static uint8_t *encode_source(thumb_format format, uint32_t height,
     return copy;
 }
 
+/* The largest single allocation of one run of `file` to a 720 wide box in
+ * `format`, progressive JPEG or not; *w x *h the output. */
+static size_t largest_block(const char *file, thumb_format format,
+                            int progressive, int64_t *w, int64_t *h) {
+    size_t size;
+    uint8_t *data = read_corpus(file, &size);
+    watch wt;
+    thumb_ctx *ctx = watched_ctx(&wt);
+    ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_WIDTH, 720), THUMB_OK);
+    ck_assert_int_eq(thumb_ctx_set(ctx, THUMB_OPT_FORMAT, format), THUMB_OK);
+    ck_assert_int_eq(
+        thumb_ctx_set(ctx, THUMB_OPT_JPEG_PROGRESSIVE, progressive), THUMB_OK);
+    run_ok(ctx, data, size);
+    *w = thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_WIDTH);
+    *h = thumb_ctx_info(ctx, THUMB_INFO_OUTPUT_HEIGHT);
+    thumb_ctx_free(ctx);
+    free(data);
+    return wt.largest;
+}
+
+START_TEST(test_still_output_has_no_frame) {
+    static const struct {
+        const char *file;
+        thumb_format format;
+        int channels; /* of the resize's output */
+    } cases[] = {
+        /* The planar path (Y, Cb, Cr resized apart). (A PNG of this
+         * photo is itself most of a frame: the output buffer would be
+         * the largest block.) */
+        {"jpeg/2569067123_aca715a2ee_o.jpg", THUMB_FORMAT_JPEG, 3},
+        /* RGBA rows flattened one by one for JPEG; kept for PNG. */
+        {"png/alpha-premultiply-2048x1536-paper.png", THUMB_FORMAT_JPEG, 4},
+        {"png/alpha-premultiply-2048x1536-paper.png", THUMB_FORMAT_PNG, 4},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int64_t w, h;
+        size_t largest =
+            largest_block(cases[i].file, cases[i].format, 0, &w, &h);
+        size_t frame = (size_t)w * (size_t)h * (size_t)cases[i].channels;
+        ck_assert_msg(largest < frame / 4,
+                      "%s to %s: a block of %zu bytes for a %lldx%lld output",
+                      cases[i].file, thumb_format_name(cases[i].format),
+                      largest, (long long)w, (long long)h);
+    }
+    /* Progressive scans need every coefficient before the first is
+     * written, so that output takes a frame: the measure sees one. */
+    int64_t w, h;
+    size_t largest = largest_block("jpeg/2569067123_aca715a2ee_o.jpg",
+                                   THUMB_FORMAT_JPEG, 1, &w, &h);
+    ck_assert_uint_ge(largest, (size_t)w * (size_t)h * 3);
+}
+END_TEST
+
 /* Full-size decode (accurate: no shrink on load), so the rows streamed are
  * the whole SRC_WIDTH wide. */
 static size_t peak_of_run(const uint8_t *in, size_t size) {
@@ -250,6 +305,7 @@ static Suite *memory_suite(void) {
     TCase *tc = tcase_create("memory");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_second_run_allocates_nothing_large);
+    tcase_add_test(tc, test_still_output_has_no_frame);
     tcase_add_test(tc, test_peak_grows_with_width_not_area);
     suite_add_tcase(s, tc);
     return s;

@@ -285,7 +285,9 @@ class TestErrors(unittest.TestCase):
 
     def test_out_of_memory(self):
         # A real allocation failure: a child process caps its address space
-        # just above what it uses, then asks for a full-size 33 MP image.
+        # just above what it uses, then asks for a full-size 33 MP WebP,
+        # which needs the whole picture. (A PNG or baseline JPEG would not:
+        # they are written row by row as the resize makes them.)
         script = r"""
 import resource, sys, thumbnail
 data = open(sys.argv[1], "rb").read()
@@ -297,7 +299,7 @@ def vm_bytes():
 cap = vm_bytes() + 48 * 1024 * 1024  # far below the ~100 MB of pixels
 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 try:
-    thumbnail.thumbnail(data, format="png")
+    thumbnail.thumbnail(data, format="webp")
 except thumbnail.OutOfMemoryError as e:
     assert isinstance(e, MemoryError) and e.code == thumbnail.Status.NOMEM
     print("OutOfMemoryError:", e)
