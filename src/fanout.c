@@ -474,9 +474,9 @@ static thumb_status make_row(fanout *f, size_t k, uint8_t *row) {
 
 /* Checks the outputs and starts a run of every output's resize. */
 static thumb_status run_begin(fanout *f, decoder *dec,
-                              const image *const *outs) {
+                              const fanout_sink *sinks) {
     for (size_t k = 0; k < f->n; k++) {
-        thumb_status st = check_output(f, &f->outs[k], outs[k]);
+        thumb_status st = check_output(f, &f->outs[k], sinks[k].img);
         if (st != THUMB_OK)
             return st;
     }
@@ -511,32 +511,23 @@ static thumb_status run_finish(fanout *f, thumb_status st, int64_t *decode_us) {
     return st;
 }
 
-thumb_status fanout_run(fanout *f, decoder *dec, image *const *outs,
+thumb_status fanout_run(fanout *f, decoder *dec, const fanout_sink *sinks,
                         int64_t *decode_us) {
     *decode_us = 0;
-    thumb_status st = run_begin(f, dec, (const image *const *)outs);
+    thumb_status st = run_begin(f, dec, sinks);
     if (st != THUMB_OK)
         return st;
     uint32_t *y = ctx_calloc(f->ctx, f->n, sizeof *y);
     if (!y)
         st = THUMB_ERR_NOMEM;
-    for (size_t k; st == THUMB_OK && (k = next_output(f, y)) < f->n; y[k]++)
-        st = make_row(f, k, image_row(outs[k], y[k]));
+    for (size_t k; st == THUMB_OK && (k = next_output(f, y)) < f->n; y[k]++) {
+        const fanout_sink *s = &sinks[k];
+        uint8_t *row =
+            s->img->px ? image_row(s->img, y[k]) : s->slot(s->opaque);
+        st = make_row(f, k, row);
+        if (st == THUMB_OK && !s->img->px)
+            st = s->done(s->opaque);
+    }
     ctx_free(f->ctx, y);
-    return run_finish(f, st, decode_us);
-}
-
-thumb_status fanout_begin(fanout *f, decoder *dec, const image *shape) {
-    if (f->n != 1)
-        return ctx_fail(f->ctx, THUMB_ERR_INTERNAL,
-                        "fanout: %zu outputs made row by row", f->n);
-    return run_begin(f, dec, &shape);
-}
-
-thumb_status fanout_next_row(fanout *f, uint8_t *row) {
-    return make_row(f, 0, row);
-}
-
-thumb_status fanout_finish(fanout *f, thumb_status st, int64_t *decode_us) {
     return run_finish(f, st, decode_us);
 }

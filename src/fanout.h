@@ -46,20 +46,21 @@ typedef struct fanout_output {
 thumb_status fanout_reuse(thumb_ctx *ctx, const decoder *dec,
                           const fanout_output *outputs, size_t n, fanout **kept,
                           fanout **out);
-/* Decodes dec's image (or its current frame) to the end and writes output
- * i into outs[i], allocated by the caller to its dst size, channels and
- * depth. *decode_us gets the time spent in the decoder. */
-thumb_status fanout_run(fanout *f, decoder *dec, image *const *outs,
+/* Where one output's rows go: into img, row by row; or, when img->px is
+ * NULL, each made in slot(opaque) and then given to done(opaque) (an
+ * encoder that takes rows as they come). img has the output's size,
+ * channels and depth either way. A failure done() returns ends the run. */
+typedef struct fanout_sink {
+    image *img;
+    uint8_t *(*slot)(void *opaque);
+    thumb_status (*done)(void *opaque);
+    void *opaque;
+} fanout_sink;
+
+/* Decodes dec's image (or its current frame) to the end and gives output
+ * i's rows to sinks[i]. *decode_us gets the time spent in the decoder. */
+thumb_status fanout_run(fanout *f, decoder *dec, const fanout_sink *sinks,
                         int64_t *decode_us);
-/* fanout_run() of a single output in steps, for an encoder that takes its
- * rows as they are made (no output frame): fanout_begin() with the
- * output's shape (px unused), fanout_next_row() once per row, top to
- * bottom, then fanout_finish() with how the rows went (st), which decodes
- * the rest when st is THUMB_OK, gives the time spent in the decoder and
- * returns the run's status. */
-thumb_status fanout_begin(fanout *f, decoder *dec, const image *shape);
-thumb_status fanout_next_row(fanout *f, uint8_t *row);
-thumb_status fanout_finish(fanout *f, thumb_status st, int64_t *decode_us);
 void fanout_free(fanout *f);
 
 #endif

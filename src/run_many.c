@@ -135,31 +135,71 @@ static void box_shrink(const decoder *dec, const output *o, uint32_t *shrink) {
     shrink[0] = k;
 }
 
-/* One image (or frame) through every shared output's tail. */
+/* A streamed output's rows go to its encoder; one that fails there has
+ * its failure kept (tail_stream_end() reports it) while the shared
+ * decode carries on for the others. */
+static uint8_t *stream_slot(void *opaque) {
+    return tail_stream_slot(opaque);
+}
+
+static thumb_status stream_done(void *opaque) {
+    tail_stream_push(opaque);
+    return THUMB_OK;
+}
+
+/* Whether shared output o goes to its encoder row by row: a still image
+ * (no frames) that needs no frame (tail_streams()). */
+static int streamed(const output *o, int frames) {
+    return !frames && tail_streams(&o->tail);
+}
+
+/* One image (or frame) through every shared output's tail: into its
+ * image, or, streamed, into its encoder. */
 static thumb_status make_images(output *outs, size_t n, fanout *fan,
-                                decoder *dec, image **images) {
+                                decoder *dec, fanout_sink *sinks) {
     size_t m = 0;
+    thumb_status st = THUMB_OK;
+    for (size_t i = 0; i < n && st == THUMB_OK; i++) {
+        if (!outs[i].shared)
+            continue;
+        tail *t = &outs[i].tail;
+        if (streamed(&outs[i], dec->frames)) {
+            st = tail_stream_begin(t);
+            /* With its rows there, its encoder's failure is its own. */
+            if (st != THUMB_OK && t->stream_block) {
+                output_fail(&outs[i], st);
+                st = THUMB_OK;
+            }
+            sinks[m++] = (fanout_sink){&t->out, stream_slot, stream_done, t};
+        } else {
+            st = tail_alloc_out(t);
+            sinks[m++] = (fanout_sink){&t->out, NULL, NULL, NULL};
+        }
+    }
+    /* The fan-out needs every output; those begun are ended below. */
+    int64_t t0 = ctx_now_us(), decode_us = 0, push_us = 0;
+    for (size_t i = 0; i < n; i++)
+        outs[i].tail.push_us = 0;
+    if (st == THUMB_OK)
+        st = fanout_run(fan, dec, sinks, &decode_us);
+    for (size_t i = 0; i < n; i++)
+        push_us += outs[i].tail.push_us;
+    int64_t resize_us = ctx_now_us() - t0 - decode_us - push_us;
     for (size_t i = 0; i < n; i++) {
         if (!outs[i].shared)
             continue;
-        thumb_status st = tail_alloc_out(&outs[i].tail);
-        if (st != THUMB_OK)
-            return st; /* the fan-out needs every image */
-        images[m++] = &outs[i].tail.out;
+        tail *t = &outs[i].tail;
+        if (st == THUMB_OK)
+            tail_add_times(t, decode_us, resize_us);
+        thumb_status own = THUMB_OK;
+        if (t->encoder || t->stream_block)
+            own = tail_stream_end(t, st);
+        else if (st == THUMB_OK && outs[i].status == THUMB_OK)
+            own = tail_finish_image(t);
+        if (st == THUMB_OK && own != THUMB_OK)
+            output_fail(&outs[i], own);
     }
-    int64_t t0 = ctx_now_us(), decode_us;
-    thumb_status st = fanout_run(fan, dec, images, &decode_us);
-    int64_t resize_us = ctx_now_us() - t0 - decode_us;
-    if (st != THUMB_OK)
-        return st;
-    for (size_t i = 0; i < n; i++)
-        if (outs[i].shared && outs[i].status == THUMB_OK) {
-            tail_add_times(&outs[i].tail, decode_us, resize_us);
-            thumb_status own = tail_finish_image(&outs[i].tail);
-            if (own != THUMB_OK)
-                output_fail(&outs[i], own);
-        }
-    return THUMB_OK;
+    return st;
 }
 
 /* Writes each shared output still standing: its still image, or its
@@ -167,7 +207,8 @@ static thumb_status make_images(output *outs, size_t n, fanout *fan,
 static void write_images(output *outs, size_t n, const decoder *frames,
                          int delay_ms) {
     for (size_t i = 0; i < n; i++) {
-        if (!outs[i].shared || outs[i].status != THUMB_OK)
+        if (!outs[i].shared || outs[i].status != THUMB_OK ||
+            streamed(&outs[i], frames != NULL))
             continue;
         thumb_status st = frames ? tail_write_frame(&outs[i].tail, delay_ms,
                                                     frames->loop_count)
@@ -179,9 +220,9 @@ static void write_images(output *outs, size_t n, const decoder *frames,
 
 /* The shared decode, image or frame by frame, through every output. */
 static thumb_status run_shared(output *outs, size_t n, fanout *fan,
-                               decoder *dec, image **images) {
+                               decoder *dec, fanout_sink *sinks) {
     if (!dec->frames) {
-        thumb_status st = make_images(outs, n, fan, dec, images);
+        thumb_status st = make_images(outs, n, fan, dec, sinks);
         /* The decoder's memory goes before the encoders' comes. */
         decoder_close(dec);
         if (st == THUMB_OK)
@@ -195,7 +236,7 @@ static thumb_status run_shared(output *outs, size_t n, fanout *fan,
             return st;
         if (!more)
             break;
-        st = make_images(outs, n, fan, dec, images);
+        st = make_images(outs, n, fan, dec, sinks);
         if (st != THUMB_OK)
             return st;
         write_images(outs, n, dec, delay_ms);
@@ -221,14 +262,12 @@ static thumb_status decode_shared(output *outs, size_t n, decoder *dec,
     if (st == THUMB_OK)
         st = ctx_check_deadline(ctx, "decoding");
     fanout_output *fo = ctx_calloc(ctx, n, sizeof *fo);
-    /* An array of pointers, which this check takes for a mistake. */
-    image **images = ctx_calloc(
-        ctx, n, sizeof *images); // NOLINT(bugprone-sizeof-expression)
+    fanout_sink *sinks = ctx_calloc(ctx, n, sizeof *sinks);
     size_t m = 0;
     for (size_t i = 0; i < n && st == THUMB_OK; i++) {
         if (!outs[i].shared)
             continue;
-        if (!fo || !images) {
+        if (!fo || !sinks) {
             st = THUMB_ERR_NOMEM;
             break;
         }
@@ -242,7 +281,7 @@ static thumb_status decode_shared(output *outs, size_t n, decoder *dec,
     if (st == THUMB_OK)
         st = fanout_reuse(ctx, dec, fo, m, &ctx->kept_fanout, &fan);
     if (st == THUMB_OK)
-        st = run_shared(outs, n, fan, dec, images);
+        st = run_shared(outs, n, fan, dec, sinks);
     for (size_t i = 0; i < n; i++)
         if (outs[i].opened && outs[i].status == THUMB_OK && st == THUMB_OK)
             tail_record(&outs[i].tail, start_us, start_decode_us);
@@ -251,7 +290,7 @@ static thumb_status decode_shared(output *outs, size_t n, decoder *dec,
     else
         fanout_free(fan);
     ctx_free(ctx, fo);
-    ctx_free(ctx, images);
+    ctx_free(ctx, sinks);
     return st;
 }
 

@@ -175,8 +175,8 @@ thumb_status tail_image(tail *t) {
         return st;
     int64_t t0 = ctx_now_us(), decode_us = 0;
     if (t->fan) {
-        image *out = &t->out;
-        st = fanout_run(t->fan, t->dec, &out, &decode_us);
+        fanout_sink sink = {&t->out, NULL, NULL, NULL};
+        st = fanout_run(t->fan, t->dec, &sink, &decode_us);
     } else {
         row_feed feed = {t->dec, tail_row_color(t->plan), t->scratch, 0};
         st = resize_run(t->rs, feed_rows, &feed, &t->out);
@@ -244,102 +244,123 @@ int tail_streams(const tail *t) {
            !(flatten && p->dst_depth == 16);
 }
 
-/* The rows of a streamed still output, made as the encoder asks for them
- * (encode_rows): resized, or made from the planes; finished by the late
- * colour transform; flattened when the format has no alpha. Two of each,
- * as the encoder may still read the row above. */
-typedef struct row_stream {
-    tail *t;
-    row_feed feed; /* without a fanout: the decoder's rows */
-    uint8_t *rows[2];
-    uint8_t *flat[2]; /* NULL: no flattening */
-    int64_t made_us;  /* making rows, decoding included */
-} row_stream;
-
-static thumb_status stream_row(void *opaque, uint32_t y, const uint8_t **row) {
-    row_stream *s = opaque;
-    tail *t = s->t;
-    const run_plan *p = t->plan;
-    int64_t t0 = ctx_now_us();
-    uint8_t *made = s->rows[y & 1];
-    thumb_status st = t->fan
-                          ? fanout_next_row(t->fan, made)
-                          : resize_next_row(t->rs, feed_rows, &s->feed, made);
-    if (st == THUMB_OK && p->color_late)
-        color_transform_row(p->color, made, made, t->out.width);
-    if (st == THUMB_OK && s->flat[0]) {
-        image_flatten_row(made, t->out.channels, t->out.width, p->background,
-                          s->flat[y & 1]);
-        made = s->flat[y & 1];
-    }
-    *row = made;
-    s->made_us += ctx_now_us() - t0;
-    return st;
-}
-
-thumb_status tail_stream_still(tail *t) {
+thumb_status tail_stream_begin(tail *t) {
     thumb_ctx *ctx = t->ctx;
     run_plan *p = t->plan;
     int64_t t0 = ctx_now_us();
     uint32_t w = p->g.out_width, h = p->g.out_height;
     int channels = p->resize_channels, depth = p->dst_depth;
     size_t row_bytes = (size_t)w * (size_t)channels * (size_t)(depth / 8);
-    /* The shape the record and the fanout check; no pixels. */
+    /* The output's shape, for the record and the fanout; no pixels. */
+    output_keep(ctx, &t->out);
     t->out = (image){w, h, channels, row_bytes, NULL, depth};
     image shape = t->out;
     if (!writes_alpha(p->format))
         shape.channels = image_flatten_channels(channels, p->background);
     shape.stride = (size_t)w * (size_t)shape.channels * (size_t)(depth / 8);
 
-    row_stream s = {t, {t->dec, tail_row_color(p), t->scratch, 0}, {0}, {0}, 0};
-    /* The kernels may store whole registers past a row's end. */
+    /* Two rows of each kind: the encoder may still read the row above.
+     * The kernels may store whole registers past a row's end. */
     size_t slot = row_bytes + RESIZE_Q6_ROW_SLACK * sizeof(int16_t);
-    uint8_t *block = ctx_malloc(ctx, 2 * slot);
-    uint8_t *flat =
-        shape.channels != channels ? ctx_malloc(ctx, 2 * shape.stride) : NULL;
-    thumb_status st = THUMB_OK;
-    if (!block || (shape.channels != channels && !flat))
-        st = THUMB_ERR_NOMEM;
+    size_t flat = shape.channels != channels ? shape.stride : 0;
+    t->stream_block = ctx_malloc(ctx, 2 * (slot + flat));
+    thumb_status st = t->stream_block ? THUMB_OK : THUMB_ERR_NOMEM;
     if (st == THUMB_OK) {
-        s.rows[0] = block;
-        s.rows[1] = block + slot;
-        if (flat) {
-            s.flat[0] = flat;
-            s.flat[1] = flat + shape.stride;
+        for (int i = 0; i < 2; i++) {
+            t->stream_rows[i] = t->stream_block + i * slot;
+            t->stream_flat[i] =
+                flat ? t->stream_block + 2 * slot + i * flat : NULL;
         }
-    }
-    encode_options eo = p->encode;
-    if (st == THUMB_OK)
+        t->stream_y = 0;
+        t->stream_status = THUMB_OK;
+        encode_options eo = p->encode;
         st = attach_metadata(ctx, p, &shape, &eo);
-    int begun = 0;
-    if (st == THUMB_OK && t->fan)
-        st = fanout_begin(t->fan, t->dec, &t->out);
-    else if (st == THUMB_OK)
-        resize_begin(t->rs);
-    begun = st == THUMB_OK;
-    buffer_clear(&ctx->output);
-    if (st == THUMB_OK) {
-        encode_rows rows = {shape, stream_row, &s};
-        st = encoder_write_rows(ctx, p->format, &rows, &eo, &ctx->output);
-    }
-    /* The rest of the source is read, as resize_run() reads it. */
-    int64_t t1 = ctx_now_us(), decode_us = 0;
-    if (t->fan && begun)
-        st = fanout_finish(t->fan, st, &decode_us);
-    else if (st == THUMB_OK)
-        st = resize_finish(t->rs, feed_rows, &s.feed);
-    if (!t->fan)
-        decode_us = s.feed.decode_us;
-    s.made_us += ctx_now_us() - t1;
-    /* Damage below the last row used fails the run: no file behind. */
-    if (st != THUMB_OK)
         buffer_clear(&ctx->output);
-    ctx_free(ctx, flat);
-    ctx_free(ctx, block);
-    t->decode_us += decode_us;
-    t->resize_us += s.made_us - decode_us;
-    t->encode_us += ctx_now_us() - t0 - s.made_us;
+        if (st == THUMB_OK)
+            st = row_encoder_new(ctx, p->format, &shape, &eo, &ctx->output,
+                                 &t->encoder);
+        t->stream_status = st;
+    }
+    t->encode_us += ctx_now_us() - t0;
     return st;
+}
+
+uint8_t *tail_stream_slot(tail *t) {
+    return t->stream_rows[t->stream_y & 1];
+}
+
+thumb_status tail_stream_push(tail *t) {
+    const run_plan *p = t->plan;
+    int64_t t0 = ctx_now_us();
+    uint8_t *row = tail_stream_slot(t);
+    if (t->stream_status == THUMB_OK) {
+        if (p->color_late)
+            color_transform_row(p->color, row, row, t->out.width);
+        if (t->stream_flat[0]) {
+            uint8_t *flat = t->stream_flat[t->stream_y & 1];
+            image_flatten_row(row, t->out.channels, t->out.width, p->background,
+                              flat);
+            row = flat;
+        }
+        t->stream_status = row_encoder_add(t->encoder, row);
+    }
+    t->stream_y++;
+    int64_t spent = ctx_now_us() - t0;
+    t->encode_us += spent;
+    t->push_us += spent;
+    return t->stream_status;
+}
+
+thumb_status tail_stream_end(tail *t, thumb_status st) {
+    int64_t t0 = ctx_now_us();
+    if (st == THUMB_OK)
+        st = t->stream_status;
+    if (st == THUMB_OK && t->stream_y != t->out.height)
+        st =
+            ctx_fail(t->ctx, THUMB_ERR_INTERNAL, "encoder: %u rows of %u given",
+                     t->stream_y, t->out.height);
+    if (st == THUMB_OK)
+        st = row_encoder_finish(t->encoder);
+    /* Unfinished, the encoder takes its partial file back. */
+    row_encoder_free(t->encoder);
+    t->encoder = NULL;
+    ctx_free(t->ctx, t->stream_block);
+    t->stream_block = NULL;
+    t->encode_us += ctx_now_us() - t0;
+    return st;
+}
+
+static uint8_t *stream_slot(void *opaque) {
+    return tail_stream_slot(opaque);
+}
+
+static thumb_status stream_done(void *opaque) {
+    return tail_stream_push(opaque);
+}
+
+thumb_status tail_stream_still(tail *t) {
+    thumb_status st = tail_stream_begin(t);
+    int64_t t0 = ctx_now_us(), decode_us = 0;
+    t->push_us = 0;
+    if (st == THUMB_OK && t->fan) {
+        fanout_sink sink = {&t->out, stream_slot, stream_done, t};
+        st = fanout_run(t->fan, t->dec, &sink, &decode_us);
+    } else if (st == THUMB_OK) {
+        row_feed feed = {t->dec, tail_row_color(t->plan), t->scratch, 0};
+        resize_begin(t->rs);
+        for (uint32_t y = 0; st == THUMB_OK && y < t->out.height; y++) {
+            st = resize_next_row(t->rs, feed_rows, &feed, tail_stream_slot(t));
+            if (st == THUMB_OK)
+                st = tail_stream_push(t);
+        }
+        /* The rest of the source is read, as resize_run() reads it:
+         * damage below the last row used fails the run. */
+        if (st == THUMB_OK)
+            st = resize_finish(t->rs, feed_rows, &feed);
+        decode_us = feed.decode_us;
+    }
+    tail_add_times(t, decode_us, ctx_now_us() - t0 - decode_us - t->push_us);
+    return tail_stream_end(t, st);
 }
 
 thumb_status tail_write_frame(tail *t, int delay_ms, int loop_count) {
@@ -400,6 +421,8 @@ void tail_close(tail *t, int keep) {
     else
         fanout_free(t->fan);
     output_keep(ctx, &t->out);
+    row_encoder_free(t->encoder);
+    ctx_free(ctx, t->stream_block);
     anim_writer_free(ctx, t->writer);
     ctx_free(ctx, t->scratch);
     *t = (tail){0};

@@ -30,6 +30,14 @@ typedef struct tail {
     image out;        /* the image, or the frame, made last */
     anim_writer *writer;
     uint32_t frames; /* added so far */
+    /* A still output encoded row by row (tail_stream_begin()): two rows
+     * as the resize makes them, two flattened when the format has no
+     * alpha, in one block. */
+    row_encoder *encoder;
+    uint8_t *stream_block, *stream_rows[2], *stream_flat[2];
+    uint32_t stream_y;          /* rows given so far */
+    thumb_status stream_status; /* the encoder's first failure */
+    int64_t push_us;            /* in tail_stream_push(), encoding */
     int64_t decode_us, resize_us, encode_us;
 } tail;
 
@@ -56,10 +64,21 @@ thumb_status tail_write_still(tail *t);
  * an orientation) and the encoder writes rows as they come
  * (encoder_streams()). */
 int tail_streams(const tail *t);
-/* tail_image() and tail_write_still() in one pass, row by row: the
- * encoder asks for each row and the resize makes it then. The decoder
- * stays open while the encoder works; the memory of a whole output frame
- * is not needed. */
+/* A still output encoded row by row as the resize makes it, when
+ * tail_streams(): tail_stream_begin() opens the encoder; for each row, top
+ * to bottom, the caller makes the resized row in tail_stream_slot() and
+ * calls tail_stream_push(), which finishes it (late colour transform,
+ * flattening) and encodes it; tail_stream_end() with how the rows went
+ * ends the file, or takes it back, and frees. After an encoder failure
+ * (in tail_stream_begin() too, once its rows are allocated:
+ * t->stream_block) pushes do nothing and return it, so that a run of
+ * several outputs can carry on with the others. */
+thumb_status tail_stream_begin(tail *t);
+uint8_t *tail_stream_slot(tail *t);
+thumb_status tail_stream_push(tail *t);
+thumb_status tail_stream_end(tail *t, thumb_status st);
+/* tail_image() and tail_write_still() in one pass through the above. The
+ * decoder stays open while the encoder works; no output frame is made. */
 thumb_status tail_stream_still(tail *t);
 /* Adds t->out as the next frame of the animated output; loop_count (the
  * decoder's) is read with the first frame. */

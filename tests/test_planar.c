@@ -90,8 +90,8 @@ static outcome run_path(thumb_ctx *ctx, const uint8_t *data, size_t size,
         fanout_output one = {rg, NULL, {1, 1, 1}};
         ck_assert_int_eq(fanout_reuse(ctx, &dec, &one, 1, &kept, &p), THUMB_OK);
         int64_t decode_us;
-        image *out = &o.img;
-        st = fanout_run(p, &dec, &out, &decode_us);
+        fanout_sink sink = {&o.img, NULL, NULL, NULL};
+        st = fanout_run(p, &dec, &sink, &decode_us);
         fanout_free(p);
     } else {
         resize *r = NULL;

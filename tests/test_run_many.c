@@ -285,6 +285,46 @@ START_TEST(animations_go_frame_by_frame_to_every_animated_output) {
 }
 END_TEST
 
+/* Outputs written row by row as the shared decode goes (JPEG, PNG) fail
+ * alone too: output 1 is too wide for JPEG, output 2 the same as a
+ * progressive JPEG (made from a whole frame), with the same error. */
+static void set_streamed_isolated(thumb_ctx *ctx, int i) {
+    thumb_ctx_set(ctx, THUMB_OPT_WIDTH, i == 0 ? 128 : 65510);
+    thumb_ctx_set(ctx, THUMB_OPT_HEIGHT, i == 0 ? 0 : 4);
+    thumb_ctx_set(ctx, THUMB_OPT_FIT,
+                  i == 0 ? THUMB_FIT_INSIDE : THUMB_FIT_FILL);
+    thumb_ctx_set(ctx, THUMB_OPT_ENLARGE, i != 0);
+    thumb_ctx_set(ctx, THUMB_OPT_FORMAT, THUMB_FORMAT_JPEG);
+    thumb_ctx_set(ctx, THUMB_OPT_JPEG_PROGRESSIVE, i == 2);
+}
+
+START_TEST(a_streamed_output_that_fails_leaves_the_others_complete) {
+    size_t size;
+    uint8_t *data = read_corpus("jpeg/testorig.jpg", &size);
+    thumb_ctx *ctxs[OUTPUTS];
+    for (int i = 0; i < OUTPUTS; i++) {
+        ctxs[i] = thumb_ctx_new();
+        set_streamed_isolated(ctxs[i], i);
+    }
+    ck_assert_int_eq(thumb_run_many(ctxs, OUTPUTS, data, size),
+                     THUMB_ERR_ENCODE);
+    ck_assert_int_eq(thumb_ctx_status(ctxs[0]), THUMB_OK);
+    for (int i = 1; i < OUTPUTS; i++) {
+        ck_assert_int_eq(thumb_ctx_status(ctxs[i]), THUMB_ERR_ENCODE);
+        ck_assert_ptr_nonnull(
+            strstr(thumb_ctx_error(ctxs[i]), "dimension is 65500"));
+        const unsigned char *out;
+        size_t len;
+        ck_assert_int_eq(thumb_ctx_output(ctxs[i], &out, &len),
+                         THUMB_ERR_INVALID_ARGUMENT);
+    }
+    check_against_single(data, size, ctxs, 1, set_streamed_isolated);
+    for (int i = 0; i < OUTPUTS; i++)
+        thumb_ctx_free(ctxs[i]);
+    free(data);
+}
+END_TEST
+
 /* Output 1 is over its own pixel limit, output 2 too large for WebP:
  * both fail alone, output 0 is made. */
 static void set_isolated(thumb_ctx *ctx, int i) {
@@ -498,6 +538,7 @@ static Suite *run_many_suite(void) {
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, animations_go_frame_by_frame_to_every_animated_output);
     tcase_add_test(tc, an_output_that_fails_leaves_the_others_complete);
+    tcase_add_test(tc, a_streamed_output_that_fails_leaves_the_others_complete);
     tcase_add_test(tc, a_decoding_error_fails_every_output_with_its_message);
     tcase_add_test(tc, contexts_run_again_on_another_row_layout);
     tcase_add_test(tc, bad_arguments_are_refused);

@@ -21,19 +21,55 @@ int encoder_streams(thumb_format format, const encode_options *opt) {
     return format == THUMB_FORMAT_PNG;
 }
 
-thumb_status encoder_write_rows(thumb_ctx *ctx, thumb_format format,
-                                const encode_rows *rows,
-                                const encode_options *opt, buffer *out) {
+struct row_encoder {
+    thumb_ctx *ctx;
+    jpeg_rows *jpeg;
+    png_rows *png;
+};
+
+thumb_status row_encoder_new(thumb_ctx *ctx, thumb_format format,
+                             const image *shape, const encode_options *opt,
+                             buffer *out, row_encoder **enc) {
+    *enc = NULL;
     thumb_status st =
-        format_check_size(ctx, format, rows->shape.width, rows->shape.height);
+        format_check_size(ctx, format, shape->width, shape->height);
     if (st != THUMB_OK)
         return st;
-    if (format == THUMB_FORMAT_JPEG)
-        return jpeg_encode_rows(ctx, rows, opt, out);
-    if (format == THUMB_FORMAT_PNG)
-        return png_encode_rows(ctx, rows, opt, out);
-    return ctx_fail(ctx, THUMB_ERR_INTERNAL, "%s is not written row by row",
-                    format_name(format));
+    if (!encoder_streams(format, opt))
+        return ctx_fail(ctx, THUMB_ERR_INTERNAL, "%s is not written row by row",
+                        format_name(format));
+    row_encoder *e = ctx_calloc(ctx, 1, sizeof *e);
+    if (!e)
+        return THUMB_ERR_NOMEM;
+    e->ctx = ctx;
+    st = format == THUMB_FORMAT_JPEG
+             ? jpeg_rows_new(ctx, shape, opt, out, &e->jpeg)
+             : png_rows_new(ctx, shape, opt, out, &e->png);
+    if (st != THUMB_OK) {
+        ctx_free(ctx, e);
+        return st;
+    }
+    *enc = e;
+    return THUMB_OK;
+}
+
+thumb_status row_encoder_add(row_encoder *enc, const uint8_t *row) {
+    return enc->jpeg ? jpeg_rows_add(enc->jpeg, row)
+                     : png_rows_add(enc->png, row);
+}
+
+thumb_status row_encoder_finish(row_encoder *enc) {
+    return enc->jpeg ? jpeg_rows_finish(enc->jpeg) : png_rows_finish(enc->png);
+}
+
+void row_encoder_free(row_encoder *enc) {
+    if (!enc)
+        return;
+    if (enc->jpeg)
+        jpeg_rows_free(enc->jpeg);
+    else
+        png_rows_free(enc->png);
+    ctx_free(enc->ctx, enc);
 }
 
 thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,

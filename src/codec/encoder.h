@@ -23,17 +23,6 @@ typedef struct encode_options {
     size_t exif_size;
 } encode_options;
 
-/* The rows an encoder writes, asked for top to bottom, each once: an
- * image's own (make NULL), or made as the encoder asks for them, so that
- * a still output streamed from its resize needs no output frame. A row
- * stays valid until the one after it has been asked for: PNG filters each
- * row against the one above. */
-typedef struct encode_rows {
-    image shape; /* width, height, channels, depth; px when make is NULL */
-    thumb_status (*make)(void *opaque, uint32_t y, const uint8_t **row);
-    void *opaque;
-} encode_rows;
-
 /* 1 when the encoder of a format the table says is written can run: its
  * library loads (AVIF's is loaded at first use, codec_lib.h). */
 int encoder_available(thumb_format format);
@@ -42,36 +31,50 @@ int encoder_available(thumb_format format);
 thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,
                            const image *img, const encode_options *opt,
                            buffer *out);
+/* A still image written row by row as its rows are made, for a format
+ * and options encoder_streams() accepts, so that no output frame is
+ * needed: row_encoder_new(), row_encoder_add() once per row, top to
+ * bottom, row_encoder_finish(), and row_encoder_free() in any case (after
+ * a failure it takes back what was written: no partial file). The row
+ * last added must stay as it is until the next is added: PNG filters
+ * each row against the one above. */
+typedef struct row_encoder row_encoder;
+
 /* 1 when `format` is written row by row with these options, holding no
- * more than a few rows (encoder_write_rows): JPEG, baseline with the
- * standard tables (progressive scans and optimised tables keep every
- * coefficient until the end, as large as a frame), and PNG. */
+ * more than a few rows: JPEG, baseline with the standard tables
+ * (progressive scans and optimised tables keep every coefficient until
+ * the end, as large as a frame), and PNG. */
 int encoder_streams(thumb_format format, const encode_options *opt);
-/* The same from rows, for a format encoder_streams() accepts. */
-thumb_status encoder_write_rows(thumb_ctx *ctx, thumb_format format,
-                                const encode_rows *rows,
-                                const encode_options *opt, buffer *out);
+/* shape: the output's width, height, channels and depth (no pixels). */
+thumb_status row_encoder_new(thumb_ctx *ctx, thumb_format format,
+                             const image *shape, const encode_options *opt,
+                             buffer *out, row_encoder **enc);
+thumb_status row_encoder_add(row_encoder *enc, const uint8_t *row);
+thumb_status row_encoder_finish(row_encoder *enc);
+void row_encoder_free(row_encoder *enc);
 
 /* img has 1 (grey) or 3 (RGB) channels: the caller flattens alpha. */
 thumb_status jpeg_encode(thumb_ctx *ctx, const image *img,
                          const encode_options *opt, buffer *out);
-thumb_status jpeg_encode_rows(thumb_ctx *ctx, const encode_rows *rows,
-                              const encode_options *opt, buffer *out);
 /* img has 1 to 4 channels, 8 or 16 bits per sample (the others take
  * 8). */
 thumb_status png_encode(thumb_ctx *ctx, const image *img,
                         const encode_options *opt, buffer *out);
-thumb_status png_encode_rows(thumb_ctx *ctx, const encode_rows *rows,
-                             const encode_options *opt, buffer *out);
-/* Row y of rows (encode_rows). */
-static inline thumb_status encode_row(const encode_rows *rows, uint32_t y,
-                                      const uint8_t **row) {
-    if (!rows->make) {
-        *row = image_row(&rows->shape, y);
-        return THUMB_OK;
-    }
-    return rows->make(rows->opaque, y, row);
-}
+/* The row encoders behind row_encoder (which frees them on failure). */
+typedef struct jpeg_rows jpeg_rows;
+thumb_status jpeg_rows_new(thumb_ctx *ctx, const image *shape,
+                           const encode_options *opt, buffer *out,
+                           jpeg_rows **enc);
+thumb_status jpeg_rows_add(jpeg_rows *enc, const uint8_t *row);
+thumb_status jpeg_rows_finish(jpeg_rows *enc);
+void jpeg_rows_free(jpeg_rows *enc);
+typedef struct png_rows png_rows;
+thumb_status png_rows_new(thumb_ctx *ctx, const image *shape,
+                          const encode_options *opt, buffer *out,
+                          png_rows **enc);
+thumb_status png_rows_add(png_rows *enc, const uint8_t *row);
+thumb_status png_rows_finish(png_rows *enc);
+void png_rows_free(png_rows *enc);
 /* img has 1 to 4 channels; grey is written as RGB, as WebP has no grey. */
 thumb_status webp_encode(thumb_ctx *ctx, const image *img,
                          const encode_options *opt, buffer *out);

@@ -1,7 +1,7 @@
 /* JPEG output through libjpeg. The compressed bytes go straight into the
  * caller's buffer (not jpeg_mem_dest, whose memory would bypass the
- * context's allocator). libjpeg errors longjmp back to encode_guarded(),
- * whose only locals are its unchanged parameters. */
+ * context's allocator). libjpeg errors longjmp back to the jpeg_rows_
+ * function that called libjpeg (see struct jpeg_rows). */
 #include "encoder.h"
 
 #include "../ctx.h"
@@ -120,9 +120,10 @@ static void write_metadata(j_compress_ptr cinfo, const encode_options *opt) {
         jpeg_write_icc_profile(cinfo, opt->icc, (unsigned int)opt->icc_size);
 }
 
-static void encode_body(jpeg_encoder *e, const encode_rows *rows,
-                        const encode_options *opt) {
-    const image *img = &rows->shape;
+/* Sets up the compressor for an image of shape img and writes the
+ * headers. */
+static void encode_begin(jpeg_encoder *e, const image *img,
+                         const encode_options *opt) {
     j_compress_ptr cinfo = &e->cinfo;
     jpeg_create_compress(cinfo);
     cinfo->dest = &e->dest;
@@ -156,57 +157,91 @@ static void encode_body(jpeg_encoder *e, const encode_rows *rows,
 
     jpeg_start_compress(cinfo, TRUE);
     write_metadata(cinfo, opt);
-    while (cinfo->next_scanline < cinfo->image_height) {
-        const uint8_t *row;
-        e->status = encode_row(rows, cinfo->next_scanline, &row);
-        if (e->status != THUMB_OK) /* the rows' maker has said why */
-            longjmp(e->jump, 1);
-        JSAMPROW rowp = (JSAMPROW)row; /* libjpeg only reads it */
-        jpeg_write_scanlines(cinfo, &rowp, 1);
-    }
-    jpeg_finish_compress(cinfo);
 }
 
-static thumb_status encode_guarded(jpeg_encoder *e, const encode_rows *rows,
-                                   const encode_options *opt) {
-    if (setjmp(e->jump))
-        return e->status;
-    encode_body(e, rows, opt);
+/* The encoder of one image, row by row. libjpeg errors longjmp back into
+ * the function that called it, each of which sets the jump first and has
+ * no locals that change. */
+struct jpeg_rows {
+    jpeg_encoder e;
+    size_t start_size; /* of the buffer, to take a failed file back */
+    int finished;
+};
+
+static thumb_status begin_guarded(jpeg_rows *r, const image *img,
+                                  const encode_options *opt) {
+    if (setjmp(r->e.jump))
+        return r->e.status;
+    encode_begin(&r->e, img, opt);
     return THUMB_OK;
+}
+
+thumb_status jpeg_rows_new(thumb_ctx *ctx, const image *shape,
+                           const encode_options *opt, buffer *out,
+                           jpeg_rows **enc) {
+    *enc = NULL;
+    if (shape->channels != 1 && shape->channels != 3)
+        return ctx_fail(ctx, THUMB_ERR_INTERNAL,
+                        "JPEG: cannot encode %d channels (1 or 3 expected)",
+                        shape->channels);
+    jpeg_rows *r = ctx_calloc(ctx, 1, sizeof *r);
+    if (!r)
+        return THUMB_ERR_NOMEM;
+    jpeg_encoder *e = &r->e;
+    e->ctx = ctx;
+    e->out = out;
+    e->cinfo.err = jpeg_std_error(&e->err);
+    e->err.error_exit = on_error_exit;
+    e->err.emit_message = on_emit_message;
+    e->err.output_message = on_output_message;
+    e->cinfo.client_data = e;
+    e->dest.init_destination = dest_init;
+    e->dest.empty_output_buffer = dest_empty;
+    e->dest.term_destination = dest_term;
+    r->start_size = out->size;
+    thumb_status st = begin_guarded(r, shape, opt);
+    if (st != THUMB_OK) {
+        jpeg_rows_free(r);
+        return st;
+    }
+    *enc = r;
+    return THUMB_OK;
+}
+
+thumb_status jpeg_rows_add(jpeg_rows *r, const uint8_t *row) {
+    if (setjmp(r->e.jump))
+        return r->e.status;
+    JSAMPROW rows[1] = {(JSAMPROW)row}; /* libjpeg only reads it */
+    jpeg_write_scanlines(&r->e.cinfo, rows, 1);
+    return THUMB_OK;
+}
+
+thumb_status jpeg_rows_finish(jpeg_rows *r) {
+    if (setjmp(r->e.jump))
+        return r->e.status;
+    jpeg_finish_compress(&r->e.cinfo);
+    r->finished = 1;
+    return THUMB_OK;
+}
+
+void jpeg_rows_free(jpeg_rows *r) {
+    if (!r)
+        return;
+    /* Frees everything libjpeg holds, also after a failed create. */
+    jpeg_destroy_compress(&r->e.cinfo);
+    if (!r->finished)
+        r->e.out->size = r->start_size; /* no partial file behind */
+    ctx_free(r->e.ctx, r);
 }
 
 thumb_status jpeg_encode(thumb_ctx *ctx, const image *img,
                          const encode_options *opt, buffer *out) {
-    encode_rows rows = {*img, NULL, NULL};
-    return jpeg_encode_rows(ctx, &rows, opt, out);
-}
-
-thumb_status jpeg_encode_rows(thumb_ctx *ctx, const encode_rows *rows,
-                              const encode_options *opt, buffer *out) {
-    const image *img = &rows->shape;
-    if (img->channels != 1 && img->channels != 3)
-        return ctx_fail(ctx, THUMB_ERR_INTERNAL,
-                        "JPEG: cannot encode %d channels (1 or 3 expected)",
-                        img->channels);
-
-    jpeg_encoder e;
-    memset(&e, 0, sizeof e);
-    e.ctx = ctx;
-    e.out = out;
-    e.cinfo.err = jpeg_std_error(&e.err);
-    e.err.error_exit = on_error_exit;
-    e.err.emit_message = on_emit_message;
-    e.err.output_message = on_output_message;
-    e.cinfo.client_data = &e;
-    e.dest.init_destination = dest_init;
-    e.dest.empty_output_buffer = dest_empty;
-    e.dest.term_destination = dest_term;
-
-    size_t start_size = out->size;
-    thumb_status st = encode_guarded(&e, rows, opt);
-    /* Frees everything libjpeg holds, also after a failed create. */
-    jpeg_destroy_compress(&e.cinfo);
-    if (st != THUMB_OK)
-        out->size = start_size; /* no partial file behind */
+    jpeg_rows *r;
+    thumb_status st = jpeg_rows_new(ctx, img, opt, out, &r);
+    for (uint32_t y = 0; st == THUMB_OK && y < img->height; y++)
+        st = jpeg_rows_add(r, image_row(img, y));
+    if (st == THUMB_OK)
+        st = jpeg_rows_finish(r);
+    jpeg_rows_free(r);
     return st;
 }

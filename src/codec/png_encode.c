@@ -327,75 +327,36 @@ static void row_to_be16(uint8_t *restrict dst, const uint8_t *restrict src,
     }
 }
 
-static thumb_status write_rows(pngwriter *w, const encode_rows *rows, int depth,
-                               int level, pngfilter *f, uint8_t *be16) {
-    size_t row_bytes = f->row_bytes;
-    /* 16-bit rows go through be16: two rows, this one and the one above. */
-    uint8_t *be_rows[2] = {be16, be16 ? be16 + row_bytes : NULL};
-    const uint8_t *above = NULL;
-    for (uint32_t y = 0; y < rows->shape.height; y++) {
-        const uint8_t *row;
-        thumb_status st = encode_row(rows, y, &row);
-        if (st != THUMB_OK)
-            return st;
-        if (depth == 16) {
-            uint8_t *dst = be_rows[y & 1];
-            row_to_be16(dst, row, row_bytes / 2);
-            row = dst;
-        }
-        const uint8_t *filtered = level == LEVEL_MIN
-                                      ? pngfilter_none(f, row)
-                                      : pngfilter_best(f, row, above);
-        st = zlib_feed(w, filtered, row_bytes + 1, "IDAT");
-        if (st != THUMB_OK)
-            return st;
-        above = row;
-    }
-    return zlib_pump(w, Z_FINISH, "IDAT");
-}
+/* The encoder of one image, row by row: the file up to the open IDAT
+ * stream at the start, a filtered row fed to zlib per row, the stream
+ * and IEND at the end. */
+struct png_rows {
+    pngwriter w;
+    pngfilter f;
+    int depth, level;
+    size_t row_bytes;
+    uint8_t *be16;        /* 16-bit rows: this one and the one above */
+    const uint8_t *above; /* the last row added (or its be16 copy) */
+    uint32_t y;
+    size_t start_size; /* of the buffer, to take a failed file back */
+    int finished;
+};
 
-static thumb_status write_idat(pngwriter *w, const encode_rows *rows, int depth,
-                               int level) {
-    const image *img = &rows->shape;
+/* The file's head: signature, IHDR, iCCP, eXIf, then the IDAT stream
+ * opened. */
+static thumb_status begin_file(png_rows *r, const image *img,
+                               const encode_options *opt) {
+    pngwriter *w = &r->w;
     int ok = 1;
-    size_t bpp = (size_t)img->channels * (size_t)(depth / 8);
-    size_t row_bytes = size_mul(img->width, bpp, &ok);
-    if (!ok || row_bytes >= SIZE_MAX / 2)
+    size_t bpp = (size_t)img->channels * (size_t)(r->depth / 8);
+    r->row_bytes = size_mul(img->width, bpp, &ok);
+    if (!ok || r->row_bytes >= SIZE_MAX / 2)
         return ctx_fail(w->ctx, THUMB_ERR_LIMIT,
                         "PNG: a row of %u pixels overflows", img->width);
-    pngfilter f;
-    thumb_status st = pngfilter_init(w->ctx, &f, row_bytes, bpp);
-    if (st != THUMB_OK)
-        return st;
-    uint8_t *be16 = NULL;
-    if (depth == 16) {
-        be16 = ctx_malloc(w->ctx, 2 * row_bytes);
-        if (!be16)
-            st = THUMB_ERR_NOMEM;
-    }
-    if (st == THUMB_OK)
-        st = zlib_begin(w, level, level <= LEVEL_RLE_MAX ? Z_RLE : Z_FILTERED);
-    if (st == THUMB_OK)
-        st = chunk_open(w, "IDAT");
-    if (st == THUMB_OK)
-        st = write_rows(w, rows, depth, level, &f, be16);
-    zlib_end(w);
-    if (st == THUMB_OK)
-        st = chunk_close(w);
-    ctx_free(w->ctx, be16);
-    pngfilter_release(w->ctx, &f);
-    return st;
-}
-
-/* ---- the file --------------------------------------------------------- */
-
-static thumb_status write_file(pngwriter *w, const encode_rows *rows, int depth,
-                               int level, const encode_options *opt) {
-    const image *img = &rows->shape;
     thumb_status st =
         buffer_append(w->out, PNG_SIGNATURE, sizeof PNG_SIGNATURE);
     if (st == THUMB_OK)
-        st = write_ihdr(w, img, depth);
+        st = write_ihdr(w, img, r->depth);
     if (st == THUMB_OK && opt->icc &&
         icc_fits(opt->icc, opt->icc_size, img->channels))
         st = write_iccp(w, opt->icc, opt->icc_size);
@@ -403,40 +364,97 @@ static thumb_status write_file(pngwriter *w, const encode_rows *rows, int depth,
         opt->exif_size <= PNG_UINT31_MAX)
         st = chunk_write(w, "eXIf", opt->exif, opt->exif_size);
     if (st == THUMB_OK)
-        st = write_idat(w, rows, depth, level);
+        st = pngfilter_init(w->ctx, &r->f, r->row_bytes, bpp);
+    if (st == THUMB_OK && r->depth == 16) {
+        r->be16 = ctx_malloc(w->ctx, 2 * r->row_bytes);
+        if (!r->be16)
+            st = THUMB_ERR_NOMEM;
+    }
     if (st == THUMB_OK)
-        st = chunk_write(w, "IEND", NULL, 0);
+        st = zlib_begin(w, r->level,
+                        r->level <= LEVEL_RLE_MAX ? Z_RLE : Z_FILTERED);
+    if (st == THUMB_OK)
+        st = chunk_open(w, "IDAT");
     return st;
+}
+
+thumb_status png_rows_new(thumb_ctx *ctx, const image *shape,
+                          const encode_options *opt, buffer *out,
+                          png_rows **enc) {
+    *enc = NULL;
+    if (shape->channels < 1 || shape->channels > 4 || shape->width == 0 ||
+        shape->height == 0 || shape->width > PNG_UINT31_MAX ||
+        shape->height > PNG_UINT31_MAX)
+        return ctx_fail(ctx, THUMB_ERR_INTERNAL,
+                        "PNG: cannot encode a %ux%u image with %d channels",
+                        shape->width, shape->height, shape->channels);
+    png_rows *r = ctx_calloc(ctx, 1, sizeof *r);
+    if (!r)
+        return THUMB_ERR_NOMEM;
+    r->w = (pngwriter){.ctx = ctx, .out = out};
+    r->depth = shape->depth == 16 ? 16 : 8;
+    r->level = opt->png_compression;
+    if (r->level < LEVEL_MIN)
+        r->level = LEVEL_MIN;
+    if (r->level > LEVEL_MAX)
+        r->level = LEVEL_MAX;
+    r->start_size = out->size;
+    thumb_status st = begin_file(r, shape, opt);
+    if (st != THUMB_OK) {
+        png_rows_free(r);
+        return st;
+    }
+    *enc = r;
+    return THUMB_OK;
+}
+
+thumb_status png_rows_add(png_rows *r, const uint8_t *row) {
+    if (r->depth == 16) {
+        uint8_t *dst = r->be16 + (r->y & 1) * r->row_bytes;
+        row_to_be16(dst, row, r->row_bytes / 2);
+        row = dst;
+    }
+    const uint8_t *filtered = r->level == LEVEL_MIN
+                                  ? pngfilter_none(&r->f, row)
+                                  : pngfilter_best(&r->f, row, r->above);
+    thumb_status st = zlib_feed(&r->w, filtered, r->row_bytes + 1, "IDAT");
+    r->above = row;
+    r->y++;
+    return st;
+}
+
+thumb_status png_rows_finish(png_rows *r) {
+    thumb_status st = zlib_pump(&r->w, Z_FINISH, "IDAT");
+    zlib_end(&r->w);
+    if (st == THUMB_OK)
+        st = chunk_close(&r->w);
+    if (st == THUMB_OK)
+        st = chunk_write(&r->w, "IEND", NULL, 0);
+    r->finished = st == THUMB_OK;
+    return st;
+}
+
+void png_rows_free(png_rows *r) {
+    if (!r)
+        return;
+    thumb_ctx *ctx = r->w.ctx;
+    zlib_end(&r->w);
+    ctx_free(ctx, r->be16);
+    pngfilter_release(ctx, &r->f);
+    /* A failed encode leaves no partial file behind. */
+    if (!r->finished)
+        r->w.out->size = r->start_size;
+    ctx_free(ctx, r);
 }
 
 thumb_status png_encode(thumb_ctx *ctx, const image *img,
                         const encode_options *opt, buffer *out) {
-    encode_rows rows = {*img, NULL, NULL};
-    return png_encode_rows(ctx, &rows, opt, out);
-}
-
-thumb_status png_encode_rows(thumb_ctx *ctx, const encode_rows *rows,
-                             const encode_options *opt, buffer *out) {
-    const image *img = &rows->shape;
-    if (img->channels < 1 || img->channels > 4 || img->width == 0 ||
-        img->height == 0 || img->width > PNG_UINT31_MAX ||
-        img->height > PNG_UINT31_MAX)
-        return ctx_fail(ctx, THUMB_ERR_INTERNAL,
-                        "PNG: cannot encode a %ux%u image with %d channels",
-                        img->width, img->height, img->channels);
-    int depth = img->depth == 16 ? 16 : 8;
-    int level = opt->png_compression;
-    if (level < LEVEL_MIN)
-        level = LEVEL_MIN;
-    if (level > LEVEL_MAX)
-        level = LEVEL_MAX;
-
-    pngwriter w = {.ctx = ctx, .out = out};
-    size_t start_size = out->size;
-    thumb_status st = write_file(&w, rows, depth, level, opt);
-    zlib_end(&w);
-    /* A failed encode leaves no partial file behind. */
-    if (st != THUMB_OK)
-        out->size = start_size;
+    png_rows *r;
+    thumb_status st = png_rows_new(ctx, img, opt, out, &r);
+    for (uint32_t y = 0; st == THUMB_OK && y < img->height; y++)
+        st = png_rows_add(r, image_row(img, y));
+    if (st == THUMB_OK)
+        st = png_rows_finish(r);
+    png_rows_free(r);
     return st;
 }
