@@ -274,7 +274,9 @@ thumb_status tail_stream_begin(tail *t) {
         t->stream_y = 0;
         t->stream_status = THUMB_OK;
         encode_options eo = p->encode;
-        st = attach_metadata(ctx, p, &shape, &eo);
+        st = format_check_size(ctx, p->format, w, h);
+        if (st == THUMB_OK)
+            st = attach_metadata(ctx, p, &shape, &eo);
         buffer_clear(&ctx->output);
         if (st == THUMB_OK)
             st = row_encoder_new(ctx, p->format, &shape, &eo, &ctx->output,

@@ -31,20 +31,16 @@ thumb_status row_encoder_new(thumb_ctx *ctx, thumb_format format,
                              const image *shape, const encode_options *opt,
                              buffer *out, row_encoder **enc) {
     *enc = NULL;
-    thumb_status st =
-        format_check_size(ctx, format, shape->width, shape->height);
-    if (st != THUMB_OK)
-        return st;
-    if (!encoder_streams(format, opt))
+    if (format != THUMB_FORMAT_JPEG && format != THUMB_FORMAT_PNG)
         return ctx_fail(ctx, THUMB_ERR_INTERNAL, "%s is not written row by row",
                         format_name(format));
     row_encoder *e = ctx_calloc(ctx, 1, sizeof *e);
     if (!e)
         return THUMB_ERR_NOMEM;
     e->ctx = ctx;
-    st = format == THUMB_FORMAT_JPEG
-             ? jpeg_rows_new(ctx, shape, opt, out, &e->jpeg)
-             : png_rows_new(ctx, shape, opt, out, &e->png);
+    thumb_status st = format == THUMB_FORMAT_JPEG
+                          ? jpeg_rows_new(ctx, shape, opt, out, &e->jpeg)
+                          : png_rows_new(ctx, shape, opt, out, &e->png);
     if (st != THUMB_OK) {
         ctx_free(ctx, e);
         return st;
@@ -70,6 +66,30 @@ void row_encoder_free(row_encoder *enc) {
     else
         png_rows_free(enc->png);
     ctx_free(enc->ctx, enc);
+}
+
+/* img through a row encoder, one row after another. */
+static thumb_status write_by_rows(thumb_ctx *ctx, thumb_format format,
+                                  const image *img, const encode_options *opt,
+                                  buffer *out) {
+    row_encoder *e;
+    thumb_status st = row_encoder_new(ctx, format, img, opt, out, &e);
+    for (uint32_t y = 0; st == THUMB_OK && y < img->height; y++)
+        st = row_encoder_add(e, image_row(img, y));
+    if (st == THUMB_OK)
+        st = row_encoder_finish(e);
+    row_encoder_free(e);
+    return st;
+}
+
+thumb_status jpeg_encode(thumb_ctx *ctx, const image *img,
+                         const encode_options *opt, buffer *out) {
+    return write_by_rows(ctx, THUMB_FORMAT_JPEG, img, opt, out);
+}
+
+thumb_status png_encode(thumb_ctx *ctx, const image *img,
+                        const encode_options *opt, buffer *out) {
+    return write_by_rows(ctx, THUMB_FORMAT_PNG, img, opt, out);
 }
 
 thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,

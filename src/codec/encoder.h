@@ -31,13 +31,14 @@ int encoder_available(thumb_format format);
 thumb_status encoder_write(thumb_ctx *ctx, thumb_format format,
                            const image *img, const encode_options *opt,
                            buffer *out);
-/* A still image written row by row as its rows are made, for a format
- * and options encoder_streams() accepts, so that no output frame is
- * needed: row_encoder_new(), row_encoder_add() once per row, top to
- * bottom, row_encoder_finish(), and row_encoder_free() in any case (after
- * a failure it takes back what was written: no partial file). The row
- * last added must stay as it is until the next is added: PNG filters
- * each row against the one above. */
+/* A still JPEG or PNG written row by row as its rows are made, so that
+ * no output frame is needed (with the options encoder_streams() accepts;
+ * others work too, libjpeg then holding the whole image inside):
+ * row_encoder_new(), row_encoder_add() once per row, top to bottom,
+ * row_encoder_finish(), and row_encoder_free() in any case (after a failure it
+ * takes back what was written: no partial file). The row last added must stay
+ * as it is until the next is added: PNG filters each row against the one above.
+ */
 typedef struct row_encoder row_encoder;
 
 /* 1 when `format` is written row by row with these options, holding no
@@ -45,7 +46,9 @@ typedef struct row_encoder row_encoder;
  * (progressive scans and optimised tables keep every coefficient until
  * the end, as large as a frame), and PNG. */
 int encoder_streams(thumb_format format, const encode_options *opt);
-/* shape: the output's width, height, channels and depth (no pixels). */
+/* shape: the output's width, height, channels and depth (no pixels).
+ * The format's size limit is the caller's to check (format_check_size(),
+ * as encoder_write() does), so that libjpeg's own stays its word. */
 thumb_status row_encoder_new(thumb_ctx *ctx, thumb_format format,
                              const image *shape, const encode_options *opt,
                              buffer *out, row_encoder **enc);

@@ -233,15 +233,3 @@ void jpeg_rows_free(jpeg_rows *r) {
         r->e.out->size = r->start_size; /* no partial file behind */
     ctx_free(r->e.ctx, r);
 }
-
-thumb_status jpeg_encode(thumb_ctx *ctx, const image *img,
-                         const encode_options *opt, buffer *out) {
-    jpeg_rows *r;
-    thumb_status st = jpeg_rows_new(ctx, img, opt, out, &r);
-    for (uint32_t y = 0; st == THUMB_OK && y < img->height; y++)
-        st = jpeg_rows_add(r, image_row(img, y));
-    if (st == THUMB_OK)
-        st = jpeg_rows_finish(r);
-    jpeg_rows_free(r);
-    return st;
-}

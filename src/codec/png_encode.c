@@ -446,15 +446,3 @@ void png_rows_free(png_rows *r) {
         r->w.out->size = r->start_size;
     ctx_free(ctx, r);
 }
-
-thumb_status png_encode(thumb_ctx *ctx, const image *img,
-                        const encode_options *opt, buffer *out) {
-    png_rows *r;
-    thumb_status st = png_rows_new(ctx, img, opt, out, &r);
-    for (uint32_t y = 0; st == THUMB_OK && y < img->height; y++)
-        st = png_rows_add(r, image_row(img, y));
-    if (st == THUMB_OK)
-        st = png_rows_finish(r);
-    png_rows_free(r);
-    return st;
-}
