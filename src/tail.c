@@ -209,13 +209,19 @@ static thumb_status attach_metadata(thumb_ctx *ctx, run_plan *p,
     return st;
 }
 
+/* Whether the format keeps alpha; when not, the output is flattened on
+ * the background. */
+static int writes_alpha(thumb_format format) {
+    const format_desc *d = format_describe(format);
+    return d && d->has_alpha;
+}
+
 thumb_status tail_write_still(tail *t) {
     run_plan *p = t->plan;
     int64_t t0 = ctx_now_us();
     buffer_clear(&t->ctx->output);
     thumb_status st = THUMB_OK;
-    const format_desc *d = format_describe(p->format);
-    if (!d || !d->has_alpha)
+    if (!writes_alpha(p->format))
         st = image_flatten(t->ctx, &t->out, p->background);
     encode_options eo = p->encode;
     if (st == THUMB_OK)
@@ -224,13 +230,6 @@ thumb_status tail_write_still(tail *t) {
         st = encoder_write(t->ctx, p->format, &t->out, &eo, &t->ctx->output);
     t->encode_us += ctx_now_us() - t0;
     return st;
-}
-
-/* Whether the format keeps alpha; when not, the output is flattened on
- * the background. */
-static int writes_alpha(thumb_format format) {
-    const format_desc *d = format_describe(format);
-    return d && d->has_alpha;
 }
 
 int tail_streams(const tail *t) {
