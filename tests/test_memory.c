@@ -213,6 +213,29 @@ START_TEST(test_still_output_has_no_frame) {
                       cases[i].file, thumb_format_name(cases[i].format),
                       largest, (long long)w, (long long)h);
     }
+    /* Several sizes from one decode are encoded row by row alike. */
+    size_t size;
+    uint8_t *data = read_corpus("jpeg/2569067123_aca715a2ee_o.jpg", &size);
+    watch wt;
+    thumb_ctx *ctxs[3] = {watched_ctx(&wt), thumb_ctx_new(), thumb_ctx_new()};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_ptr_nonnull(ctxs[i]);
+        ck_assert_int_eq(thumb_ctx_set(ctxs[i], THUMB_OPT_WIDTH, 720 >> i),
+                         THUMB_OK);
+        ck_assert_int_eq(
+            thumb_ctx_set(ctxs[i], THUMB_OPT_FORMAT, THUMB_FORMAT_JPEG),
+            THUMB_OK);
+    }
+    ck_assert_int_eq(thumb_run_many(ctxs, 3, data, size), THUMB_OK);
+    size_t frame = (size_t)thumb_ctx_info(ctxs[0], THUMB_INFO_OUTPUT_WIDTH) *
+                   (size_t)thumb_ctx_info(ctxs[0], THUMB_INFO_OUTPUT_HEIGHT) *
+                   3;
+    ck_assert_msg(wt.largest < frame / 4,
+                  "three sizes from one decode: a block of %zu bytes",
+                  wt.largest);
+    for (int i = 0; i < 3; i++)
+        thumb_ctx_free(ctxs[i]);
+    free(data);
     /* Progressive scans need every coefficient before the first is
      * written, so that output takes a frame: the measure sees one. */
     int64_t w, h;
