@@ -472,14 +472,14 @@ static thumb_status make_row(fanout *f, size_t k, uint8_t *row) {
     return THUMB_OK;
 }
 
-/* Checks the outputs and starts a run of every output's resize. */
-static thumb_status run_begin(fanout *f, decoder *dec,
-                              const fanout_sink *sinks) {
-    for (size_t k = 0; k < f->n; k++) {
-        thumb_status st = check_output(f, &f->outs[k], sinks[k].img);
-        if (st != THUMB_OK)
-            return st;
-    }
+thumb_status fanout_run(fanout *f, decoder *dec, const fanout_sink *sinks,
+                        int64_t *decode_us) {
+    *decode_us = 0;
+    thumb_status st = THUMB_OK;
+    for (size_t k = 0; k < f->n && st == THUMB_OK; k++)
+        st = check_output(f, &f->outs[k], sinks[k].img);
+    if (st != THUMB_OK)
+        return st;
     f->dec = dec;
     f->decode_us = 0;
     f->groups_read = 0;
@@ -487,6 +487,9 @@ static thumb_status run_begin(fanout *f, decoder *dec,
     f->groups_total =
         (uint32_t)(((uint64_t)first->height + first->group_rows - 1) /
                    first->group_rows);
+    uint32_t *y = ctx_calloc(f->ctx, f->n, sizeof *y);
+    if (!y)
+        return THUMB_ERR_NOMEM;
     for (size_t k = 0; k < f->n; k++) {
         fan_output *o = &f->outs[k];
         for (int i = 0; i < f->planes; i++) {
@@ -494,32 +497,6 @@ static thumb_status run_begin(fanout *f, decoder *dec,
             resize_begin(o->rs[i]);
         }
     }
-    return THUMB_OK;
-}
-
-/* Ends a run that got to st: the rest of the image is decoded too, as a
- * single resize reads its source to the end, so that damage below the
- * last row used still fails. No output needs a row any more. */
-static thumb_status run_finish(fanout *f, thumb_status st, int64_t *decode_us) {
-    for (size_t k = 0; k < f->n; k++)
-        for (int i = 0; i < f->planes; i++)
-            f->outs[k].next_row[i] = f->src[i].height;
-    while (st == THUMB_OK && f->groups_read < f->groups_total)
-        st = read_group(f);
-    *decode_us = f->decode_us;
-    f->dec = NULL;
-    return st;
-}
-
-thumb_status fanout_run(fanout *f, decoder *dec, const fanout_sink *sinks,
-                        int64_t *decode_us) {
-    *decode_us = 0;
-    thumb_status st = run_begin(f, dec, sinks);
-    if (st != THUMB_OK)
-        return st;
-    uint32_t *y = ctx_calloc(f->ctx, f->n, sizeof *y);
-    if (!y)
-        st = THUMB_ERR_NOMEM;
     for (size_t k; st == THUMB_OK && (k = next_output(f, y)) < f->n; y[k]++) {
         const fanout_sink *s = &sinks[k];
         uint8_t *row =
@@ -529,5 +506,15 @@ thumb_status fanout_run(fanout *f, decoder *dec, const fanout_sink *sinks,
             st = s->done(s->opaque);
     }
     ctx_free(f->ctx, y);
-    return run_finish(f, st, decode_us);
+    /* The rest of the image is decoded too, as a single resize reads its
+     * source to the end: damage below the last row used still fails. No
+     * output needs a row any more. */
+    for (size_t k = 0; k < f->n; k++)
+        for (int i = 0; i < f->planes; i++)
+            f->outs[k].next_row[i] = f->src[i].height;
+    while (st == THUMB_OK && f->groups_read < f->groups_total)
+        st = read_group(f);
+    *decode_us = f->decode_us;
+    f->dec = NULL;
+    return st;
 }

@@ -178,12 +178,11 @@ static thumb_status make_images(output *outs, size_t n, fanout *fan,
     }
     /* The fan-out needs every output; those begun are ended below. */
     int64_t t0 = ctx_now_us(), decode_us = 0, push_us = 0;
-    for (size_t i = 0; i < n; i++)
-        outs[i].tail.push_us = 0;
     if (st == THUMB_OK)
         st = fanout_run(fan, dec, sinks, &decode_us);
     for (size_t i = 0; i < n; i++)
-        push_us += outs[i].tail.push_us;
+        if (outs[i].tail.stream_block)
+            push_us += outs[i].tail.push_us;
     int64_t resize_us = ctx_now_us() - t0 - decode_us - push_us;
     for (size_t i = 0; i < n; i++) {
         if (!outs[i].shared)
@@ -192,7 +191,7 @@ static thumb_status make_images(output *outs, size_t n, fanout *fan,
         if (st == THUMB_OK)
             tail_add_times(t, decode_us, resize_us);
         thumb_status own = THUMB_OK;
-        if (t->encoder || t->stream_block)
+        if (t->stream_block)
             own = tail_stream_end(t, st);
         else if (st == THUMB_OK && outs[i].status == THUMB_OK)
             own = tail_finish_image(t);

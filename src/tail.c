@@ -272,6 +272,7 @@ thumb_status tail_stream_begin(tail *t) {
         }
         t->stream_y = 0;
         t->stream_status = THUMB_OK;
+        t->push_us = 0;
         encode_options eo = p->encode;
         st = format_check_size(ctx, p->format, w, h);
         if (st == THUMB_OK)
@@ -342,7 +343,6 @@ static thumb_status stream_done(void *opaque) {
 thumb_status tail_stream_still(tail *t) {
     thumb_status st = tail_stream_begin(t);
     int64_t t0 = ctx_now_us(), decode_us = 0;
-    t->push_us = 0;
     if (st == THUMB_OK && t->fan) {
         fanout_sink sink = {&t->out, stream_slot, stream_done, t};
         st = fanout_run(t->fan, t->dec, &sink, &decode_us);

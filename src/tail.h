@@ -37,7 +37,7 @@ typedef struct tail {
     uint8_t *stream_block, *stream_rows[2], *stream_flat[2];
     uint32_t stream_y;          /* rows given so far */
     thumb_status stream_status; /* the encoder's first failure */
-    int64_t push_us;            /* in tail_stream_push(), encoding */
+    int64_t push_us; /* in tail_stream_push() since the begin: encoding */
     int64_t decode_us, resize_us, encode_us;
 } tail;
 

@@ -1,10 +1,9 @@
 /* Memory: a context reuses its buffers, so a second thumbnail of the same
  * size allocates nothing large; a still JPEG or PNG goes from the resize
  * to the encoder row by row, with no output frame; and peak memory for
- * baseline JPEG and
- * non-interlaced PNG grows with the width, not the area, both through the
- * library's allocator and (libjpeg allocating on its own) in the resident
- * size of a process that makes one thumbnail. */
+ * baseline JPEG and non-interlaced PNG grows with the width, not the area,
+ * both through the library's allocator and (libjpeg allocating on its own)
+ * in the resident size of a process that makes one thumbnail. */
 #include "buffer.h"
 #include "codec/encoder.h"
 #include "counting_alloc.h"
